@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ActionAttemptEntity } from './entities/action-attempt.entity';
+import { ActionRunEntity } from './entities/action-run.entity';
+import { ActionEntity } from './entities/action.entity';
+import { ApiTokenEntity } from './entities/api-token.entity';
+import { EnvironmentEntity } from './entities/environment.entity';
+import { LogLineEntity } from './entities/log-line.entity';
+import { PipelineEventEntity } from './entities/pipeline-event.entity';
+import { PipelineRunEntity } from './entities/pipeline-run.entity';
+import { PipelineEntity } from './entities/pipeline.entity';
+import { PrincipalEntity } from './entities/principal.entity';
+import { ServiceEntity } from './entities/service.entity';
+import { StageRunEntity } from './entities/stage-run.entity';
+import { StageEntity } from './entities/stage.entity';
+import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
+
+export const entities = [
+  PrincipalEntity,
+  ApiTokenEntity,
+  ServiceEntity,
+  EnvironmentEntity,
+  PipelineEntity,
+  StageEntity,
+  ActionEntity,
+  PipelineRunEntity,
+  StageRunEntity,
+  ActionRunEntity,
+  ActionAttemptEntity,
+  LogLineEntity,
+  PipelineEventEntity,
+];
+
+/** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
+export const migrations = [Foundation1763769600000];
+
+export interface DataSourceOptions {
+  url: string;
+  /** Connections in the pool; the API and worker each keep their own. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export function createDataSource({
+  url,
+  poolSize = 10,
+  applicationName = 'lockstep',
+}: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'lockstep_migrations',
+    applicationName,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/** Applies pending migrations; returns the names it applied. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,85 @@
+/**
+ * The closed vocabularies of the data model. Stored as text with CHECK constraints (see the migrations);
+ * the GraphQL enums of the same names are registered from these arrays.
+ */
+
+export const roles = ['VIEWER', 'OPERATOR', 'APPROVER', 'ADMIN'] as const;
+export type Role = (typeof roles)[number];
+
+export const environmentTiers = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
+export type EnvironmentTier = (typeof environmentTiers)[number];
+
+export const actionKinds = ['COMMAND', 'HTTP', 'APPROVAL', 'DEPLOYMENT', 'WAIT'] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
+export const executionModes = ['QUEUED', 'SUPERSEDED', 'PARALLEL'] as const;
+export type ExecutionMode = (typeof executionModes)[number];
+
+export const runStatuses = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'FAILED',
+  'SUCCEEDED',
+  'CANCELLED',
+  'SUPERSEDED',
+] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const stageStatuses = [
+  'PENDING',
+  'RUNNING',
+  'WAITING',
+  'BLOCKED',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'SKIPPED',
+] as const;
+export type StageStatus = (typeof stageStatuses)[number];
+
+export const actionStatuses = [
+  'PENDING',
+  'RUNNING',
+  'WAITING_FOR_APPROVAL',
+  'SUCCEEDED',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+  'SKIPPED',
+] as const;
+export type ActionStatus = (typeof actionStatuses)[number];
+
+export const pipelineEventTypes = [
+  'RUN_STARTED',
+  'STAGE_STARTED',
+  'STAGE_SUCCEEDED',
+  'STAGE_FAILED',
+  'ACTION_STARTED',
+  'ACTION_SUCCEEDED',
+  'ACTION_FAILED',
+  'ACTION_RETRYING',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_GRANTED',
+  'APPROVAL_REJECTED',
+  'TRANSITION_BLOCKED',
+  'RUN_SUCCEEDED',
+  'RUN_FAILED',
+  'RUN_CANCELLED',
+  'RUN_SUPERSEDED',
+] as const;
+export type PipelineEventType = (typeof pipelineEventTypes)[number];
+
+/** A retry policy as stored with each action and handed to Temporal as the activity's retry policy. */
+export interface RetryPolicy {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maximumAttempts: 1,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+};
+export const defaultMaxParallel = 4;

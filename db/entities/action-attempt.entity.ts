@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** One try of an action run, automatic (Temporal retry) or manual. */
+@Entity({ name: 'action_attempts' })
+export class ActionAttemptEntity {
+  @PrimaryColumn({ name: 'action_run_id', type: 'uuid' })
+  actionRunId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  number!: number;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+}

@@ -1,0 +1,49 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { ExecutionMode } from '../domain';
+import { ServiceEntity } from './service.entity';
+import { StageEntity } from './stage.entity';
+
+/** A pipeline definition: ordered stages of actions. Runs snapshot it when they start. */
+@Entity({ name: 'pipelines' })
+export class PipelineEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ name: 'service_id', type: 'uuid', nullable: true })
+  serviceId!: string | null;
+
+  @ManyToOne(() => ServiceEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'service_id' })
+  service?: ServiceEntity | null;
+
+  @Column({ name: 'execution_mode', type: 'text', default: 'QUEUED' })
+  executionMode!: ExecutionMode;
+
+  /** The last run number handed out; incremented atomically when a run is triggered. */
+  @Column({ name: 'run_counter', type: 'integer', default: 0 })
+  runCounter!: number;
+
+  @OneToMany(() => StageEntity, (stage) => stage.pipeline, { cascade: true })
+  stages?: StageEntity[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,43 @@
+import { Column, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { ActionEntity } from './action.entity';
+import { EnvironmentEntity } from './environment.entity';
+import { PipelineEntity } from './pipeline.entity';
+
+@Entity({ name: 'stages' })
+export class StageEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'pipeline_id', type: 'uuid' })
+  pipelineId!: string;
+
+  @ManyToOne(() => PipelineEntity, (pipeline) => pipeline.stages, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'pipeline_id' })
+  pipeline?: PipelineEntity;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** 0-based order within the pipeline. */
+  @Column({ type: 'integer' })
+  position!: number;
+
+  @Column({ name: 'environment_id', type: 'uuid', nullable: true })
+  environmentId!: string | null;
+
+  @ManyToOne(() => EnvironmentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'environment_id' })
+  environment?: EnvironmentEntity | null;
+
+  @Column({ name: 'max_parallel', type: 'integer', default: 4 })
+  maxParallel!: number;
+
+  @Column({ name: 'transition_enabled', type: 'boolean', default: true })
+  transitionEnabled!: boolean;
+
+  @Column({ name: 'transition_reason', type: 'text', nullable: true })
+  transitionReason!: string | null;
+
+  @OneToMany(() => ActionEntity, (action) => action.stage, { cascade: true })
+  actions?: ActionEntity[];
+}

@@ -1,0 +1,23 @@
+/**
+ * PostgreSQL NOTIFY channels. The engine's projection announces each committed change; every API process
+ * LISTENs and turns the announcements into GraphQL subscription messages. Payloads are small (ids only):
+ * NOTIFY caps them at 8000 bytes, and subscribers read the rows themselves.
+ */
+export const notifyChannels = {
+  /** `{ eventId, runId, pipelineId }`: an event was appended to pipeline_events. */
+  events: 'lockstep_events',
+  /** `{ actionRunId, fromSeq, toSeq }`: log lines were appended. */
+  logs: 'lockstep_logs',
+} as const;
+
+export interface EventNotification {
+  eventId: string;
+  runId: string;
+  pipelineId: string;
+}
+
+export interface LogNotification {
+  actionRunId: string;
+  fromSeq: number;
+  toSeq: number;
+}

@@ -1,0 +1,39 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver, type AuthChecker } from 'type-graphql';
+import { roles, type Role } from '../../db/domain';
+import type { Context } from '../context';
+import { badInput, forbidden, unauthenticated } from '../errors';
+import { RoleEnum } from '../graphql/enums';
+import { requiredText } from '../graphql/validate';
+import { CreatedToken, Principal } from './auth.types';
+
+export function hasRole(actual: Role, needed: Role): boolean {
+  return roles.indexOf(actual) >= roles.indexOf(needed);
+}
+
+/** `@Authorized(role)`: VIEWER < OPERATOR < APPROVER < ADMIN. Throws coded errors instead of returning false. */
+export const authChecker: AuthChecker<Context, Role> = ({ context }, needed) => {
+  if (!context.principal) throw unauthenticated();
+  const role = needed[0] ?? 'VIEWER';
+  if (!hasRole(context.principal.role, role)) throw forbidden(role);
+  return true;
+};
+
+@Resolver()
+export class AuthResolver {
+  @Authorized('VIEWER')
+  @Query(() => Principal)
+  viewer(@Ctx() ctx: Context) {
+    return ctx.principal;
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => CreatedToken)
+  createApiToken(
+    @Arg('name', () => String) name: string,
+    @Arg('role', () => RoleEnum) role: Role,
+    @Ctx() ctx: Context,
+  ) {
+    if (!roles.includes(role)) throw badInput('role', `must be one of ${roles.join(', ')}`);
+    return ctx.services.tokens.create(requiredText('name', name, 100), role);
+  }
+}

@@ -1,0 +1,194 @@
+import path from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every process (start, api, worker, migrate) parses it once at
+ * boot; a bad value stops the process with a one-line message that names the variable.
+ */
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable `name` on PATH. */
+function findOnPath(name: string, pathVariable: string | undefined): string | undefined {
+  for (const dir of (pathVariable ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number (1-65535)' })
+    .int('must be a port number (1-65535)')
+    .min(1, 'must be a port number (1-65535)')
+    .max(65535, 'must be a port number (1-65535)')
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'on');
+
+const url = (protocols: string[], what: string) =>
+  optionalString.refine(
+    (value) => {
+      if (value === undefined) return true;
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be ${what}` },
+  );
+
+export const configVariables = {
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+    .default('development'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
+    .default('info'),
+  PORT: port(4000),
+  WEB_PORT: port(3000),
+  DATABASE_URL: url(
+    ['postgres:', 'postgresql:'],
+    'a PostgreSQL URL such as postgres://user:pass@host:5432/db',
+  ),
+  TEMPORAL_ADDRESS: optionalString.refine(
+    (value) => value === undefined || /^[^\s:/]+:\d{1,5}$/.test(value),
+    {
+      message: 'must be host:port, such as localhost:7233',
+    },
+  ),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('lockstep-pipelines'),
+  TEMPORAL_CLI_PATH: optionalString.refine((value) => value === undefined || isExecutable(value), {
+    message: 'must be the path of an executable Temporal CLI',
+  }),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  LOCKSTEP_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('.data'),
+  LOCKSTEP_POSTGRES_PORT: port(5433),
+  LOCKSTEP_ADMIN_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  LOCKSTEP_PUBLIC_URL: url(['http:', 'https:'], 'an http(s) URL such as https://lockstep.example.com'),
+  LOCKSTEP_API_URL: url(['http:', 'https:'], 'an http(s) URL such as http://localhost:4000/graphql'),
+  LOCKSTEP_START_WEB: booleanFlag(true),
+} as const;
+
+const configSchema = z.object(configVariables);
+
+export type ConfigVariable = keyof typeof configVariables;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  port: number;
+  webPort: number;
+  databaseUrl: string | undefined;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+  };
+  dataDir: string;
+  postgresPort: number;
+  adminToken: string | undefined;
+  publicUrl: string;
+  apiUrl: string;
+  startWeb: boolean;
+  /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
+  commandEnv: Record<string, string>;
+}
+
+const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const known: Record<string, string | undefined> = {};
+  for (const name of Object.keys(configVariables)) known[name] = env[name];
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'configuration');
+      const raw = known[variable];
+      const shown =
+        raw === undefined || variable === 'LOCKSTEP_ADMIN_TOKEN' || variable === 'DATABASE_URL'
+          ? ''
+          : ` (got "${raw}")`;
+      return `${variable} ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const v = parsed.data;
+  return {
+    nodeEnv: v.NODE_ENV,
+    logLevel: v.LOG_LEVEL,
+    port: v.PORT,
+    webPort: v.WEB_PORT,
+    databaseUrl: v.DATABASE_URL,
+    temporal: {
+      address: v.TEMPORAL_ADDRESS,
+      namespace: v.TEMPORAL_NAMESPACE,
+      taskQueue: v.TEMPORAL_TASK_QUEUE,
+      cliPath: v.TEMPORAL_CLI_PATH ?? findOnPath('temporal', env.PATH),
+      devPort: v.TEMPORAL_DEV_PORT,
+      uiPort: v.TEMPORAL_UI_PORT,
+    },
+    dataDir: path.resolve(v.LOCKSTEP_DATA_DIR),
+    postgresPort: v.LOCKSTEP_POSTGRES_PORT,
+    adminToken: v.LOCKSTEP_ADMIN_TOKEN,
+    publicUrl: (v.LOCKSTEP_PUBLIC_URL ?? `http://localhost:${v.WEB_PORT}`).replace(/\/+$/, ''),
+    apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
+    startWeb: v.LOCKSTEP_START_WEB,
+    commandEnv: Object.fromEntries(
+      commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+    ),
+  };
+}
+
+/** The variables a process needs that `npm start` would otherwise provide itself. */
+export function requireExternalServices(
+  config: Config,
+  component: string,
+): { databaseUrl: string; temporalAddress: string } {
+  const missing = [
+    config.databaseUrl === undefined ? 'DATABASE_URL' : undefined,
+    config.temporal.address === undefined ? 'TEMPORAL_ADDRESS' : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0 || config.databaseUrl === undefined || config.temporal.address === undefined) {
+    throw new ConfigError(
+      `Invalid configuration: ${missing.join(' and ')} must be set for \`npm run ${component}\` ` +
+        '(or use `npm start`, which starts an embedded PostgreSQL and Temporal dev server)',
+    );
+  }
+  return { databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address };
+}
+
+/** Environment for a child process: the parent's, with the given configuration variables set. */
+export function childEnvironment(overrides: Partial<Record<ConfigVariable, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
+import { createDataSource } from '../../db/data-source';
+import { createApiServer } from '../app';
+import { TokenService } from '../auth/token.service';
+import { parseConfig, requireExternalServices } from '../config';
+import { retryUntil, runMain, shutdownSignal } from '../process';
+
+runMain('api', async () => {
+  const config = parseConfig(process.env);
+  const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
+  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-api' });
+  await retryUntil('PostgreSQL', () => dataSource.initialize());
+  const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
+  try {
+    if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const server = await createApiServer({
+      dataSource,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      introspection: config.nodeEnv !== 'production',
+    });
+    const port = await server.listen(config.port);
+    console.log(`GraphQL API on http://localhost:${port}/graphql (HTTP and WebSocket), health at /healthz`);
+    await shutdownSignal();
+    await server.close();
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+  }
+});

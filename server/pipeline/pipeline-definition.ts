@@ -1,0 +1,179 @@
+import {
+  defaultMaxParallel,
+  defaultRetryPolicy,
+  executionModes,
+  type ActionKind,
+  type ExecutionMode,
+  type RetryPolicy,
+} from '../../db/domain';
+import { badInput } from '../errors';
+import { intInRange, isUuid, optionalText, requiredText } from '../graphql/validate';
+import type { ActionInput, PipelineInput, RetryPolicyInput } from './pipeline.types';
+
+/** A pipeline definition after validation: what is stored, and what runs snapshot. */
+export interface PipelineDefinition {
+  name: string;
+  description: string | null;
+  serviceId: string | null;
+  executionMode: ExecutionMode;
+  stages: Array<{
+    name: string;
+    environmentId: string | null;
+    maxParallel: number;
+    transitionEnabled: boolean;
+    actions: Array<{
+      name: string;
+      kind: ActionKind;
+      runOrder: number;
+      config: Record<string, unknown>;
+      timeoutSeconds: number | null;
+      retryPolicy: RetryPolicy;
+    }>;
+  }>;
+}
+
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function plainObject(field: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badInput(field, 'must be an object');
+  return value as Record<string, unknown>;
+}
+
+function onlyKeys(field: string, config: Record<string, unknown>, allowed: string[]): void {
+  const unknown = Object.keys(config).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0)
+    throw badInput(
+      field,
+      `unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ')}`,
+    );
+}
+
+/** Validates one action kind's `config`; kinds without a validator here cannot be executed yet. */
+const configValidators: Partial<
+  Record<ActionKind, (field: string, config: Record<string, unknown>) => Record<string, unknown>>
+> = {
+  COMMAND(field, config) {
+    onlyKeys(field, config, ['command', 'env', 'workingDirectory']);
+    if (typeof config.command !== 'string' || config.command.trim() === '') {
+      throw badInput(`${field}.command`, 'must be a non-blank shell command');
+    }
+    if (config.command.length > 65_536)
+      throw badInput(`${field}.command`, 'must be at most 65536 characters');
+    const result: Record<string, unknown> = { command: config.command };
+    if (config.env !== undefined && config.env !== null) {
+      const env = plainObject(`${field}.env`, config.env);
+      for (const [key, value] of Object.entries(env)) {
+        if (!envName.test(key))
+          throw badInput(`${field}.env`, `"${key}" is not a valid environment variable name`);
+        if (key.startsWith('LOCKSTEP_'))
+          throw badInput(`${field}.env`, `"${key}": LOCKSTEP_* variables are set by Lockstep`);
+        if (typeof value !== 'string') throw badInput(`${field}.env.${key}`, 'must be a string');
+      }
+      result.env = env;
+    }
+    if (config.workingDirectory !== undefined && config.workingDirectory !== null) {
+      if (typeof config.workingDirectory !== 'string' || !config.workingDirectory.startsWith('/')) {
+        throw badInput(`${field}.workingDirectory`, 'must be an absolute path');
+      }
+      result.workingDirectory = config.workingDirectory;
+    }
+    return result;
+  },
+};
+
+function retryPolicy(field: string, input: RetryPolicyInput | null | undefined): RetryPolicy {
+  const backoff = input?.backoffCoefficient ?? defaultRetryPolicy.backoffCoefficient;
+  if (!Number.isFinite(backoff) || backoff < 1 || backoff > 10)
+    throw badInput(`${field}.backoffCoefficient`, 'must be from 1 to 10');
+  return {
+    maximumAttempts: intInRange(
+      `${field}.maximumAttempts`,
+      input?.maximumAttempts,
+      1,
+      100,
+      defaultRetryPolicy.maximumAttempts,
+    ),
+    initialIntervalMs: intInRange(
+      `${field}.initialIntervalMs`,
+      input?.initialIntervalMs,
+      100,
+      3_600_000,
+      defaultRetryPolicy.initialIntervalMs,
+    ),
+    backoffCoefficient: backoff,
+  };
+}
+
+function action(field: string, input: ActionInput): PipelineDefinition['stages'][number]['actions'][number] {
+  const validate = configValidators[input.kind];
+  if (!validate) {
+    throw badInput(
+      `${field}.kind`,
+      `${input.kind} actions are not available in this version; supported: ${Object.keys(configValidators).join(', ')}`,
+    );
+  }
+  return {
+    name: requiredText(`${field}.name`, input.name, 100),
+    kind: input.kind,
+    runOrder: intInRange(`${field}.runOrder`, input.runOrder, 0, 1000, 1),
+    config: validate(`${field}.config`, plainObject(`${field}.config`, input.config)),
+    timeoutSeconds:
+      input.timeoutSeconds === null || input.timeoutSeconds === undefined
+        ? null
+        : intInRange(`${field}.timeoutSeconds`, input.timeoutSeconds, 1, 7 * 86_400, 0),
+    retryPolicy: retryPolicy(`${field}.retryPolicy`, input.retryPolicy),
+  };
+}
+
+function uniqueNames(field: string, names: string[], what: string): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw badInput(field, `two ${what} are named "${name}"; names must be unique`);
+    seen.add(name);
+  }
+}
+
+function optionalId(field: string, value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (!isUuid(value)) throw badInput(field, 'is not a valid id');
+  return value;
+}
+
+/** Checks a PipelineInput's shape and values; references (service, environments) are checked by the service. */
+export function parsePipelineInput(input: PipelineInput): PipelineDefinition {
+  if (input.executionMode && !executionModes.includes(input.executionMode))
+    throw badInput('input.executionMode', 'is not an execution mode');
+  if (input.stages.length === 0) throw badInput('input.stages', 'a pipeline needs at least one stage');
+  if (input.stages.length > 50) throw badInput('input.stages', 'at most 50 stages');
+  const stages = input.stages.map((stage, s) => {
+    const field = `input.stages[${s}]`;
+    if (stage.actions.length === 0) throw badInput(`${field}.actions`, 'a stage needs at least one action');
+    if (stage.actions.length > 100) throw badInput(`${field}.actions`, 'at most 100 actions per stage');
+    const actions = stage.actions.map((a, i) => action(`${field}.actions[${i}]`, a));
+    uniqueNames(
+      `${field}.actions`,
+      actions.map((a) => a.name),
+      'actions of this stage',
+    );
+    return {
+      name: requiredText(`${field}.name`, stage.name, 100),
+      environmentId: optionalId(`${field}.environmentId`, stage.environmentId),
+      maxParallel: intInRange(`${field}.maxParallel`, stage.maxParallel, 1, 100, defaultMaxParallel),
+      transitionEnabled: stage.transitionEnabled ?? true,
+      actions,
+    };
+  });
+  uniqueNames(
+    'input.stages',
+    stages.map((s) => s.name),
+    'stages',
+  );
+  return {
+    name: requiredText('input.name', input.name, 100),
+    description: optionalText('input.description', input.description, 2000),
+    serviceId: optionalId('input.serviceId', input.serviceId),
+    executionMode: input.executionMode ?? 'QUEUED',
+    stages,
+  };
+}

@@ -1,0 +1,161 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { ActionKind, ExecutionMode } from '../../db/domain';
+import { PageInfo } from '../graphql/connection';
+import { ActionKindEnum, ExecutionModeEnum } from '../graphql/enums';
+import { JSONScalar } from '../graphql/scalars';
+
+@ObjectType('RetryPolicy')
+export class RetryPolicy {
+  @Field(() => Int)
+  maximumAttempts!: number;
+
+  @Field(() => Int)
+  initialIntervalMs!: number;
+
+  @Field(() => Float)
+  backoffCoefficient!: number;
+}
+
+@ObjectType('Action')
+export class Action {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ActionKindEnum)
+  kind!: ActionKind;
+
+  @Field(() => Int)
+  runOrder!: number;
+
+  @Field(() => JSONScalar)
+  config!: Record<string, unknown>;
+
+  @Field(() => Int, { nullable: true })
+  timeoutSeconds!: number | null;
+}
+
+@ObjectType('Stage')
+export class Stage {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int)
+  position!: number;
+
+  @Field(() => Int)
+  maxParallel!: number;
+
+  @Field(() => Boolean)
+  transitionEnabled!: boolean;
+}
+
+@ObjectType('Pipeline')
+export class Pipeline {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => ExecutionModeEnum)
+  executionMode!: ExecutionMode;
+}
+
+@ObjectType('PipelineEdge')
+export class PipelineEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Pipeline)
+  node!: Pipeline;
+}
+
+@ObjectType('PipelineConnection')
+export class PipelineConnection {
+  @Field(() => [PipelineEdge])
+  edges!: PipelineEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@InputType('RetryPolicyInput')
+export class RetryPolicyInput {
+  @Field(() => Int, { nullable: true })
+  maximumAttempts?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  initialIntervalMs?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  backoffCoefficient?: number | null;
+}
+
+@InputType('ActionInput')
+export class ActionInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ActionKindEnum)
+  kind!: ActionKind;
+
+  @Field(() => Int, { nullable: true })
+  runOrder?: number | null;
+
+  @Field(() => JSONScalar)
+  config!: unknown;
+
+  @Field(() => Int, { nullable: true })
+  timeoutSeconds?: number | null;
+
+  @Field(() => RetryPolicyInput, { nullable: true })
+  retryPolicy?: RetryPolicyInput | null;
+}
+
+@InputType('StageInput')
+export class StageInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ID, { nullable: true })
+  environmentId?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  maxParallel?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  transitionEnabled?: boolean | null;
+
+  @Field(() => [ActionInput])
+  actions!: ActionInput[];
+}
+
+@InputType('PipelineInput')
+export class PipelineInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  serviceId?: string | null;
+
+  @Field(() => ExecutionModeEnum, { nullable: true })
+  executionMode?: ExecutionMode | null;
+
+  @Field(() => [StageInput])
+  stages!: StageInput[];
+}

@@ -1,0 +1,117 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RunStatus } from '../../db/domain';
+import type { ActionRunEntity } from '../../db/entities/action-run.entity';
+import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import type { StageRunEntity } from '../../db/entities/stage-run.entity';
+import { Principal } from '../auth/auth.types';
+import type { Context } from '../context';
+import { unauthenticated } from '../errors';
+import { RunStatusEnum } from '../graphql/enums';
+import { JSONScalar } from '../graphql/scalars';
+import { Pipeline } from '../pipeline/pipeline.types';
+import { currentStage } from './run.presenter';
+import {
+  ActionAttempt,
+  ActionRun,
+  CommitInput,
+  LogLine,
+  PipelineRun,
+  PipelineRunConnection,
+  Revision,
+  RevisionInput,
+  StageRun,
+} from './run.types';
+
+@Resolver(() => PipelineRun)
+export class PipelineRunResolver {
+  @Authorized('VIEWER')
+  @Query(() => PipelineRun, { nullable: true })
+  pipelineRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.runPresenter.get(id);
+  }
+
+  @Authorized('VIEWER')
+  @Query(() => PipelineRunConnection)
+  pipelineRuns(
+    @Arg('pipelineId', () => ID, { nullable: true }) pipelineId: string | null,
+    @Arg('status', () => [RunStatusEnum], { nullable: true }) status: RunStatus[] | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runPresenter.list({ pipelineId, status, first, after });
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => PipelineRun)
+  triggerPipeline(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('revision', () => RevisionInput) revision: RevisionInput,
+    @Arg('commits', () => [CommitInput], { nullable: true }) commits: CommitInput[] | null,
+    @Ctx() ctx: Context,
+  ) {
+    if (!ctx.principal) throw unauthenticated();
+    return ctx.services.runs.trigger(pipelineId, revision, commits, ctx.principal);
+  }
+
+  @FieldResolver(() => Pipeline)
+  pipeline(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.pipeline.load(run.pipelineId);
+  }
+
+  @FieldResolver(() => Revision)
+  revision(@Root() run: PipelineRunEntity): Revision {
+    return {
+      sha: run.revisionSha,
+      message: run.revisionMessage,
+      author: run.revisionAuthor,
+      committedAt: run.revisionCommittedAt,
+    };
+  }
+
+  @FieldResolver(() => Principal)
+  triggeredBy(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.principal.load(run.triggeredById);
+  }
+
+  @FieldResolver(() => [StageRun])
+  stages(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.stageRunsByRun.load(run.id);
+  }
+
+  @FieldResolver(() => StageRun, { nullable: true })
+  async currentStage(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return currentStage(run.status, await ctx.loaders.stageRunsByRun.load(run.id));
+  }
+}
+
+@Resolver(() => StageRun)
+export class StageRunResolver {
+  @FieldResolver(() => [ActionRun])
+  actions(@Root() stage: StageRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.actionRunsByStageRun.load(stage.id);
+  }
+}
+
+@Resolver(() => ActionRun)
+export class ActionRunResolver {
+  @FieldResolver(() => [ActionAttempt])
+  attempts(@Root() action: ActionRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.attemptsByActionRun.load(action.id);
+  }
+
+  @FieldResolver(() => JSONScalar, { nullable: true })
+  outputs(@Root() action: ActionRunEntity) {
+    return action.outputs;
+  }
+
+  @FieldResolver(() => [LogLine])
+  logs(
+    @Root() action: ActionRunEntity,
+    @Arg('afterSeq', () => Int, { nullable: true }) afterSeq: number | null,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runPresenter.logs(action.id, afterSeq, limit);
+  }
+}

@@ -1,0 +1,173 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { ActionKind, ActionStatus, RunStatus, StageStatus } from '../../db/domain';
+import { PageInfo } from '../graphql/connection';
+import { ActionKindEnum, ActionStatusEnum, RunStatusEnum, StageStatusEnum } from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+
+@ObjectType('Revision')
+export class Revision {
+  @Field(() => String)
+  sha!: string;
+
+  @Field(() => String, { nullable: true })
+  message!: string | null;
+
+  @Field(() => String, { nullable: true })
+  author!: string | null;
+
+  @Field(() => DateTimeScalar)
+  committedAt!: Date;
+}
+
+@ObjectType('LogLine')
+export class LogLine {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field(() => String)
+  stream!: string;
+
+  @Field(() => String)
+  text!: string;
+}
+
+@ObjectType('ActionAttempt')
+export class ActionAttempt {
+  @Field(() => Int)
+  number!: number;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+}
+
+@ObjectType('ActionRun')
+export class ActionRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ActionKindEnum)
+  kind!: ActionKind;
+
+  @Field(() => Int)
+  runOrder!: number;
+
+  @Field(() => ActionStatusEnum)
+  status!: ActionStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType('StageRun')
+export class StageRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int)
+  position!: number;
+
+  @Field(() => StageStatusEnum)
+  status!: StageStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType('PipelineRun')
+export class PipelineRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: '1, 2, 3... per pipeline' })
+  number!: number;
+
+  @Field(() => RunStatusEnum)
+  status!: RunStatus;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  failureReason!: string | null;
+
+  @Field(() => String)
+  temporalWorkflowId!: string;
+}
+
+@ObjectType('PipelineRunEdge')
+export class PipelineRunEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => PipelineRun)
+  node!: PipelineRun;
+}
+
+@ObjectType('PipelineRunConnection')
+export class PipelineRunConnection {
+  @Field(() => [PipelineRunEdge])
+  edges!: PipelineRunEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@InputType('RevisionInput')
+export class RevisionInput {
+  @Field(() => String)
+  sha!: string;
+
+  @Field(() => DateTimeScalar, { description: 'the author date' })
+  committedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  message?: string | null;
+
+  @Field(() => String, { nullable: true })
+  author?: string | null;
+}
+
+@InputType('CommitInput')
+export class CommitInput {
+  @Field(() => String)
+  sha!: string;
+
+  @Field(() => DateTimeScalar, { description: 'the author date' })
+  committedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  message?: string | null;
+
+  @Field(() => String, { nullable: true })
+  author?: string | null;
+}

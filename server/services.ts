@@ -1,0 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { TokenService } from './auth/token.service';
+import { CatalogService } from './catalog/catalog.service';
+import { PipelinePresenter } from './pipeline/pipeline.presenter';
+import { PipelineService } from './pipeline/pipeline.service';
+import { RunPresenter } from './run/run.presenter';
+import { RunService } from './run/run.service';
+
+export interface ServiceDeps {
+  dataSource: DataSource;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** Writes are services, reads are presenters; each gets its handles here, so tests can pass their own. */
+export function createServices({ dataSource, temporal, taskQueue }: ServiceDeps) {
+  return {
+    tokens: new TokenService(dataSource),
+    catalog: new CatalogService(dataSource),
+    pipelines: new PipelineService(dataSource),
+    pipelinePresenter: new PipelinePresenter(dataSource),
+    runs: new RunService(dataSource, temporal, taskQueue),
+    runPresenter: new RunPresenter(dataSource),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

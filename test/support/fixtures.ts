@@ -1,0 +1,167 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { inject, test as base } from 'vitest';
+import { createDataSource, migrate } from '../../db/data-source';
+import type { Role } from '../../db/domain';
+import { createApiServer, type ApiServer } from '../../server/app';
+import { TokenService } from '../../server/auth/token.service';
+import { parseConfig } from '../../server/config';
+import { createPipelineWorker } from '../../workflows/worker';
+
+// Workers log at INFO by default; tests only want to hear about real problems.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T;
+  errors?: Array<{
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; field?: string; [k: string]: unknown };
+  }>;
+}
+
+/** Everything a test file needs: its own database, task queue, worker and API, all real. */
+export interface Harness {
+  databaseUrl: string;
+  dataSource: DataSource;
+  temporal: Client;
+  taskQueue: string;
+  apiUrl: string;
+  adminToken: string;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
+  tokenFor(role: Role, name?: string): Promise<string>;
+}
+
+/** A fresh database on the test server, migrated; dropped when the file is done. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = new URL(inject('databaseUrl'));
+  const name = `lockstep_t_${randomBytes(6).toString('hex')}`;
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const run = async (sql: string) => {
+    const client = new PgClient({ connectionString: admin.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function startTestWorker(options: {
+  dataSource: DataSource;
+  taskQueue: string;
+}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: options.taskQueue,
+    dataSource: options.dataSource,
+    commandBaseEnv: parseConfig(process.env).commandEnv,
+    workflowBundle: { code: inject('workflowBundle') },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export async function graphql<T>(
+  apiUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string | null,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(apiUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: response.status, ...body };
+}
+
+export const test = base.extend<object, { harness: Harness }>({
+  harness: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const database = await createTestDatabase();
+      const dataSource = createDataSource({ url: database.url, poolSize: 5 });
+      await dataSource.initialize();
+      await migrate(dataSource);
+      const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+      const worker = await startTestWorker({ dataSource, taskQueue });
+      const connection = await Connection.connect({ address: inject('temporalAddress') });
+      const temporal = new Client({ connection });
+      let api: ApiServer | undefined;
+      try {
+        api = await createApiServer({
+          dataSource,
+          temporal,
+          taskQueue,
+          introspection: true,
+          log: () => undefined,
+        });
+        const port = await api.listen(0);
+        const apiUrl = `http://127.0.0.1:${port}/graphql`;
+        const tokens = new TokenService(dataSource);
+        const adminToken = (await tokens.create('test-admin', 'ADMIN')).token;
+        await use({
+          databaseUrl: database.url,
+          dataSource,
+          temporal,
+          taskQueue,
+          apiUrl,
+          adminToken,
+          gql: (query, variables, token) =>
+            graphql(apiUrl, query, variables, token === undefined ? adminToken : token),
+          tokenFor: async (role, name = `test-${role.toLowerCase()}`) =>
+            (await tokens.create(name, role)).token,
+        });
+      } finally {
+        await api?.close();
+        await worker.stop();
+        await connection.close();
+        await dataSource.destroy();
+        await database.drop();
+      }
+    },
+    { scope: 'file' },
+  ],
+});
+
+/** Polls `read` until `done` holds for its result; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  return last;
+}

@@ -1,0 +1,101 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { notifyChannels, type EventNotification } from '../../db/notify';
+import type { EventRecord, RunChange } from '../definitions';
+
+const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED', 'REJECTED', 'SUPERSEDED']);
+
+/** Appends an event (once per key) and announces it; returns false when it was already recorded. */
+export async function appendEvent(
+  manager: EntityManager,
+  ids: { runId: string; pipelineId: string },
+  event: EventRecord,
+): Promise<boolean> {
+  const rows: Array<{ id: string }> = await manager.query(
+    `INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (run_id, event_key) DO NOTHING
+     RETURNING id`,
+    [
+      ids.runId,
+      ids.pipelineId,
+      event.key,
+      event.type,
+      event.stageName,
+      event.actionName,
+      event.message,
+      event.at,
+    ],
+  );
+  const inserted = rows[0];
+  if (!inserted) return false;
+  const payload: EventNotification = {
+    eventId: String(inserted.id),
+    runId: ids.runId,
+    pipelineId: ids.pipelineId,
+  };
+  await manager.query('SELECT pg_notify($1, $2)', [notifyChannels.events, JSON.stringify(payload)]);
+  return true;
+}
+
+/**
+ * Projects the workflow's state changes into PostgreSQL. Every write sets values the workflow decided
+ * (status, timestamps from workflow time), so replaying a change after a crash leaves the same rows.
+ */
+export function createProjectionActivities({ dataSource }: { dataSource: DataSource }) {
+  async function recordRunChange(change: RunChange): Promise<void> {
+    const startedAt = change.status === 'RUNNING' ? change.at : null;
+    const finishedAt = terminal.has(change.status) ? change.at : null;
+    const reason = change.failureReason ?? null;
+    await dataSource.transaction(async (manager) => {
+      switch (change.target) {
+        case 'run':
+          await manager.query(
+            `UPDATE pipeline_runs
+                SET status = $2,
+                    started_at = COALESCE($3::timestamptz, started_at),
+                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                    failure_reason = $5
+              WHERE id = $1`,
+            [change.runId, change.status, startedAt, finishedAt, reason],
+          );
+          break;
+        case 'stage':
+          await manager.query(
+            `UPDATE stage_runs
+                SET status = $2,
+                    started_at = COALESCE($3::timestamptz, started_at),
+                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                    failure_reason = $5
+              WHERE id = $1`,
+            [change.stageRunId, change.status, startedAt, finishedAt, reason],
+          );
+          break;
+        case 'action':
+          await manager.query(
+            `UPDATE action_runs
+                SET status = $2,
+                    started_at = COALESCE($3::timestamptz, started_at),
+                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                    failure_reason = $5,
+                    outputs = COALESCE($6::jsonb, outputs)
+              WHERE id = $1`,
+            [
+              change.actionRunId,
+              change.status,
+              startedAt,
+              finishedAt,
+              reason,
+              change.outputs ? JSON.stringify(change.outputs) : null,
+            ],
+          );
+          break;
+      }
+      if (change.event) await appendEvent(manager, change, change.event);
+    });
+  }
+
+  return { recordRunChange };
+}

@@ -1,0 +1,31 @@
+// The worker process. Like every entry point it reads the shared config module (server/config.ts);
+// nothing else in workflows/ imports from server/.
+import { NativeConnection } from '@temporalio/worker';
+import { createDataSource } from '../db/data-source';
+import { parseConfig, requireExternalServices } from '../server/config';
+import { retryUntil, runMain } from '../server/process';
+import { createPipelineWorker } from './worker';
+
+runMain('worker', async () => {
+  const config = parseConfig(process.env);
+  const { databaseUrl, temporalAddress } = requireExternalServices(config, 'worker');
+  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-worker' });
+  await retryUntil('PostgreSQL', () => dataSource.initialize());
+  const connection = await retryUntil('Temporal', () =>
+    NativeConnection.connect({ address: temporalAddress }),
+  );
+  try {
+    const worker = await createPipelineWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      dataSource,
+      commandBaseEnv: config.commandEnv,
+    });
+    console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
+    await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+  }
+});
