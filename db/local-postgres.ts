@@ -17,7 +17,7 @@ export interface LocalPostgres {
   url: string;
   /** URL of the maintenance database, for creating more databases (tests). */
   adminUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface LocalPostgresOptions {

@@ -26,7 +26,7 @@ export function decodeCursor(cursor: string, arity: number, field = 'after'): Ar
       values.length === arity &&
       values.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return values as Array<string | number>;
+      return values;
     }
   } catch {
     // fall through

@@ -30,7 +30,7 @@ interface Managed {
   name: Component;
   child: ChildProcess;
   exited: Promise<number | null>;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** A child in its own process group, its output prefixed; stopping it signals the whole group. */
@@ -57,7 +57,7 @@ function launch(name: Component, args: string[], env: NodeJS.ProcessEnv): Manage
     name,
     child,
     exited,
-    async stop() {
+    stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         signalGroup('SIGTERM');
         const timer = setTimeout(() => signalGroup('SIGKILL'), 20_000);

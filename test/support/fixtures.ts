@@ -100,7 +100,7 @@ export async function graphql<T>(
   return { status: response.status, ...body };
 }
 
-export const test = base.extend<object, { harness: Harness }>({
+export const test = base.extend<{ harness: Harness }>({
   harness: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {

@@ -32,7 +32,7 @@ export class LogWriter {
 
   write(stream: LogStream, line: string): void {
     // PostgreSQL text cannot hold NUL; very long lines are cut so one line cannot flood the table.
-    const clean = line.replace(/\u0000/g, '');
+    const clean = line.replaceAll('\0', '');
     const text = clean.length > maxLineLength ? `${clean.slice(0, maxLineLength)}… [truncated]` : clean;
     this.pending.push({ seq: this.nextSeq++, at: new Date(), stream, text });
     if (this.pending.length >= 500) void this.flush();

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, requireExternalServices } from './config';
+
+describe('parseConfig', () => {
+  it('fills every default from an empty environment', () => {
+    const config = parseConfig({ PATH: '/nonexistent' });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      webPort: 3000,
+      databaseUrl: undefined,
+      temporal: {
+        address: undefined,
+        namespace: 'default',
+        taskQueue: 'lockstep-pipelines',
+        cliPath: undefined,
+        devPort: 7233,
+        uiPort: 8233,
+      },
+      postgresPort: 5433,
+      adminToken: undefined,
+      publicUrl: 'http://localhost:3000',
+      apiUrl: 'http://localhost:4000/graphql',
+      startWeb: true,
+    });
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+  });
+
+  it('reads and converts the values it is given', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      WEB_PORT: '8081',
+      DATABASE_URL: 'postgresql://u:p@db:5432/lockstep',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      LOCKSTEP_PUBLIC_URL: 'https://ci.example.com/',
+      LOCKSTEP_START_WEB: 'false',
+      LOCKSTEP_ADMIN_TOKEN: 'a-long-enough-admin-token',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/lockstep');
+    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.publicUrl).toBe('https://ci.example.com');
+    expect(config.apiUrl).toBe('http://localhost:8080/graphql');
+    expect(config.startWeb).toBe(false);
+    expect(config.adminToken).toBe('a-long-enough-admin-token');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be a port number (1-65535) (got "abc")'],
+    ['PORT', '70000', 'PORT must be a port number (1-65535)'],
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must be a PostgreSQL URL'],
+    ['TEMPORAL_ADDRESS', 'http://temporal', 'TEMPORAL_ADDRESS must be host:port'],
+    ['LOCKSTEP_START_WEB', 'maybe', 'LOCKSTEP_START_WEB must be true or false'],
+    ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test'],
+    ['LOCKSTEP_ADMIN_TOKEN', 'short', 'LOCKSTEP_ADMIN_TOKEN must be at least 16 characters'],
+    [
+      'TEMPORAL_CLI_PATH',
+      '/no/such/temporal',
+      'TEMPORAL_CLI_PATH must be the path of an executable Temporal CLI',
+    ],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a secret value in its error', () => {
+    expect(() => parseConfig({ LOCKSTEP_ADMIN_TOKEN: 'hunter2' })).toThrow(/^(?!.*hunter2).*$/s);
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://root:s3cret@db' })).toThrow(/^(?!.*s3cret).*$/s);
+  });
+
+  it('gives commands only a basic environment, never the process secrets', () => {
+    const config = parseConfig({
+      PATH: '/usr/bin',
+      HOME: '/home/x',
+      DATABASE_URL: 'postgres://u:secret@h/db',
+      AWS_SECRET_ACCESS_KEY: 'k',
+    });
+    expect(config.commandEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/x' });
+  });
+
+  it('finds the Temporal CLI on PATH when TEMPORAL_CLI_PATH is not set', () => {
+    expect(parseConfig({ PATH: '/bin:/usr/bin' }).temporal.cliPath).toBeUndefined();
+    const withSh = parseConfig({ PATH: '/usr/bin:/bin', TEMPORAL_CLI_PATH: '/bin/sh' });
+    expect(withSh.temporal.cliPath).toBe('/bin/sh');
+  });
+
+  it('requires DATABASE_URL and TEMPORAL_ADDRESS for the separately run components', () => {
+    expect(() => requireExternalServices(parseConfig({}), 'api')).toThrow(
+      'DATABASE_URL and TEMPORAL_ADDRESS must be set for `npm run api`',
+    );
+    expect(
+      requireExternalServices(
+        parseConfig({ DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'h:7233' }),
+        'worker',
+      ),
+    ).toEqual({
+      databaseUrl: 'postgres://h/db',
+      temporalAddress: 'h:7233',
+    });
+  });
+});

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../server/config';
+import { eventually, graphql } from '../support/fixtures';
+import { freePort, processesMatching } from '../support/processes';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` as a user runs it: its own process group, like a terminal's foreground job. */
+function npmStart(env: NodeJS.ProcessEnv): Started {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** What Ctrl-C does: SIGINT to the whole foreground process group. */
+function pressCtrlC(started: Started) {
+  process.kill(-started.child.pid!, 'SIGINT');
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  const marker = `lockstep-start-test-${randomUUID()}`;
+  let dataDir = '';
+  const leftovers = () => [...processesMatching(marker), ...(dataDir ? processesMatching(dataDir) : [])];
+
+  afterAll(async () => {
+    for (const { pid } of leftovers()) process.kill(pid, 'SIGKILL');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts everything on embedded defaults, serves the slice, stops cleanly, and reuses .data on the next start', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-start-'));
+    await chmod(dataDir, 0o755);
+    const [port, webPort, temporalPort, uiPort, pgPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const cliPath = parseConfig(process.env).temporal.cliPath;
+    expect(cliPath, 'set TEMPORAL_CLI_PATH or put `temporal` on PATH (no download here)').toBeDefined();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_CLI_PATH: cliPath,
+      LOCKSTEP_DATA_DIR: dataDir,
+      PORT: String(port),
+      WEB_PORT: String(webPort),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      LOCKSTEP_POSTGRES_PORT: String(pgPort),
+      LOCKSTEP_TEST_MARKER: marker,
+    };
+    const health = `http://127.0.0.1:${port}/healthz`;
+    const api = `http://127.0.0.1:${port}/graphql`;
+
+    const first = npmStart(env);
+    await eventually(() => healthy(health), Boolean, 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${first.output()}`);
+    });
+    expect(first.output()).toContain('creating a PostgreSQL cluster');
+    expect(first.output()).toContain('Lockstep is up');
+    const web = await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${webPort}/`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (s) => s === 200,
+      90_000,
+    );
+    expect(web).toBe(200);
+
+    const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    const created = await graphql<{ createPipeline: { id: string } }>(
+      api,
+      'mutation($i: PipelineInput!) { createPipeline(input: $i) { id } }',
+      {
+        i: {
+          name: 'smoke',
+          stages: [
+            {
+              name: 'build',
+              actions: [{ name: 'hi', kind: 'COMMAND', config: { command: 'echo started-by-npm-start' } }],
+            },
+          ],
+        },
+      },
+      token,
+    );
+    const pipelineId = created.data!.createPipeline.id;
+    const triggered = await graphql<{ triggerPipeline: { id: string } }>(
+      api,
+      'mutation($p: ID!) { triggerPipeline(pipelineId: $p, revision: { sha: "abcdef1", committedAt: "2026-11-01T00:00:00Z" }) { id } }',
+      { p: pipelineId },
+      token,
+    );
+    const runId = triggered.data!.triggerPipeline.id;
+    const runQuery =
+      'query($id: ID!) { pipelineRun(id: $id) { status stages { actions { logs { text } } } } }';
+    type RunResult = {
+      pipelineRun: { status: string; stages: Array<{ actions: Array<{ logs: Array<{ text: string }> }> }> };
+    };
+    const run = await eventually(
+      async () => (await graphql<RunResult>(api, runQuery, { id: runId }, token)).data!.pipelineRun,
+      (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED',
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.stages[0]!.actions[0]!.logs.map((l) => l.text)).toEqual(['started-by-npm-start']);
+
+    expect(leftovers().length).toBeGreaterThan(4); // postgres, temporal, worker, api, web are all running
+    pressCtrlC(first);
+    await first.exited;
+    const remaining = await eventually(
+      async () => leftovers(),
+      (left) => left.length === 0,
+      30_000,
+    ).catch(() => leftovers());
+    expect(remaining).toEqual([]);
+    expect(await healthy(health)).toBe(false);
+
+    const second = npmStart(env);
+    await eventually(() => healthy(health), Boolean, 90_000);
+    expect(second.output()).not.toContain('creating a PostgreSQL cluster');
+    const again = await graphql<RunResult>(api, runQuery, { id: runId }, token);
+    expect(again.data!.pipelineRun.status).toBe('SUCCEEDED');
+    pressCtrlC(second);
+    await second.exited;
+    expect(
+      await eventually(
+        async () => leftovers(),
+        (left) => left.length === 0,
+        30_000,
+      ).catch(() => leftovers()),
+    ).toEqual([]);
+  }, 300_000);
+});
