@@ -16,13 +16,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['server/**/*.test.ts', 'workflows/**/*.test.ts', 'db/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: [
+            'test/unit/**/*.test.ts',
+            'server/**/*.test.ts',
+            'workflows/**/*.test.ts',
+            'db/**/*.test.ts',
+          ],
+        },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/replay/**/*.test.ts'],
           // Real PostgreSQL and a real Temporal server, started once for the run (or taken from the env).
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 90_000,

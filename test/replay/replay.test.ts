@@ -1,0 +1,39 @@
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+
+const dir = path.join(__dirname, '..', 'histories');
+const files = readdirSync(dir)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+
+// Workflow code must replay every recorded history: a change that would break runs in flight fails here.
+describe('recorded workflow histories replay on the current workflow code', () => {
+  it('has histories to replay', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'automatic-retry-succeeds.json',
+        'command-fails-stops-the-line.json',
+        'two-stages-parallel-outputs.json',
+      ]),
+    );
+  });
+
+  it('replays each without a nondeterminism error', async () => {
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
+    }));
+    const results: Array<{ workflowId: string; error: unknown }> = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { code: inject('workflowBundle') } },
+      histories,
+    )) {
+      results.push({ workflowId: result.workflowId, error: result.error });
+    }
+    expect(results.map((r) => r.workflowId).sort()).toEqual(histories.map((h) => h.workflowId).sort());
+    for (const result of results) expect(result.error, result.workflowId).toBeUndefined();
+  });
+});
