@@ -44,14 +44,14 @@ function scenarios(scratch: string): Record<string, PipelineInput> {
         },
         { name: 'deploy', actions: [command('ship', 'echo "ship $VERSION"')] },
       ],
-    } as PipelineInput,
+    },
     'command-fails-stops-the-line': {
       name: 'fails',
       stages: [
         { name: 'test', actions: [command('unit', 'echo boom >&2; exit 2'), command('lint', 'true')] },
         { name: 'deploy', actions: [command('ship', 'echo never')] },
       ],
-    } as PipelineInput,
+    },
     'automatic-retry-succeeds': {
       name: 'retry',
       stages: [
@@ -67,7 +67,7 @@ function scenarios(scratch: string): Record<string, PipelineInput> {
           ],
         },
       ],
-    } as PipelineInput,
+    },
   };
 }
 
