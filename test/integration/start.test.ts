@@ -86,7 +86,8 @@ describe('npm start', () => {
       throw new Error(`${error.message}\n${first.output()}`);
     });
     expect(first.output()).toContain('creating a PostgreSQL cluster');
-    expect(first.output()).toContain('Lockstep is up');
+    // The banner follows /healthz: it is printed once the web app was launched too.
+    await eventually(async () => first.output().includes('Lockstep is up'), Boolean, 60_000);
     const web = await eventually(
       () =>
         fetch(`http://127.0.0.1:${webPort}/`).then(
