@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ActionAttemptEntity } from './entities/action-attempt.entity';
+import { ApprovalEntity } from './entities/approval.entity';
 import { ActionRunEntity } from './entities/action-run.entity';
 import { ActionEntity } from './entities/action.entity';
 import { ApiTokenEntity } from './entities/api-token.entity';
@@ -14,6 +15,7 @@ import { ServiceEntity } from './entities/service.entity';
 import { StageRunEntity } from './entities/stage-run.entity';
 import { StageEntity } from './entities/stage.entity';
 import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
+import { Engine1763776800000 } from './migrations/1763776800000-engine';
 
 export const entities = [
   PrincipalEntity,
@@ -29,10 +31,11 @@ export const entities = [
   ActionAttemptEntity,
   LogLineEntity,
   PipelineEventEntity,
+  ApprovalEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
-export const migrations = [Foundation1763769600000];
+export const migrations = [Foundation1763769600000, Engine1763776800000];
 
 export interface DataSourceOptions {
   url: string;

@@ -20,6 +20,7 @@ export interface ApiServerOptions {
   dataSource: DataSource;
   temporal: Client;
   taskQueue: string;
+  retryHoldSeconds: number;
   introspection: boolean;
   log?: (message: string) => void;
 }

@@ -91,6 +91,11 @@ export const configVariables = {
   LOCKSTEP_PUBLIC_URL: url(['http:', 'https:'], 'an http(s) URL such as https://lockstep.example.com'),
   LOCKSTEP_API_URL: url(['http:', 'https:'], 'an http(s) URL such as http://localhost:4000/graphql'),
   LOCKSTEP_START_WEB: booleanFlag(true),
+  LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 or more seconds')
+    .default(7 * 86_400),
 } as const;
 
 const configSchema = z.object(configVariables);
@@ -117,6 +122,8 @@ export interface Config {
   publicUrl: string;
   apiUrl: string;
   startWeb: boolean;
+  /** How long a failed run waits for a manual retry of its failed actions. */
+  retryHoldSeconds: number;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
 }
@@ -164,6 +171,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl: (v.LOCKSTEP_PUBLIC_URL ?? `http://localhost:${v.WEB_PORT}`).replace(/\/+$/, ''),
     apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
     startWeb: v.LOCKSTEP_START_WEB,
+    retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

@@ -15,8 +15,8 @@ export class DomainError extends GraphQLError {
 
 export const unauthenticated = () =>
   new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <api token>');
-export const forbidden = (needed: string) =>
-  new DomainError('FORBIDDEN', `This operation needs the ${needed} role`);
+export const forbidden = (needed: string, why?: string) =>
+  new DomainError('FORBIDDEN', why ? `Forbidden: ${why}` : `This operation needs the ${needed} role`);
 /** `field` is the input path at fault, e.g. `input.stages[0].actions[1].config.command`. */
 export const badInput = (field: string, message: string) =>
   new DomainError('BAD_USER_INPUT', `${field}: ${message}`, { field });

@@ -4,7 +4,12 @@ import { buildSchema } from 'type-graphql';
 import { AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
-import { ActionRunResolver, PipelineRunResolver, StageRunResolver } from './run/run.resolver';
+import {
+  ActionRunResolver,
+  ApprovalResolver,
+  PipelineRunResolver,
+  StageRunResolver,
+} from './run/run.resolver';
 
 export const resolvers = [
   AuthResolver,
@@ -15,6 +20,7 @@ export const resolvers = [
   PipelineRunResolver,
   StageRunResolver,
   ActionRunResolver,
+  ApprovalResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

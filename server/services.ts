@@ -4,6 +4,7 @@ import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
 import { PipelineService } from './pipeline/pipeline.service';
+import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
 import { RunService } from './run/run.service';
 
@@ -11,17 +12,19 @@ export interface ServiceDeps {
   dataSource: DataSource;
   temporal: Client;
   taskQueue: string;
+  retryHoldSeconds: number;
 }
 
 /** Writes are services, reads are presenters; each gets its handles here, so tests can pass their own. */
-export function createServices({ dataSource, temporal, taskQueue }: ServiceDeps) {
+export function createServices({ dataSource, temporal, taskQueue, retryHoldSeconds }: ServiceDeps) {
   return {
     tokens: new TokenService(dataSource),
     catalog: new CatalogService(dataSource),
     pipelines: new PipelineService(dataSource),
     pipelinePresenter: new PipelinePresenter(dataSource),
-    runs: new RunService(dataSource, temporal, taskQueue),
+    runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
+    runControl: new RunControlService(dataSource, temporal),
   };
 }
 

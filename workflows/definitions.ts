@@ -3,8 +3,10 @@
  * code, activities and the server all import these same definitions. Only types come from db/, so this
  * module stays safe for Temporal's deterministic workflow sandbox.
  */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type {
   ActionKind,
+  ExecutionMode,
   ActionStatus,
   PipelineEventType,
   RetryPolicy,
@@ -57,6 +59,11 @@ export interface PipelineRunInput {
   pipelineId: string;
   revision: RevisionFact;
   plan: RunPlan;
+  executionMode: ExecutionMode;
+  /** Who triggered the run: approval gates refuse them unless the gate allows self-approval. */
+  triggeredById: string;
+  /** How long a failed run waits for `retryFailedActions` before it is final. */
+  retryHoldSeconds: number;
 }
 
 export interface PipelineRunResult {
@@ -80,16 +87,83 @@ export interface CommandConfig {
   workingDirectory?: string;
 }
 
-export interface RunCommandInput {
+/** Where an activity works: enough to record attempts and events without another lookup. */
+export interface ActionContext {
   runId: string;
   pipelineId: string;
   actionRunId: string;
   stageName: string;
   actionName: string;
+  /** 1 for the first execution of the action, 2 after the first manual retry, ... */
+  execution: number;
+}
+
+export interface RunCommandInput extends ActionContext {
   revisionSha: string;
   command: CommandConfig;
-  /** Attempts recorded before this execution (manual retries continue the numbering). */
-  attemptBase: number;
+}
+
+export interface HttpConfig {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  expectStatus?: number;
+}
+
+export interface CallHttpInput extends ActionContext {
+  http: HttpConfig;
+  timeoutSeconds: number;
+}
+
+export interface ApprovalConfig {
+  requiredApprovals?: number;
+  allowSelfApproval?: boolean;
+  timeoutSeconds?: number;
+  instructions?: string;
+}
+
+export interface WaitConfig {
+  seconds: number;
+}
+
+/** A person's decision on an approval gate, checked by the API before it is signalled. */
+export interface ApprovalDecision {
+  actionRunId: string;
+  principalId: string;
+  principalName: string;
+  approved: boolean;
+  comment: string | null;
+}
+
+export interface TransitionChange {
+  stageId: string;
+  enabled: boolean;
+  reason: string | null;
+}
+
+/** The workflow's own view of its run, answered by the `runState` query. */
+export interface RunStateView {
+  status: RunStatus;
+  /** Approval gates currently open, with the approvals they have. */
+  openApprovals: Array<{ actionRunId: string; approverIds: string[]; requiredApprovals: number }>;
+  blockedAtStageId: string | null;
+  retryable: boolean;
+}
+
+export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');
+export const retryFailedActionsSignal = defineSignal<[{ requestedBy: string }]>('retryFailedActions');
+export const transitionChangedSignal = defineSignal<[TransitionChange]>('transitionChanged');
+export const cancelReasonSignal =
+  defineSignal<[{ reason: string | null; requestedBy: string }]>('cancelReason');
+export const laneGrantedSignal = defineSignal('laneGranted');
+export const supersedeSignal = defineSignal<[{ byRunId: string }]>('supersede');
+export const runStateQuery = defineQuery<RunStateView>('runState');
+
+export interface LaneRequest {
+  runId: string;
+  pipelineId: string;
+  executionMode: ExecutionMode;
 }
 
 /** A change of state the workflow projects into PostgreSQL; each may carry the event it raises. */
@@ -127,4 +201,14 @@ export type RunChange =
 
 export interface RunCommandResult {
   outputs: Record<string, string>;
+}
+
+export interface ApprovalRecord {
+  runId: string;
+  pipelineId: string;
+  actionRunId: string;
+  execution: number;
+  decision: ApprovalDecision;
+  at: string;
+  event: EventRecord;
 }

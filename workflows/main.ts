@@ -1,5 +1,6 @@
 // The worker process. Like every entry point it reads the shared config module (server/config.ts);
 // nothing else in workflows/ imports from server/.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
 import { parseConfig, requireExternalServices } from '../server/config';
@@ -14,17 +15,20 @@ runMain('worker', async () => {
   const connection = await retryUntil('Temporal', () =>
     NativeConnection.connect({ address: temporalAddress }),
   );
+  const clientConnection = await Connection.connect({ address: temporalAddress });
   try {
     const worker = await createPipelineWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       dataSource,
+      temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
       commandBaseEnv: config.commandEnv,
     });
     console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
     await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
   } finally {
+    await clientConnection.close();
     await connection.close();
     await dataSource.destroy();
   }

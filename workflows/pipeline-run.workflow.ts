@@ -1,32 +1,70 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
   proxyActivities,
+  setHandler,
+  sleep,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from './activities';
-import type {
-  ActionPlan,
-  CommandConfig,
-  EventRecord,
-  PipelineRunInput,
-  PipelineRunResult,
-  RunChange,
-  StagePlan,
+import {
+  approvalSignal,
+  cancelReasonSignal,
+  laneGrantedSignal,
+  retryFailedActionsSignal,
+  runStateQuery,
+  supersedeSignal,
+  transitionChangedSignal,
+  type ActionContext,
+  type ActionPlan,
+  type ApprovalConfig,
+  type ApprovalDecision,
+  type CommandConfig,
+  type EventRecord,
+  type HttpConfig,
+  type PipelineRunInput,
+  type PipelineRunResult,
+  type RunChange,
+  type RunStateView,
+  type StagePlan,
+  type WaitConfig,
 } from './definitions';
 
 /** Timeout and retry profiles; nothing here relies on the SDK's defaults by accident. */
 const profiles = {
-  projection: {
+  bookkeeping: {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
   command: { heartbeatTimeout: '15 seconds', defaultTimeoutSeconds: 3600 },
+  http: { defaultTimeoutSeconds: 30 },
 } as const;
 
-const { recordRunChange } = proxyActivities<Activities>(profiles.projection);
+const { recordRunChange, recordApproval, readTransition, claimLane, releaseLane } =
+  proxyActivities<Activities>(profiles.bookkeeping);
 
-type ActionOutcome = { ok: true; outputs: Record<string, string> } | { ok: false; reason: string };
+type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
+type ActionOutcome =
+  { ok: true; outputs: Record<string, string> } | { ok: false; reason: string; rejected: boolean };
+
+/** Ends the run early: it was superseded by a newer one while waiting at a boundary. */
+class Superseded extends Error {
+  constructor(readonly byRunId: string) {
+    super(`superseded by run ${byRunId}`);
+  }
+}
+
+interface Gate {
+  config: Required<Pick<ApprovalConfig, 'requiredApprovals' | 'allowSelfApproval'>>;
+  approvers: Set<string>;
+  rejection: ApprovalDecision | null;
+  /** Accepted decisions not yet recorded in PostgreSQL. */
+  pending: ApprovalDecision[];
+  closed: boolean;
+}
 
 function now(): string {
   return new Date().toISOString(); // workflow time: deterministic under replay
@@ -56,7 +94,7 @@ async function boundedAll<T, R>(
   return results;
 }
 
-/** Groups a stage's actions by runOrder, ascending. */
+/** A stage's actions grouped by runOrder, ascending. */
 function actionGroups(stage: StagePlan): ActionPlan[][] {
   const byOrder = new Map<number, ActionPlan[]>();
   for (const action of stage.actions)
@@ -65,11 +103,16 @@ function actionGroups(stage: StagePlan): ActionPlan[][] {
 }
 
 /**
- * One pipeline run: stages in order; inside a stage, action groups by ascending runOrder, the actions of a
- * group in parallel (at most maxParallel at once). A failed group lets its siblings finish and stops the line.
+ * One pipeline run (PRODUCT.md, run semantics). Stages run in order; inside a stage, action groups by
+ * ascending runOrder, the actions of a group in parallel (at most maxParallel). A failed group lets its
+ * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
+ * hold expires. Approval gates, disabled transitions and the pipeline's lane wait on signals.
  */
 export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<PipelineRunResult> {
   const ids = { runId: input.runId, pipelineId: input.pipelineId };
+  const stages = [...input.plan.stages].sort((a, b) => a.position - b.position);
+  const usesLane = input.executionMode !== 'PARALLEL';
+
   let eventCount = 0;
   const event = (type: EventRecord['type'], details: Partial<EventRecord> = {}): EventRecord => ({
     key: `wf:${++eventCount}`,
@@ -81,10 +124,210 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     ...details,
   });
   const project = (change: RunChange) => recordRunChange(change);
+
+  // State the handlers and the query read.
+  let status: RunStateView['status'] = 'QUEUED';
+  const actionStatus = new Map<string, ActionStatus>();
+  const finishedStages = new Set<string>();
+  const executions = new Map<string, number>();
+  const gates = new Map<string, Gate>();
+  const transitions = new Map<string, boolean>();
+  let blockedAtStageId: string | null = null;
+  let laneGranted = false;
+  let supersededBy: string | null = null;
+  let retryRequested = false;
+  let retryable = false;
+  let cancelReason: string | null = null;
   /** Outputs published by earlier actions, handed to later ones as environment variables. */
   const outputs: Record<string, string> = {};
 
+  setHandler(approvalSignal, (decision) => {
+    const gate = gates.get(decision.actionRunId);
+    // Late, duplicate and self-approvals change nothing (the API refuses them first; this is the authority).
+    if (!gate || gate.closed || gate.approvers.has(decision.principalId)) return;
+    if (decision.principalId === input.triggeredById && !gate.config.allowSelfApproval) return;
+    gate.pending.push(decision);
+    if (!decision.approved) {
+      gate.rejection = decision;
+      gate.closed = true;
+    } else {
+      gate.approvers.add(decision.principalId);
+      if (gate.approvers.size >= gate.config.requiredApprovals) gate.closed = true;
+    }
+  });
+  setHandler(retryFailedActionsSignal, () => {
+    if (retryable) retryRequested = true;
+  });
+  setHandler(transitionChangedSignal, (change) => void transitions.set(change.stageId, change.enabled));
+  setHandler(laneGrantedSignal, () => void (laneGranted = true));
+  setHandler(supersedeSignal, ({ byRunId }) => void (supersededBy ??= byRunId));
+  setHandler(cancelReasonSignal, ({ reason }) => void (cancelReason = reason));
+  setHandler(runStateQuery, () => ({
+    status,
+    openApprovals: [...gates.entries()]
+      .filter(([, gate]) => !gate.closed)
+      .map(([actionRunId, gate]) => ({
+        actionRunId,
+        approverIds: [...gate.approvers],
+        requiredApprovals: gate.config.requiredApprovals,
+      })),
+    blockedAtStageId,
+    retryable,
+  }));
+
+  async function setRunStatus(
+    next: RunStateView['status'],
+    evt?: EventRecord,
+    failureReason?: string | null,
+  ) {
+    status = next;
+    await project({ target: 'run', ...ids, status: next, at: now(), failureReason, event: evt });
+  }
+
+  /** Waits for the pipeline's lane (QUEUED and SUPERSEDED modes); throws Superseded if replaced meanwhile. */
+  async function enterLane(): Promise<void> {
+    if (!usesLane) return;
+    laneGranted = (await claimLane({ ...ids, executionMode: input.executionMode })).granted;
+    await condition(() => laneGranted || supersededBy !== null);
+    if (!laneGranted && supersededBy) throw new Superseded(supersededBy);
+  }
+
+  async function leaveLane(): Promise<void> {
+    if (usesLane) await releaseLane(ids);
+    laneGranted = false;
+  }
+
+  /** Waits while the transition into `stage` is disabled (BLOCKED), reading the current flag each time. */
+  async function passTransition(stage: StagePlan): Promise<void> {
+    transitions.delete(stage.stageId);
+    const current = await readTransition(stage.stageId);
+    if (current.enabled) return;
+    blockedAtStageId = stage.stageId;
+    const message = current.reason ? `transition disabled: ${current.reason}` : 'transition disabled';
+    await project({
+      target: 'stage',
+      ...ids,
+      stageRunId: stage.stageRunId,
+      status: 'BLOCKED',
+      at: now(),
+      event: event('TRANSITION_BLOCKED', { stageName: stage.name, message }),
+    });
+    await setRunStatus('WAITING');
+    await condition(() => transitions.get(stage.stageId) === true || supersededBy !== null);
+    blockedAtStageId = null;
+    if (supersededBy) throw new Superseded(supersededBy);
+    await setRunStatus('RUNNING');
+  }
+
+  async function awaitApproval(
+    stage: StagePlan,
+    action: ActionPlan,
+    context: ActionContext,
+  ): Promise<ActionOutcome> {
+    const config = action.config as ApprovalConfig;
+    const gate: Gate = {
+      config: {
+        requiredApprovals: config.requiredApprovals ?? 1,
+        allowSelfApproval: config.allowSelfApproval ?? false,
+      },
+      approvers: new Set(),
+      rejection: null,
+      pending: [],
+      closed: false,
+    };
+    gates.set(action.actionRunId, gate);
+    const where = { stageName: stage.name, actionName: action.name };
+    await project({
+      target: 'action',
+      ...ids,
+      actionRunId: action.actionRunId,
+      status: 'WAITING_FOR_APPROVAL',
+      at: now(),
+      event: event('APPROVAL_REQUESTED', { ...where, message: config.instructions ?? null }),
+    });
+    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'WAITING', at: now() });
+    await setRunStatus('WAITING');
+
+    const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
+    let timedOut = false;
+    for (;;) {
+      for (const decision of gate.pending.splice(0)) {
+        await recordApproval({
+          ...ids,
+          actionRunId: action.actionRunId,
+          execution: context.execution,
+          decision,
+          at: now(),
+          event: event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+            ...where,
+            message: `${decision.principalName}${decision.comment ? `: ${decision.comment}` : ''}`,
+          }),
+        });
+      }
+      if (gate.closed) break;
+      const remaining = deadline === undefined ? undefined : deadline - Date.now();
+      if (remaining !== undefined && remaining <= 0) {
+        timedOut = true;
+        gate.closed = true;
+        break;
+      }
+      if (remaining === undefined) await condition(() => gate.pending.length > 0);
+      else await condition(() => gate.pending.length > 0, remaining);
+    }
+    gates.delete(action.actionRunId);
+    if (![...gates.values()].some((g) => !g.closed)) {
+      await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'RUNNING', at: now() });
+      await setRunStatus('RUNNING');
+    }
+    if (timedOut) {
+      const reason = `approval timed out after ${config.timeoutSeconds} s`;
+      await project({
+        target: 'action',
+        ...ids,
+        actionRunId: action.actionRunId,
+        status: 'REJECTED',
+        at: now(),
+        failureReason: reason,
+        event: event('APPROVAL_REJECTED', { ...where, message: reason }),
+      });
+      return { ok: false, reason, rejected: true };
+    }
+    if (gate.rejection) {
+      const reason = `rejected by ${gate.rejection.principalName}${gate.rejection.comment ? `: ${gate.rejection.comment}` : ''}`;
+      await project({
+        target: 'action',
+        ...ids,
+        actionRunId: action.actionRunId,
+        status: 'REJECTED',
+        at: now(),
+        failureReason: reason,
+      });
+      return { ok: false, reason, rejected: true };
+    }
+    await project({
+      target: 'action',
+      ...ids,
+      actionRunId: action.actionRunId,
+      status: 'SUCCEEDED',
+      at: now(),
+      event: event('ACTION_SUCCEEDED', where),
+    });
+    return { ok: true, outputs: {} };
+  }
+
   async function runAction(stage: StagePlan, action: ActionPlan): Promise<ActionOutcome> {
+    actionStatus.delete(action.actionRunId);
+    const execution = (executions.get(action.actionRunId) ?? 0) + 1;
+    executions.set(action.actionRunId, execution);
+    const context: ActionContext = {
+      ...ids,
+      actionRunId: action.actionRunId,
+      stageName: stage.name,
+      actionName: action.name,
+      execution,
+    };
+    if (action.kind === 'APPROVAL') return awaitApproval(stage, action, context);
+
     const where = { stageName: stage.name, actionName: action.name };
     await project({
       target: 'action',
@@ -95,7 +338,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       event: event('ACTION_STARTED', where),
     });
     try {
-      const result = await executeAction(input, stage, action, outputs);
+      const result = await executeAction(input, context, action, outputs);
       await project({
         target: 'action',
         ...ids,
@@ -107,6 +350,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       });
       return { ok: true, outputs: result.outputs };
     } catch (error) {
+      if (isCancellation(error)) throw error;
       const reason = reasonOf(error);
       await project({
         target: 'action',
@@ -117,12 +361,13 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
         failureReason: reason,
         event: event('ACTION_FAILED', { ...where, message: reason }),
       });
-      return { ok: false, reason: `action "${action.name}" failed: ${reason}` };
+      return { ok: false, reason, rejected: false };
     }
   }
 
-  /** Runs a stage; returns the failure reason, or null when it succeeded. */
+  /** Runs the actions of a stage that have not succeeded yet; returns the failure reason, or null. */
   async function runStage(stage: StagePlan): Promise<string | null> {
+    finishedStages.delete(stage.stageRunId);
     await project({
       target: 'stage',
       ...ids,
@@ -131,11 +376,22 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       at: now(),
       event: event('STAGE_STARTED', { stageName: stage.name }),
     });
-    const groups = actionGroups(stage);
+    const groups = actionGroups(stage).map((group) =>
+      group.filter((a) => actionStatus.get(a.actionRunId) !== 'SUCCEEDED'),
+    );
     for (const [index, group] of groups.entries()) {
       const outcomes = await boundedAll(group, stage.maxParallel, (action) => runAction(stage, action));
-      for (const outcome of outcomes) if (outcome.ok) Object.assign(outputs, outcome.outputs);
-      const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.reason]));
+      const failures: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        const action = group[i]!;
+        if (outcome.ok) {
+          actionStatus.set(action.actionRunId, 'SUCCEEDED');
+          Object.assign(outputs, outcome.outputs);
+        } else {
+          actionStatus.set(action.actionRunId, outcome.rejected ? 'REJECTED' : 'FAILED');
+          failures.push(`action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`);
+        }
+      });
       if (failures.length > 0) {
         for (const later of groups.slice(index + 1).flat()) {
           await project({
@@ -147,6 +403,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
           });
         }
         const reason = failures.join('; ');
+        finishedStages.add(stage.stageRunId);
         await project({
           target: 'stage',
           ...ids,
@@ -159,6 +416,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
         return reason;
       }
     }
+    finishedStages.add(stage.stageRunId);
     await project({
       target: 'stage',
       ...ids,
@@ -170,76 +428,130 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     return null;
   }
 
-  await project({ target: 'run', ...ids, status: 'RUNNING', at: now(), event: event('RUN_STARTED') });
-  const stages = [...input.plan.stages].sort((a, b) => a.position - b.position);
-  for (const [index, stage] of stages.entries()) {
-    const failure = await runStage(stage);
-    if (failure !== null) {
-      for (const later of stages.slice(index + 1)) {
-        await project({
-          target: 'stage',
-          ...ids,
-          stageRunId: later.stageRunId,
-          status: 'SKIPPED',
-          at: now(),
-        });
-        for (const action of later.actions) {
+  /** Marks what never ran (or did not finish) when the run ends early. */
+  async function closeUnfinished(
+    from: number,
+    stageStatus: 'SKIPPED' | 'CANCELLED',
+    actionStatusFor: (action: ActionPlan) => 'SKIPPED' | 'CANCELLED' | null,
+  ) {
+    for (const stage of stages.slice(from)) {
+      if (finishedStages.has(stage.stageRunId)) continue;
+      await project({
+        target: 'stage',
+        ...ids,
+        stageRunId: stage.stageRunId,
+        status: stageStatus,
+        at: now(),
+      });
+      for (const action of stage.actions) {
+        const next = actionStatusFor(action);
+        if (next)
           await project({
             target: 'action',
             ...ids,
             actionRunId: action.actionRunId,
-            status: 'SKIPPED',
+            status: next,
             at: now(),
           });
-        }
       }
-      const reason = `stage "${stage.name}" failed: ${failure}`;
-      await project({
-        target: 'run',
-        ...ids,
-        status: 'FAILED',
-        at: now(),
-        failureReason: reason,
-        event: event('RUN_FAILED', { message: reason }),
-      });
-      return { status: 'FAILED', failureReason: reason };
     }
   }
-  await project({ target: 'run', ...ids, status: 'SUCCEEDED', at: now(), event: event('RUN_SUCCEEDED') });
-  return { status: 'SUCCEEDED', failureReason: null };
+
+  let index = 0;
+  try {
+    await enterLane();
+    await setRunStatus('RUNNING', event('RUN_STARTED'));
+    while (index < stages.length) {
+      const stage = stages[index]!;
+      await passTransition(stage);
+      const failure = await runStage(stage);
+      if (failure === null) {
+        index++;
+        continue;
+      }
+      const reason = `stage "${stage.name}" failed: ${failure}`;
+      // Retryable before the FAILED status is visible: the API only signals runs it sees FAILED.
+      retryable = true;
+      await setRunStatus('FAILED', event('RUN_FAILED', { message: reason }), reason);
+      await leaveLane();
+      const retry = await condition(() => retryRequested, input.retryHoldSeconds * 1000);
+      retryable = false;
+      retryRequested = false;
+      if (!retry) {
+        await closeUnfinished(index + 1, 'SKIPPED', () => 'SKIPPED');
+        return { status: 'FAILED', failureReason: reason };
+      }
+      if (usesLane) await setRunStatus('QUEUED'); // back in line for the pipeline's lane
+      await enterLane();
+      await setRunStatus('RUNNING');
+    }
+    await setRunStatus('SUCCEEDED', event('RUN_SUCCEEDED'));
+    await leaveLane();
+    return { status: 'SUCCEEDED', failureReason: null };
+  } catch (error) {
+    if (error instanceof Superseded) {
+      await closeUnfinished(index, 'SKIPPED', (action) =>
+        actionStatus.has(action.actionRunId) ? null : 'SKIPPED',
+      );
+      await setRunStatus('SUPERSEDED', event('RUN_SUPERSEDED', { message: error.message }), error.message);
+      await leaveLane();
+      return { status: 'SUPERSEDED', failureReason: error.message };
+    }
+    if (isCancellation(error)) {
+      // Cleanup must run even though the workflow is cancelled.
+      await CancellationScope.nonCancellable(async () => {
+        const reason = cancelReason ? `cancelled: ${cancelReason}` : 'cancelled';
+        // What finished keeps its outcome; what was running or never started is CANCELLED.
+        await closeUnfinished(index, 'CANCELLED', (action) =>
+          actionStatus.has(action.actionRunId) ? null : 'CANCELLED',
+        );
+        await setRunStatus('CANCELLED', event('RUN_CANCELLED', { message: reason }), reason);
+        await leaveLane();
+      });
+    }
+    throw error;
+  }
 }
 
-/** Executes one action according to its kind. */
+/** Executes one non-approval action according to its kind. */
 async function executeAction(
   input: PipelineRunInput,
-  stage: StagePlan,
+  context: ActionContext,
   action: ActionPlan,
   outputs: Record<string, string>,
 ): Promise<{ outputs: Record<string, string> }> {
+  const retry = {
+    maximumAttempts: action.retryPolicy.maximumAttempts,
+    initialInterval: action.retryPolicy.initialIntervalMs,
+    backoffCoefficient: action.retryPolicy.backoffCoefficient,
+  };
   switch (action.kind) {
     case 'COMMAND': {
       const options: ActivityOptions = {
         startToCloseTimeout: `${action.timeoutSeconds ?? profiles.command.defaultTimeoutSeconds} seconds`,
         heartbeatTimeout: profiles.command.heartbeatTimeout,
-        retry: {
-          maximumAttempts: action.retryPolicy.maximumAttempts,
-          initialInterval: action.retryPolicy.initialIntervalMs,
-          backoffCoefficient: action.retryPolicy.backoffCoefficient,
-          nonRetryableErrorTypes: ['InvalidOutput'],
-        },
+        retry: { ...retry, nonRetryableErrorTypes: ['InvalidOutput'] },
       };
-      const { runCommand } = proxyActivities<Activities>(options);
       const config = action.config as unknown as CommandConfig;
-      return runCommand({
-        ...{ runId: input.runId, pipelineId: input.pipelineId },
-        actionRunId: action.actionRunId,
-        stageName: stage.name,
-        actionName: action.name,
+      return proxyActivities<Activities>(options).runCommand({
+        ...context,
         revisionSha: input.revision.sha,
         command: { ...config, env: { ...outputs, ...config.env } },
-        attemptBase: 0,
       });
     }
+    case 'HTTP': {
+      const timeoutSeconds = action.timeoutSeconds ?? profiles.http.defaultTimeoutSeconds;
+      const options: ActivityOptions = { startToCloseTimeout: `${timeoutSeconds + 5} seconds`, retry };
+      await proxyActivities<Activities>(options).callHttp({
+        ...context,
+        http: action.config as unknown as HttpConfig,
+        timeoutSeconds,
+      });
+      return { outputs: {} };
+    }
+    case 'WAIT':
+      await sleep((action.config as unknown as WaitConfig).seconds * 1000);
+      return { outputs: {} };
     default:
       throw ApplicationFailure.nonRetryable(
         `action kind ${action.kind} is not executable by this engine version`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createActivities } from './activities';
 
@@ -8,6 +9,8 @@ export interface PipelineWorkerOptions {
   namespace: string;
   taskQueue: string;
   dataSource: DataSource;
+  /** Client for activities that signal other runs. */
+  temporal: Client;
   commandBaseEnv: Record<string, string>;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -22,7 +25,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities({ dataSource: options.dataSource, commandBaseEnv: options.commandBaseEnv }),
+    activities: createActivities(options),
     shutdownGraceTime: '10 seconds',
   });
 }

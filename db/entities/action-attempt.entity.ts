@@ -9,6 +9,10 @@ export class ActionAttemptEntity {
   @PrimaryColumn({ type: 'integer' })
   number!: number;
 
+  /** Which execution of the action (1, then 2 after a manual retry...) this attempt belongs to. */
+  @Column({ type: 'integer', default: 1 })
+  execution!: number;
+
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
 

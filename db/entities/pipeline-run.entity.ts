@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { RunStatus } from '../domain';
+import type { ExecutionMode, RunStatus } from '../domain';
 import { PipelineEntity } from './pipeline.entity';
 import { PrincipalEntity } from './principal.entity';
 
@@ -71,4 +71,24 @@ export class PipelineRunEntity {
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason!: string | null;
+
+  /** The pipeline's execution mode when the run was triggered. */
+  @Column({ name: 'execution_mode', type: 'text', default: 'QUEUED' })
+  executionMode!: ExecutionMode;
+
+  @Column({ name: 'is_rollback', type: 'boolean', default: false })
+  isRollback!: boolean;
+
+  @Column({ name: 'rollback_of_run_id', type: 'uuid', nullable: true })
+  rollbackOfRunId!: string | null;
+
+  /** When the run got its pipeline's lane (QUEUED and SUPERSEDED modes), and when it gave it up. */
+  @Column({ name: 'lane_claimed_at', type: 'timestamptz', nullable: true })
+  laneClaimedAt!: Date | null;
+
+  @Column({ name: 'lane_released_at', type: 'timestamptz', nullable: true })
+  laneReleasedAt!: Date | null;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource, type ObjectLiteral } from 'typeorm';
 import { ActionAttemptEntity } from '../../db/entities/action-attempt.entity';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
+import { ApprovalEntity } from '../../db/entities/approval.entity';
 import { ActionEntity } from '../../db/entities/action.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
@@ -47,6 +48,7 @@ export function createLoaders(dataSource: DataSource) {
     stageRunsByRun: groupedBy(StageRunEntity, 'runId', { position: 'ASC' }),
     actionRunsByStageRun: groupedBy(ActionRunEntity, 'stageRunId', { runOrder: 'ASC', name: 'ASC' }),
     attemptsByActionRun: groupedBy(ActionAttemptEntity, 'actionRunId', { number: 'ASC' }),
+    approvalsByActionRun: groupedBy(ApprovalEntity, 'actionRunId', { at: 'ASC' }),
   };
 }
 

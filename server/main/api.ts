@@ -18,6 +18,7 @@ runMain('api', async () => {
       dataSource,
       temporal,
       taskQueue: config.temporal.taskQueue,
+      retryHoldSeconds: config.retryHoldSeconds,
       introspection: config.nodeEnv !== 'production',
     });
     const port = await server.listen(config.port);

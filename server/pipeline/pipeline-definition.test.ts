@@ -126,8 +126,37 @@ describe('parsePipelineInput', () => {
     ],
     [
       'a kind this version cannot run',
-      input([{ name: 's', actions: [action({ kind: 'APPROVAL', config: {} })] }]),
+      input([{ name: 's', actions: [action({ kind: 'DEPLOYMENT', config: { deploymentId: 'x' } })] }]),
       'input.stages[0].actions[0].kind',
+    ],
+    [
+      'an approval needing no one',
+      input([{ name: 's', actions: [action({ kind: 'APPROVAL', config: { requiredApprovals: 0 } })] }]),
+      'input.stages[0].actions[0].config.requiredApprovals',
+    ],
+    [
+      'a WAIT without seconds',
+      input([{ name: 's', actions: [action({ kind: 'WAIT', config: {} })] }]),
+      'input.stages[0].actions[0].config.seconds',
+    ],
+    [
+      'an HTTP action with a relative URL',
+      input([{ name: 's', actions: [action({ kind: 'HTTP', config: { url: '/health' } })] }]),
+      'input.stages[0].actions[0].config.url',
+    ],
+    [
+      'an HTTP action with a made-up method',
+      input([
+        { name: 's', actions: [action({ kind: 'HTTP', config: { url: 'http://x', method: 'FETCH' } })] },
+      ]),
+      'input.stages[0].actions[0].config.method',
+    ],
+    [
+      'an HTTP status out of range',
+      input([
+        { name: 's', actions: [action({ kind: 'HTTP', config: { url: 'http://x', expectStatus: 99 } })] },
+      ]),
+      'input.stages[0].actions[0].config.expectStatus',
     ],
   ])('refuses %s', (_name, bad, field) => {
     expect(fieldOf(() => parsePipelineInput(bad))).toBe(field);

@@ -80,7 +80,82 @@ const configValidators: Partial<
     }
     return result;
   },
+  APPROVAL(field, config) {
+    onlyKeys(field, config, ['requiredApprovals', 'allowSelfApproval', 'timeoutSeconds', 'instructions']);
+    const result: Record<string, unknown> = {
+      requiredApprovals: intInRange(
+        `${field}.requiredApprovals`,
+        config.requiredApprovals as number | undefined,
+        1,
+        20,
+        1,
+      ),
+    };
+    if (config.allowSelfApproval !== undefined && config.allowSelfApproval !== null) {
+      if (typeof config.allowSelfApproval !== 'boolean')
+        throw badInput(`${field}.allowSelfApproval`, 'must be true or false');
+      result.allowSelfApproval = config.allowSelfApproval;
+    }
+    if (config.timeoutSeconds !== undefined && config.timeoutSeconds !== null) {
+      result.timeoutSeconds = intInRange(
+        `${field}.timeoutSeconds`,
+        config.timeoutSeconds as number,
+        1,
+        30 * 86_400,
+        0,
+      );
+    }
+    if (config.instructions !== undefined && config.instructions !== null) {
+      if (typeof config.instructions !== 'string')
+        throw badInput(`${field}.instructions`, 'must be a string');
+      result.instructions = optionalText(`${field}.instructions`, config.instructions, 2000);
+    }
+    return result;
+  },
+  WAIT(field, config) {
+    onlyKeys(field, config, ['seconds']);
+    if (config.seconds === undefined) throw badInput(`${field}.seconds`, 'is required');
+    return { seconds: intInRange(`${field}.seconds`, config.seconds as number, 1, 30 * 86_400, 0) };
+  },
+  HTTP(field, config) {
+    onlyKeys(field, config, ['url', 'method', 'headers', 'body', 'expectStatus']);
+    let url: URL;
+    try {
+      url = new URL(String(config.url));
+    } catch {
+      throw badInput(`${field}.url`, 'must be an absolute http(s) URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw badInput(`${field}.url`, 'must be an absolute http(s) URL');
+    const result: Record<string, unknown> = { url: url.toString() };
+    if (config.method !== undefined && config.method !== null) {
+      const method = typeof config.method === 'string' ? config.method.toUpperCase() : '';
+      if (!httpMethods.includes(method))
+        throw badInput(`${field}.method`, `must be one of ${httpMethods.join(', ')}`);
+      result.method = method;
+    }
+    if (config.headers !== undefined && config.headers !== null) {
+      const headers = plainObject(`${field}.headers`, config.headers);
+      for (const [name, value] of Object.entries(headers)) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+          throw badInput(`${field}.headers`, `"${name}" is not a valid header name`);
+        if (typeof value !== 'string') throw badInput(`${field}.headers.${name}`, 'must be a string');
+      }
+      result.headers = headers;
+    }
+    if (config.body !== undefined && config.body !== null) {
+      if (typeof config.body !== 'string') throw badInput(`${field}.body`, 'must be a string');
+      if (config.body.length > 1_048_576) throw badInput(`${field}.body`, 'must be at most 1 MiB');
+      result.body = config.body;
+    }
+    if (config.expectStatus !== undefined && config.expectStatus !== null) {
+      result.expectStatus = intInRange(`${field}.expectStatus`, config.expectStatus as number, 100, 599, 200);
+    }
+    return result;
+  },
 };
+
+const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 function retryPolicy(field: string, input: RetryPolicyInput | null | undefined): RetryPolicy {
   const backoff = input?.backoffCoefficient ?? defaultRetryPolicy.backoffCoefficient;

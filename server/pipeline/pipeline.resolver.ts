@@ -55,6 +55,17 @@ export class PipelineResolver {
 
 @Resolver(() => Stage)
 export class StageResolver {
+  @Authorized('OPERATOR')
+  @Mutation(() => Stage)
+  setStageTransition(
+    @Arg('stageId', () => ID) stageId: string,
+    @Arg('enabled', () => Boolean) enabled: boolean,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.setStageTransition(stageId, enabled, reason);
+  }
+
   @FieldResolver(() => Environment, { nullable: true })
   environment(@Root() stage: StageEntity, @Ctx() ctx: Context) {
     return stage.environmentId ? ctx.loaders.environment.load(stage.environmentId) : null;

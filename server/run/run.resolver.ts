@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
+import type { ApprovalEntity } from '../../db/entities/approval.entity';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
@@ -13,6 +14,7 @@ import { currentStage } from './run.presenter';
 import {
   ActionAttempt,
   ActionRun,
+  Approval,
   CommitInput,
   LogLine,
   PipelineRun,
@@ -54,6 +56,22 @@ export class PipelineRunResolver {
     return ctx.services.runs.trigger(pipelineId, revision, commits, ctx.principal);
   }
 
+  @Authorized('OPERATOR')
+  @Mutation(() => PipelineRun)
+  retryFailedActions(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
+    return ctx.services.runControl.retryFailedActions(runId);
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => PipelineRun)
+  cancelRun(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.cancel(runId, reason, ctx.principal!);
+  }
+
   @FieldResolver(() => Pipeline)
   pipeline(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
     return ctx.loaders.pipeline.load(run.pipelineId);
@@ -85,6 +103,14 @@ export class PipelineRunResolver {
   }
 }
 
+@Resolver(() => Approval)
+export class ApprovalResolver {
+  @FieldResolver(() => Principal)
+  principal(@Root() approval: ApprovalEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.principal.load(approval.principalId);
+  }
+}
+
 @Resolver(() => StageRun)
 export class StageRunResolver {
   @FieldResolver(() => [ActionRun])
@@ -98,6 +124,31 @@ export class ActionRunResolver {
   @FieldResolver(() => [ActionAttempt])
   attempts(@Root() action: ActionRunEntity, @Ctx() ctx: Context) {
     return ctx.loaders.attemptsByActionRun.load(action.id);
+  }
+
+  @FieldResolver(() => [Approval])
+  approvals(@Root() action: ActionRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.approvalsByActionRun.load(action.id);
+  }
+
+  @Authorized('APPROVER')
+  @Mutation(() => ActionRun)
+  approveAction(
+    @Arg('actionRunId', () => ID) actionRunId: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.decide(actionRunId, true, comment, ctx.principal!);
+  }
+
+  @Authorized('APPROVER')
+  @Mutation(() => ActionRun)
+  rejectAction(
+    @Arg('actionRunId', () => ID) actionRunId: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.decide(actionRunId, false, comment, ctx.principal!);
   }
 
   @FieldResolver(() => JSONScalar, { nullable: true })

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { ActionEntity } from '../../db/entities/action.entity';
+import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { CommitFact } from '../../db/entities/pipeline-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
@@ -39,6 +40,7 @@ export class RunService {
     private readonly dataSource: DataSource,
     private readonly temporal: Client,
     private readonly taskQueue: string,
+    private readonly retryHoldSeconds: number,
   ) {}
 
   async trigger(
@@ -61,6 +63,7 @@ export class RunService {
       );
       const number = counter[0][0]?.run_counter;
       if (number === undefined) throw notFound('pipeline', pipelineId);
+      const pipeline = await manager.findOneByOrFail(PipelineEntity, { id: pipelineId });
       const stages = await manager.find(StageEntity, { where: { pipelineId }, order: { position: 'ASC' } });
       const actions = await manager
         .getRepository(ActionEntity)
@@ -110,6 +113,7 @@ export class RunService {
           commits,
           triggeredById: principal.id,
           temporalWorkflowId: pipelineRunWorkflowId(runId),
+          executionMode: pipeline.executionMode,
           startedAt: null,
           finishedAt: null,
           failureReason: null,
@@ -140,7 +144,15 @@ export class RunService {
         })),
       );
       if (actionRuns.length > 0) await manager.insert(ActionRunEntity, actionRuns);
-      const input: PipelineRunInput = { runId, pipelineId, revision, plan };
+      const input: PipelineRunInput = {
+        runId,
+        pipelineId,
+        revision,
+        plan,
+        executionMode: pipeline.executionMode,
+        triggeredById: principal.id,
+        retryHoldSeconds: this.retryHoldSeconds,
+      };
       return { run, input };
     });
 

@@ -49,6 +49,18 @@ export class ActionAttempt {
   error!: string | null;
 }
 
+@ObjectType('Approval')
+export class Approval {
+  @Field(() => Boolean)
+  approved!: boolean;
+
+  @Field(() => String, { nullable: true })
+  comment!: string | null;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+}
+
 @ObjectType('ActionRun')
 export class ActionRun {
   @Field(() => ID)

@@ -8,13 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../db/data-source';
 import { ensureDatabase, startLocalPostgres } from '../../db/local-postgres';
-import { TokenService } from '../../server/auth/token.service';
+import { TokenService, type AuthenticatedPrincipal } from '../../server/auth/token.service';
 import { parseConfig } from '../../server/config';
 import type { PipelineInput } from '../../server/pipeline/pipeline.types';
 import { PipelineService } from '../../server/pipeline/pipeline.service';
 import { runMain } from '../../server/process';
+import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
 import { startTemporalDevServer } from '../../workflows/dev-server';
 import { createPipelineWorker } from '../../workflows/worker';
@@ -26,47 +28,140 @@ const command = (name: string, cmd: string, runOrder = 1, maximumAttempts = 1) =
   config: { command: cmd },
   retryPolicy: { maximumAttempts, initialIntervalMs: 100, backoffCoefficient: 1 },
 });
+const gate = (config: Record<string, unknown> = {}) => ({
+  name: 'gate',
+  kind: 'APPROVAL' as const,
+  runOrder: 1,
+  config,
+});
 
-function scenarios(scratch: string): Record<string, PipelineInput> {
-  const flaky = path.join(scratch, 'flaky-marker');
+interface Tools {
+  dataSource: DataSource;
+  control: RunControlService;
+  approver: AuthenticatedPrincipal;
+  scratch: string;
+}
+
+/** Polls the database until `sql` returns a row. */
+async function until(dataSource: DataSource, sql: string, params: unknown[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const rows: unknown[] = await dataSource.query(sql, params);
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for: ${sql}`);
+}
+
+const gateOpen = (t: Tools, runId: string) =>
+  until(t.dataSource, `SELECT 1 FROM action_runs WHERE run_id = $1 AND status = 'WAITING_FOR_APPROVAL'`, [
+    runId,
+  ]);
+const gateId = async (t: Tools, runId: string) => {
+  const rows: Array<{ id: string }> = await t.dataSource.query(
+    `SELECT id FROM action_runs WHERE run_id = $1 AND kind = 'APPROVAL'`,
+    [runId],
+  );
+  return rows[0]!.id;
+};
+
+interface Scenario {
+  input: PipelineInput;
+  /** Seconds a failed run holds for a manual retry. */
+  hold?: number;
+  /** What people do while the run goes on. */
+  drive?: (t: Tools, runId: string) => Promise<void>;
+}
+
+function scenarios(scratch: string): Record<string, Scenario> {
+  const twoStages = (name: string, first: PipelineInput['stages'][number]['actions']): PipelineInput => ({
+    name,
+    stages: [
+      { name: 'build', actions: first },
+      { name: 'deploy', actions: [command('ship', 'echo shipped')] },
+    ],
+  });
   return {
     'two-stages-parallel-outputs': {
-      name: 'two-stages',
-      stages: [
-        {
-          name: 'build',
-          maxParallel: 2,
-          actions: [
-            command('compile', 'echo VERSION=1.0.0 > "$LOCKSTEP_OUTPUT"'),
-            command('lint', 'echo lint ok'),
-            command('package', 'echo "package $VERSION"', 2),
-          ],
-        },
-        { name: 'deploy', actions: [command('ship', 'echo "ship $VERSION"')] },
-      ],
+      input: {
+        name: 'two-stages',
+        stages: [
+          {
+            name: 'build',
+            maxParallel: 2,
+            actions: [
+              command('compile', 'echo VERSION=1.0.0 > "$LOCKSTEP_OUTPUT"'),
+              command('lint', 'echo lint ok'),
+              command('package', 'echo "package $VERSION"', 2),
+            ],
+          },
+          { name: 'deploy', actions: [command('ship', 'echo "ship $VERSION"')] },
+        ],
+      },
     },
-    'command-fails-stops-the-line': {
-      name: 'fails',
-      stages: [
-        { name: 'test', actions: [command('unit', 'echo boom >&2; exit 2'), command('lint', 'true')] },
-        { name: 'deploy', actions: [command('ship', 'echo never')] },
-      ],
+    'failure-hold-expires': {
+      input: twoStages('fails', [command('unit', 'echo boom >&2; exit 2'), command('lint', 'true')]),
+      hold: 1,
     },
     'automatic-retry-succeeds': {
-      name: 'retry',
-      stages: [
-        {
-          name: 'flaky',
-          actions: [
-            command(
-              'once-failing',
-              `if [ -e ${flaky} ]; then echo ok; else touch ${flaky}; exit 1; fi`,
-              1,
-              3,
-            ),
-          ],
-        },
-      ],
+      input: twoStages('auto-retry', [
+        command(
+          'once-failing',
+          `if [ -e ${scratch}/auto ]; then echo ok; else touch ${scratch}/auto; exit 1; fi`,
+          1,
+          3,
+        ),
+      ]),
+    },
+    'manual-retry-after-failure': {
+      input: twoStages('manual-retry', [
+        command('steady', 'true'),
+        command('flaky', `test -e ${scratch}/fixed`),
+      ]),
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status = 'FAILED'`, [runId]);
+        await writeFile(path.join(t.scratch, 'fixed'), '');
+        await t.control.retryFailedActions(runId);
+      },
+    },
+    'approval-granted': {
+      input: twoStages('approved', [gate({ requiredApprovals: 1 })]),
+      drive: async (t, runId) => {
+        await gateOpen(t, runId);
+        await t.control.decide(await gateId(t, runId), true, 'looks good', t.approver);
+      },
+    },
+    'approval-rejected': {
+      input: twoStages('rejected', [gate()]),
+      hold: 1,
+      drive: async (t, runId) => {
+        await gateOpen(t, runId);
+        await t.control.decide(await gateId(t, runId), false, 'not today', t.approver);
+      },
+    },
+    'approval-timeout': { input: twoStages('timeout', [gate({ timeoutSeconds: 1 })]), hold: 1 },
+    'cancelled-while-running': {
+      input: twoStages('cancelled', [command('slow', 'sleep 30')]),
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM action_runs WHERE run_id = $1 AND status = 'RUNNING'`, [
+          runId,
+        ]);
+        await t.control.cancel(runId, 'recorded cancel', t.approver);
+      },
+    },
+    'blocked-transition': {
+      input: twoStages('blocked', [command('compile', 'true')]),
+      drive: async (t, runId) => {
+        const [stage]: Array<{ id: string }> = await t.dataSource.query(
+          `SELECT s.id FROM stages s JOIN pipeline_runs r ON r.pipeline_id = s.pipeline_id WHERE r.id = $1 AND s.name = 'deploy'`,
+          [runId],
+        );
+        // Disabled before the run reaches it: the run blocks, then goes on when it is enabled.
+        await t.control.setStageTransition(stage!.id, false, 'recorded freeze');
+        await until(t.dataSource, `SELECT 1 FROM stage_runs WHERE run_id = $1 AND status = 'BLOCKED'`, [
+          runId,
+        ]);
+        await t.control.setStageTransition(stage!.id, true, null);
+      },
     },
   };
 }
@@ -98,7 +193,7 @@ runMain('record-histories', async () => {
     }
     let address = config.temporal.address;
     if (!address) {
-      const server = await startTemporalDevServer({ cliPath: config.temporal.cliPath });
+      const server = await startTemporalDevServer({ cliPath: cli });
       stops.push(server.stop);
       address = server.address;
     }
@@ -108,30 +203,43 @@ runMain('record-histories', async () => {
     await migrate(dataSource);
     const taskQueue = `record-${randomBytes(4).toString('hex')}`;
     const nativeConnection = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address });
+    const client = new Client({ connection });
     const worker = await createPipelineWorker({
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
       dataSource,
+      temporal: client,
       commandBaseEnv: config.commandEnv,
     });
     const running = worker.run();
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection });
-    const admin = (await new TokenService(dataSource).create('recorder', 'ADMIN')).principal;
+    const tokens = new TokenService(dataSource);
+    const admin = (await tokens.create('recorder', 'ADMIN')).principal;
+    const approver = (await tokens.create('approver', 'APPROVER')).principal;
+    const tools: Tools = {
+      dataSource,
+      control: new RunControlService(dataSource, client),
+      approver,
+      scratch,
+    };
     const pipelines = new PipelineService(dataSource);
-    const runs = new RunService(dataSource, client, taskQueue);
     try {
-      for (const [name, input] of Object.entries(scenarios(scratch))) {
-        const pipeline = await pipelines.create(input);
+      for (const [name, scenario] of Object.entries(scenarios(scratch))) {
+        const pipeline = await pipelines.create(scenario.input);
+        const runs = new RunService(dataSource, client, taskQueue, scenario.hold ?? 60);
         const run = await runs.trigger(
           pipeline.id,
           { sha: 'abc1234', committedAt: new Date('2026-01-01T00:00:00Z') },
           [],
-          { id: admin.id, name: admin.name, role: admin.role },
+          admin,
         );
+        await scenario.drive?.(tools, run.id);
         const handle = client.workflow.getHandle(run.temporalWorkflowId);
-        const result = await handle.result();
+        const outcome = await handle.result().then(
+          (result) => result.status,
+          (error: Error) => error.message,
+        );
         const file = path.join(__dirname, '..', 'histories', `${name}.json`);
         // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.
         const json = execFileSync(
@@ -151,7 +259,7 @@ runMain('record-histories', async () => {
           },
         );
         await writeFile(file, json);
-        console.log(`${name}: ${result.status} -> ${path.relative(process.cwd(), file)}`);
+        console.log(`${name}: ${outcome} -> ${path.relative(process.cwd(), file)}`);
       }
     } finally {
       worker.shutdown();

@@ -14,8 +14,13 @@ describe('recorded workflow histories replay on the current workflow code', () =
   it('has histories to replay', () => {
     expect(files).toEqual(
       expect.arrayContaining([
+        'approval-granted.json',
+        'approval-rejected.json',
+        'approval-timeout.json',
         'automatic-retry-succeeds.json',
-        'command-fails-stops-the-line.json',
+        'blocked-transition.json',
+        'cancelled-while-running.json',
+        'manual-retry-after-failure.json',
         'two-stages-parallel-outputs.json',
       ]),
     );

@@ -64,6 +64,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export async function startTestWorker(options: {
   dataSource: DataSource;
   taskQueue: string;
+  temporal: Client;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createPipelineWorker({
@@ -71,6 +72,7 @@ export async function startTestWorker(options: {
     namespace: 'default',
     taskQueue: options.taskQueue,
     dataSource: options.dataSource,
+    temporal: options.temporal,
     commandBaseEnv: parseConfig(process.env).commandEnv,
     workflowBundle: { code: inject('workflowBundle') },
   });
@@ -100,24 +102,26 @@ export async function graphql<T>(
   return { status: response.status, ...body };
 }
 
-export const test = base.extend<{ harness: Harness }>({
+export const test = base.extend<{ retryHoldSeconds: number; harness: Harness }>({
+  /** How long failed runs wait for a manual retry; a file can shorten it with `test.scoped`. */
+  retryHoldSeconds: [600, { scope: 'file' }],
   harness: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
+    async ({ retryHoldSeconds }, use) => {
       const database = await createTestDatabase();
       const dataSource = createDataSource({ url: database.url, poolSize: 5 });
       await dataSource.initialize();
       await migrate(dataSource);
       const taskQueue = `test-${randomBytes(6).toString('hex')}`;
-      const worker = await startTestWorker({ dataSource, taskQueue });
       const connection = await Connection.connect({ address: inject('temporalAddress') });
       const temporal = new Client({ connection });
+      const worker = await startTestWorker({ dataSource, taskQueue, temporal });
       let api: ApiServer | undefined;
       try {
         api = await createApiServer({
           dataSource,
           temporal,
           taskQueue,
+          retryHoldSeconds,
           introspection: true,
           log: () => undefined,
         });

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import { LogWriter, type LogStream } from './log-writer';
-import { appendEvent } from './projection.activity';
+import { beginAttempt, finishAttempt } from './attempts';
 
 export interface CommandActivityDeps {
   dataSource: DataSource;
@@ -62,25 +62,7 @@ export function createCommandActivities({
    */
   async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
     const ctx = Context.current();
-    const attempt = input.attemptBase + ctx.info.attempt;
-    const startedAt = new Date();
-    await dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO action_attempts (action_run_id, number, started_at) VALUES ($1, $2, $3)
-         ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL`,
-        [input.actionRunId, attempt, startedAt],
-      );
-      if (ctx.info.attempt > 1) {
-        await appendEvent(manager, input, {
-          key: `retry:${input.actionRunId}:${attempt}`,
-          type: 'ACTION_RETRYING',
-          stageName: input.stageName,
-          actionName: input.actionName,
-          message: `attempt ${attempt}`,
-          at: startedAt.toISOString(),
-        });
-      }
-    });
+    const attempt = await beginAttempt(dataSource, ctx, input);
 
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-action-'));
     const outputFile = path.join(workDir, 'outputs');
@@ -160,10 +142,7 @@ export function createCommandActivities({
       throw e;
     } finally {
       await logs.flush();
-      await dataSource.query(
-        'UPDATE action_attempts SET finished_at = $3, error = $4 WHERE action_run_id = $1 AND number = $2',
-        [input.actionRunId, attempt, new Date(), error],
-      );
+      await finishAttempt(dataSource, input.actionRunId, attempt, error);
       await rm(workDir, { recursive: true, force: true });
     }
   }

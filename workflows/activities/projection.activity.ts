@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { notifyChannels, type EventNotification } from '../../db/notify';
-import type { EventRecord, RunChange } from '../definitions';
+import type { ApprovalRecord, EventRecord, RunChange } from '../definitions';
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED', 'REJECTED', 'SUPERSEDED']);
 
@@ -43,7 +43,9 @@ export async function appendEvent(
  */
 export function createProjectionActivities({ dataSource }: { dataSource: DataSource }) {
   async function recordRunChange(change: RunChange): Promise<void> {
-    const startedAt = change.status === 'RUNNING' ? change.at : null;
+    // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
+    const startedAt =
+      change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
     const finishedAt = terminal.has(change.status) ? change.at : null;
     const reason = change.failureReason ?? null;
     await dataSource.transaction(async (manager) => {
@@ -97,5 +99,36 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     });
   }
 
-  return { recordRunChange };
+  /** Stores an accepted approval decision (once per person and execution) with its event. */
+  async function recordApproval(record: ApprovalRecord): Promise<void> {
+    await dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO approvals (action_run_id, execution, principal_id, approved, comment, at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [
+          record.actionRunId,
+          record.execution,
+          record.decision.principalId,
+          record.decision.approved,
+          record.decision.comment,
+          record.at,
+        ],
+      );
+      await appendEvent(manager, record, record.event);
+    });
+  }
+
+  /** The current transition flag of a stage; a stage deleted since the run started no longer blocks. */
+  async function readTransition(stageId: string): Promise<{ enabled: boolean; reason: string | null }> {
+    const rows: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
+      await dataSource.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
+        stageId,
+      ]);
+    const row = rows[0];
+    return row
+      ? { enabled: row.transition_enabled, reason: row.transition_reason }
+      : { enabled: true, reason: null };
+  }
+
+  return { recordRunChange, recordApproval, readTransition };
 }

@@ -1,0 +1,154 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import type { RunStatus } from '../../db/domain';
+import { ActionRunEntity } from '../../db/entities/action-run.entity';
+import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import { StageEntity } from '../../db/entities/stage.entity';
+import {
+  approvalSignal,
+  cancelReasonSignal,
+  pipelineRunWorkflowId,
+  retryFailedActionsSignal,
+  transitionChangedSignal,
+  type ApprovalConfig,
+  type RunPlan,
+} from '../../workflows/definitions';
+import type { AuthenticatedPrincipal } from '../auth/token.service';
+import { conflict, forbidden, notFound } from '../errors';
+import { isUuid, optionalText } from '../graphql/validate';
+
+const activeStatuses: RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
+
+/** Polls until `done` holds (the engine projected the change the caller asked for) or `timeoutMs` passes. */
+async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/**
+ * Decisions people make about running runs: approve or reject a gate, retry failed actions, cancel, open or
+ * close a stage's transition. Each is checked here, then reaches the run's workflow as a signal; the workflow
+ * stays the authority (a duplicate or late signal changes nothing there).
+ */
+export class RunControlService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly temporal: Client,
+  ) {}
+
+  private handle(runId: string) {
+    return this.temporal.workflow.getHandle(pipelineRunWorkflowId(runId));
+  }
+
+  private async getRun(runId: string): Promise<PipelineRunEntity> {
+    const run = isUuid(runId)
+      ? await this.dataSource.getRepository(PipelineRunEntity).findOneBy({ id: runId })
+      : null;
+    if (!run) throw notFound('pipeline run', runId);
+    return run;
+  }
+
+  /** True while the run's workflow is still open (a failed run holding for a manual retry is). */
+  private async workflowOpen(runId: string): Promise<boolean> {
+    try {
+      return (await this.handle(runId).describe()).status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  async decide(
+    actionRunId: string,
+    approved: boolean,
+    comment: string | null | undefined,
+    principal: AuthenticatedPrincipal,
+  ): Promise<ActionRunEntity> {
+    const actions = this.dataSource.getRepository(ActionRunEntity);
+    const action = isUuid(actionRunId) ? await actions.findOneBy({ id: actionRunId }) : null;
+    if (!action) throw notFound('action run', actionRunId);
+    if (action.kind !== 'APPROVAL') throw conflict(`action "${action.name}" is not an approval gate`);
+    if (action.status !== 'WAITING_FOR_APPROVAL') {
+      throw conflict(`action "${action.name}" is not waiting for approval (it is ${action.status})`);
+    }
+    const run = await this.getRun(action.runId);
+    const plan = run.definition as unknown as RunPlan;
+    const config = (plan.stages.flatMap((s) => s.actions).find((a) => a.actionRunId === actionRunId)
+      ?.config ?? {}) as ApprovalConfig;
+    if (run.triggeredById === principal.id && !config.allowSelfApproval) {
+      throw forbidden('APPROVER', 'you triggered this run, and this gate does not allow self-approval');
+    }
+    const decidedAlready = async () => {
+      const rows: unknown[] = await this.dataSource.query(
+        'SELECT 1 FROM approvals WHERE action_run_id = $1 AND principal_id = $2 AND at >= $3',
+        [actionRunId, principal.id, action.startedAt],
+      );
+      return rows.length > 0;
+    };
+    if (await decidedAlready()) throw conflict('you have already decided on this gate');
+
+    await this.handle(run.id).signal(approvalSignal, {
+      actionRunId,
+      principalId: principal.id,
+      principalName: principal.name,
+      approved,
+      comment: optionalText('comment', comment, 2000),
+    });
+    await settle(decidedAlready);
+    return actions.findOneByOrFail({ id: actionRunId });
+  }
+
+  async retryFailedActions(runId: string): Promise<PipelineRunEntity> {
+    const run = await this.getRun(runId);
+    if (run.status !== 'FAILED') throw conflict(`run #${run.number} has not failed (it is ${run.status})`);
+    if (!(await this.workflowOpen(run.id))) {
+      throw conflict(`run #${run.number} can no longer be retried: its retry hold has expired`);
+    }
+    await this.handle(run.id).signal(retryFailedActionsSignal, { requestedBy: 'api' });
+    await settle(async () => (await this.getRun(run.id)).status !== 'FAILED');
+    return this.getRun(run.id);
+  }
+
+  async cancel(
+    runId: string,
+    reason: string | null | undefined,
+    principal: AuthenticatedPrincipal,
+  ): Promise<PipelineRunEntity> {
+    const run = await this.getRun(runId);
+    const cancellable =
+      activeStatuses.includes(run.status) || (run.status === 'FAILED' && (await this.workflowOpen(run.id)));
+    if (!cancellable) throw conflict(`run #${run.number} has already ended (${run.status})`);
+    const text = optionalText('reason', reason, 500);
+    await this.dataSource.query('UPDATE pipeline_runs SET cancel_reason = $2 WHERE id = $1', [run.id, text]);
+    const handle = this.handle(run.id);
+    await handle.signal(cancelReasonSignal, { reason: text, requestedBy: principal.id });
+    await handle.cancel();
+    await settle(async () => (await this.getRun(run.id)).status === 'CANCELLED');
+    return this.getRun(run.id);
+  }
+
+  async setStageTransition(
+    stageId: string,
+    enabled: boolean,
+    reason: string | null | undefined,
+  ): Promise<StageEntity> {
+    const stages = this.dataSource.getRepository(StageEntity);
+    const stage = isUuid(stageId) ? await stages.findOneBy({ id: stageId }) : null;
+    if (!stage) throw notFound('stage', stageId);
+    const text = enabled ? null : optionalText('reason', reason, 500);
+    await stages.update({ id: stageId }, { transitionEnabled: enabled, transitionReason: text });
+    // Every open run of the pipeline hears of it: one may be blocked there, or about to arrive.
+    const open: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM pipeline_runs WHERE pipeline_id = $1 AND status = ANY($2)`,
+      [stage.pipelineId, activeStatuses],
+    );
+    for (const { id } of open) {
+      try {
+        await this.handle(id).signal(transitionChangedSignal, { stageId, enabled, reason: text });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+    return stages.findOneByOrFail({ id: stageId });
+  }
+}

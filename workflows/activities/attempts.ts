@@ -1,0 +1,50 @@
+import type { Context } from '@temporalio/activity';
+import type { DataSource } from 'typeorm';
+import type { ActionContext } from '../definitions';
+import { appendEvent } from './projection.activity';
+
+/**
+ * Records the start of an activity attempt and returns its number. Numbers run on across executions (manual
+ * retries): attempt k of execution e is numbered after every attempt of the executions before it, so the
+ * same (execution, attempt) always maps to the same row.
+ */
+export async function beginAttempt(
+  dataSource: DataSource,
+  ctx: Context,
+  action: ActionContext,
+): Promise<number> {
+  const startedAt = new Date();
+  return dataSource.transaction(async (manager) => {
+    const rows: Array<{ number: number }> = await manager.query(
+      `INSERT INTO action_attempts (action_run_id, number, execution, started_at)
+       SELECT $1, COALESCE((SELECT MAX(number) FROM action_attempts WHERE action_run_id = $1 AND execution < $2), 0) + $3, $2, $4
+       ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL
+       RETURNING number`,
+      [action.actionRunId, action.execution, ctx.info.attempt, startedAt],
+    );
+    const attempt = rows[0]!.number;
+    if (ctx.info.attempt > 1) {
+      await appendEvent(manager, action, {
+        key: `retry:${action.actionRunId}:${attempt}`,
+        type: 'ACTION_RETRYING',
+        stageName: action.stageName,
+        actionName: action.actionName,
+        message: `attempt ${attempt}`,
+        at: startedAt.toISOString(),
+      });
+    }
+    return attempt;
+  });
+}
+
+export async function finishAttempt(
+  dataSource: DataSource,
+  actionRunId: string,
+  attempt: number,
+  error: string | null,
+): Promise<void> {
+  await dataSource.query(
+    'UPDATE action_attempts SET finished_at = $3, error = $4 WHERE action_run_id = $1 AND number = $2',
+    [actionRunId, attempt, new Date(), error],
+  );
+}
