@@ -6,7 +6,7 @@
 export const notifyChannels = {
   /** `{ eventId, runId, pipelineId }`: an event was appended to pipeline_events. */
   events: 'lockstep_events',
-  /** `{ actionRunId, fromSeq, toSeq }`: log lines were appended. */
+  /** `{ actionRunId | deploymentRunId, fromSeq, toSeq }`: log lines were appended. */
   logs: 'lockstep_logs',
 } as const;
 
@@ -17,7 +17,10 @@ export interface EventNotification {
 }
 
 export interface LogNotification {
-  actionRunId: string;
+  /** Lines of an action run's attempts... */
+  actionRunId?: string;
+  /** ...or of a deployment run's plan and apply steps. */
+  deploymentRunId?: string;
   fromSeq: number;
   toSeq: number;
 }

@@ -3,6 +3,9 @@ import { eventually, type Harness } from './fixtures';
 
 /** GraphQL documents and helpers shared by the engine tests. */
 
+/** Anything that can send GraphQL as an admin: the in-process harness or a cluster of separate processes. */
+export type GraphQLClient = Pick<Harness, 'gql'>;
+
 export const createPipelineMutation = `
   mutation($input: PipelineInput!) {
     createPipeline(input: $input) { id name stages { id name position maxParallel actions { id name kind runOrder config } } }
@@ -98,13 +101,16 @@ export const approval = (name: string, config: Record<string, unknown> = {}, run
   config,
 });
 
-export async function createPipeline(h: Harness, input: Record<string, unknown>): Promise<PipelineView> {
+export async function createPipeline(
+  h: GraphQLClient,
+  input: Record<string, unknown>,
+): Promise<PipelineView> {
   const res = await h.gql<{ createPipeline: PipelineView }>(createPipelineMutation, { input });
   expect(res.errors).toBeUndefined();
   return res.data!.createPipeline;
 }
 
-export async function trigger(h: Harness, pipelineId: string, token?: string) {
+export async function trigger(h: GraphQLClient, pipelineId: string, token?: string) {
   const res = await h.gql<{
     triggerPipeline: { id: string; number: number; status: string; temporalWorkflowId: string };
   }>(triggerMutation, { pipelineId, revision }, token);
@@ -112,14 +118,14 @@ export async function trigger(h: Harness, pipelineId: string, token?: string) {
   return res.data!.triggerPipeline;
 }
 
-export async function getRun(h: Harness, runId: string): Promise<RunView> {
+export async function getRun(h: GraphQLClient, runId: string): Promise<RunView> {
   const res = await h.gql<{ pipelineRun: RunView }>(runQuery, { id: runId });
   expect(res.errors).toBeUndefined();
   return res.data!.pipelineRun;
 }
 
 export function waitForRun(
-  h: Harness,
+  h: GraphQLClient,
   runId: string,
   done: (run: RunView) => boolean,
   timeoutMs = 30_000,

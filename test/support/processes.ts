@@ -25,6 +25,33 @@ export function processesMatching(needle: string): Array<{ pid: number; cmdline:
   return found;
 }
 
+/** The process group of a live process, or undefined once it is gone (Linux /proc). */
+export function processGroupOf(pid: number): number | undefined {
+  try {
+    // `pid (comm) state ppid pgrp ...`: comm may hold spaces, so count from its closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    if (!fields || fields[0] === 'Z') return undefined;
+    return Number(fields[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes of a process group (Linux /proc). */
+export function processesInGroup(pgid: number): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || processGroupOf(pid) !== pgid) continue;
+    try {
+      found.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

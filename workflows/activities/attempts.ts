@@ -2,11 +2,15 @@ import type { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import type { ActionContext } from '../definitions';
 import { appendEvent } from './projection.activity';
+import { retryTransient } from './transient';
+
+export const lostAttemptError = 'lost: the worker running this attempt stopped';
 
 /**
  * Records the start of an activity attempt and returns its number. Numbers run on across executions (manual
  * retries): attempt k of execution e is numbered after every attempt of the executions before it, so the
- * same (execution, attempt) always maps to the same row.
+ * same (execution, attempt) always maps to the same row. An earlier attempt of this execution that never
+ * finished was lost with its worker (Temporal retried it after its heartbeats stopped): it is closed as lost.
  */
 export async function beginAttempt(
   dataSource: DataSource,
@@ -14,27 +18,34 @@ export async function beginAttempt(
   action: ActionContext,
 ): Promise<number> {
   const startedAt = new Date();
-  return dataSource.transaction(async (manager) => {
-    const rows: Array<{ number: number }> = await manager.query(
-      `INSERT INTO action_attempts (action_run_id, number, execution, started_at)
-       SELECT $1, COALESCE((SELECT MAX(number) FROM action_attempts WHERE action_run_id = $1 AND execution < $2), 0) + $3, $2, $4
-       ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL
-       RETURNING number`,
-      [action.actionRunId, action.execution, ctx.info.attempt, startedAt],
-    );
-    const attempt = rows[0]!.number;
-    if (ctx.info.attempt > 1) {
-      await appendEvent(manager, action, {
-        key: `retry:${action.actionRunId}:${attempt}`,
-        type: 'ACTION_RETRYING',
-        stageName: action.stageName,
-        actionName: action.actionName,
-        message: `attempt ${attempt}`,
-        at: startedAt.toISOString(),
-      });
-    }
-    return attempt;
-  });
+  return retryTransient(() =>
+    dataSource.transaction(async (manager) => {
+      const rows: Array<{ number: number }> = await manager.query(
+        `INSERT INTO action_attempts (action_run_id, number, execution, started_at)
+         SELECT $1, COALESCE((SELECT MAX(number) FROM action_attempts WHERE action_run_id = $1 AND execution < $2), 0) + $3, $2, $4
+         ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL, lost = false
+         RETURNING number`,
+        [action.actionRunId, action.execution, ctx.info.attempt, startedAt],
+      );
+      const attempt = rows[0]!.number;
+      await manager.query(
+        `UPDATE action_attempts SET finished_at = $4, error = $5, lost = true
+          WHERE action_run_id = $1 AND execution = $2 AND number < $3 AND finished_at IS NULL`,
+        [action.actionRunId, action.execution, attempt, startedAt, lostAttemptError],
+      );
+      if (ctx.info.attempt > 1) {
+        await appendEvent(manager, action, {
+          key: `retry:${action.actionRunId}:${attempt}`,
+          type: 'ACTION_RETRYING',
+          stageName: action.stageName,
+          actionName: action.actionName,
+          message: `attempt ${attempt}`,
+          at: startedAt.toISOString(),
+        });
+      }
+      return attempt;
+    }),
+  );
 }
 
 export async function finishAttempt(
@@ -43,8 +54,25 @@ export async function finishAttempt(
   attempt: number,
   error: string | null,
 ): Promise<void> {
-  await dataSource.query(
-    'UPDATE action_attempts SET finished_at = $3, error = $4 WHERE action_run_id = $1 AND number = $2',
-    [actionRunId, attempt, new Date(), error],
+  await retryTransient(() =>
+    dataSource.query(
+      'UPDATE action_attempts SET finished_at = $3, error = $4 WHERE action_run_id = $1 AND number = $2',
+      [actionRunId, attempt, new Date(), error],
+    ),
   );
+}
+
+/**
+ * Attempts of this execution that failed on their own account (not lost with a worker). The action's retry
+ * policy counts these: losing a worker never uses up an attempt the user asked for.
+ */
+export async function failedAttempts(dataSource: DataSource, action: ActionContext): Promise<number> {
+  const rows: Array<{ n: number }> = await retryTransient(() =>
+    dataSource.query(
+      `SELECT count(*)::int AS n FROM action_attempts
+        WHERE action_run_id = $1 AND execution = $2 AND error IS NOT NULL AND NOT lost`,
+      [action.actionRunId, action.execution],
+    ),
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,14 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
-import { LogWriter, type LogStream } from './log-writer';
-import { beginAttempt, finishAttempt } from './attempts';
+import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
+import { LogWriter } from './log-writer';
+import { runShell, type ShellOutcome } from './shell';
 
 export interface CommandActivityDeps {
   dataSource: DataSource;
@@ -41,15 +40,6 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is already gone
-  }
-}
-
 export function createCommandActivities({
   dataSource,
   baseEnv,
@@ -57,20 +47,25 @@ export function createCommandActivities({
   killGraceMs = 5000,
 }: CommandActivityDeps) {
   /**
-   * Runs a COMMAND action: `/bin/sh -c` in its own process group, output stored line by line, heartbeats
-   * while it runs. Cancellation (or losing the worker's heartbeat) kills the whole group.
+   * Runs a COMMAND action (see runShell): output stored line by line, outputs read from $LOCKSTEP_OUTPUT.
+   * A failing command is retried by Temporal while the action's retry policy allows; the last allowed
+   * failure is final (attempts lost with a worker are not counted against the policy).
    */
   async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
     const ctx = Context.current();
     const attempt = await beginAttempt(dataSource, ctx, input);
-
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-action-'));
     const outputFile = path.join(workDir, 'outputs');
-    const logs = await LogWriter.open(dataSource, input.actionRunId, attempt);
-    const stderrTail: string[] = [];
+    const logs = await LogWriter.open(dataSource, {
+      kind: 'action',
+      actionRunId: input.actionRunId,
+      attempt,
+    });
     let error: string | null = null;
+    let recorded = false;
     try {
-      const child = spawn('/bin/sh', ['-c', input.command.command], {
+      const outcome = await runShell(ctx, {
+        command: input.command.command,
         cwd: input.command.workingDirectory ?? workDir,
         env: {
           ...baseEnv,
@@ -83,69 +78,55 @@ export function createCommandActivities({
           LOCKSTEP_REVISION: input.revisionSha,
           LOCKSTEP_OUTPUT: outputFile,
         },
-        detached: true, // its own process group, so cancelling kills everything it started
-        stdio: ['ignore', 'pipe', 'pipe'],
+        timeoutSeconds: input.timeoutSeconds,
+        onLine: (stream, line) => logs.write(stream, line),
+        heartbeatIntervalMs,
+        killGraceMs,
       });
-      const pipe = (stream: NodeJS.ReadableStream, name: LogStream) =>
-        new Promise<void>((resolve) => {
-          const lines = createInterface({ input: stream, crlfDelay: Infinity });
-          lines.on('line', (line) => {
-            logs.write(name, line);
-            if (name === 'stderr') {
-              stderrTail.push(line);
-              if (stderrTail.length > 10) stderrTail.shift();
-            }
-          });
-          lines.on('close', resolve);
-        });
-      const drained = Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-        (resolve, reject) => {
-          child.once('error', reject);
-          child.once('exit', (code, signal) => resolve({ code, signal }));
-        },
-      );
-
-      const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatIntervalMs);
-      let killTimer: NodeJS.Timeout | undefined;
-      const onCancel = () => {
-        killGroup(child.pid, 'SIGTERM');
-        killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), killGraceMs);
-      };
-      ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
-      try {
-        const { code, signal } = await exited;
-        // The shell is gone; anything it left running in its group goes with it.
-        killGroup(child.pid, 'SIGKILL');
-        await drained;
-        if (ctx.cancellationSignal.aborted) {
-          error = 'cancelled';
-          throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-        }
-        if (code !== 0) {
-          const tail = stderrTail.join('\n').trim();
-          error = `${signal ? `killed by ${signal}` : `exit code ${code}`}${tail ? `: ${tail}` : ''}`;
-          throw ApplicationFailure.retryable(error, 'CommandFailed');
-        }
-        const outputs = await readFile(outputFile, 'utf8').then(parseOutputs, (e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return {};
-          throw e;
-        });
-        return { outputs };
-      } finally {
-        clearInterval(heartbeat);
-        if (killTimer) clearTimeout(killTimer);
-        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+      if (outcome.kind === 'cancelled') {
+        error = 'cancelled';
+        throw outcome.reason;
       }
+      if (outcome.kind !== 'exited' || outcome.code !== 0) {
+        error = describeFailure(outcome, input.timeoutSeconds);
+        await logs.flush();
+        await finishAttempt(dataSource, input.actionRunId, attempt, error);
+        recorded = true;
+        const final = (await failedAttempts(dataSource, input)) >= input.maximumAttempts;
+        throw final
+          ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
+          : ApplicationFailure.retryable(error, 'CommandFailed');
+      }
+      const outputs = await readFile(outputFile, 'utf8').then(parseOutputs, (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return {};
+        throw e;
+      });
+      return { outputs };
     } catch (e) {
       error ??= e instanceof Error ? e.message : String(e);
       throw e;
     } finally {
-      await logs.flush();
-      await finishAttempt(dataSource, input.actionRunId, attempt, error);
+      if (!recorded) {
+        await logs.flush();
+        await finishAttempt(dataSource, input.actionRunId, attempt, error);
+      }
       await rm(workDir, { recursive: true, force: true });
     }
   }
 
   return { runCommand };
+}
+
+/** How a failed command attempt reads in the attempt list and in the action's failure reason. */
+export function describeFailure(
+  outcome: Exclude<ShellOutcome, { kind: 'cancelled' }>,
+  timeoutSeconds: number,
+): string {
+  const head =
+    outcome.kind === 'timedOut'
+      ? `timed out after ${timeoutSeconds} s`
+      : outcome.kind === 'signalled'
+        ? `killed by ${outcome.signal}`
+        : `exit code ${outcome.code}`;
+  return outcome.stderrTail ? `${head}: ${outcome.stderrTail}` : head;
 }

@@ -12,7 +12,11 @@ export function createHttpActivities({ dataSource }: { dataSource: DataSource })
   async function callHttp(input: CallHttpInput): Promise<{ status: number }> {
     const ctx = Context.current();
     const attempt = await beginAttempt(dataSource, ctx, input);
-    const logs = await LogWriter.open(dataSource, input.actionRunId, attempt);
+    const logs = await LogWriter.open(dataSource, {
+      kind: 'action',
+      actionRunId: input.actionRunId,
+      attempt,
+    });
     const method = (input.http.method ?? 'GET').toUpperCase();
     let error: string | null = null;
     try {

@@ -1,33 +1,68 @@
 import type { DataSource } from 'typeorm';
 import { notifyChannels, type LogNotification } from '../../db/notify';
+import type { LogStream } from './shell';
+import { retryTransient } from './transient';
 
-export type LogStream = 'stdout' | 'stderr';
+export type { LogStream } from './shell';
+
+/** Whose lines these are: an action run's attempt, or one step of a deployment run. */
+export type LogTarget =
+  | { kind: 'action'; actionRunId: string; attempt: number }
+  | { kind: 'deployment'; deploymentRunId: string; step: 'plan' | 'apply' };
 
 const maxLineLength = 16_384;
 
+interface PendingLine {
+  seq: number;
+  at: Date;
+  stream: LogStream;
+  text: string;
+}
+
+/** The statements of each target: fixed text, never built from values. */
+const statements = {
+  action: {
+    last: 'SELECT COALESCE(MAX(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
+    insert: `INSERT INTO log_lines (action_run_id, attempt, seq, at, stream, text)
+             SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
+             ON CONFLICT (action_run_id, seq) DO NOTHING`,
+  },
+  deployment: {
+    last: 'SELECT COALESCE(MAX(seq), 0)::int AS last FROM deployment_log_lines WHERE deployment_run_id = $1',
+    insert: `INSERT INTO deployment_log_lines (deployment_run_id, step, seq, at, stream, text)
+             SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
+             ON CONFLICT (deployment_run_id, seq) DO NOTHING`,
+  },
+} as const;
+
+function ownerOf(target: LogTarget): { id: string; tag: number | string } {
+  return target.kind === 'action'
+    ? { id: target.actionRunId, tag: target.attempt }
+    : { id: target.deploymentRunId, tag: target.step };
+}
+
 /**
  * Buffers a command's output lines and writes them in batches (one INSERT per flush), numbering them with a
- * `seq` that continues across the attempts of one action run. Each flush is announced on the logs channel.
+ * `seq` that continues across the attempts (or steps) of one owner. Each flush is announced on the logs
+ * channel. A database that is briefly away delays the writes; it does not lose lines or fail the command.
  */
 export class LogWriter {
-  private pending: Array<{ seq: number; at: Date; stream: LogStream; text: string }> = [];
+  private pending: PendingLine[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly dataSource: DataSource,
-    private readonly actionRunId: string,
-    private readonly attempt: number,
+    private readonly target: LogTarget,
     private nextSeq: number,
     private readonly flushIntervalMs: number,
   ) {}
 
-  static async open(dataSource: DataSource, actionRunId: string, attempt: number, flushIntervalMs = 100) {
-    const rows: Array<{ last: number }> = await dataSource.query(
-      'SELECT COALESCE(MAX(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
-      [actionRunId],
+  static async open(dataSource: DataSource, target: LogTarget, flushIntervalMs = 100): Promise<LogWriter> {
+    const rows: Array<{ last: number }> = await retryTransient(() =>
+      dataSource.query(statements[target.kind].last, [ownerOf(target).id]),
     );
-    return new LogWriter(dataSource, actionRunId, attempt, (rows[0]?.last ?? 0) + 1, flushIntervalMs);
+    return new LogWriter(dataSource, target, (rows[0]?.last ?? 0) + 1, flushIntervalMs);
   }
 
   write(stream: LogStream, line: string): void {
@@ -46,29 +81,25 @@ export class LogWriter {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => this.insert(batch));
+    this.flushing = this.flushing.then(() => retryTransient(() => this.insert(batch)));
     return this.flushing;
   }
 
-  private async insert(
-    batch: Array<{ seq: number; at: Date; stream: LogStream; text: string }>,
-  ): Promise<void> {
+  private async insert(batch: PendingLine[]): Promise<void> {
+    const owner = ownerOf(this.target);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO log_lines (action_run_id, seq, attempt, at, stream, text)
-         SELECT $1, s, $2, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
-         ON CONFLICT (action_run_id, seq) DO NOTHING`,
-        [
-          this.actionRunId,
-          this.attempt,
-          batch.map((line) => line.seq),
-          batch.map((line) => line.at.toISOString()),
-          batch.map((line) => line.stream),
-          batch.map((line) => line.text),
-        ],
-      );
+      await manager.query(statements[this.target.kind].insert, [
+        owner.id,
+        owner.tag,
+        batch.map((line) => line.seq),
+        batch.map((line) => line.at.toISOString()),
+        batch.map((line) => line.stream),
+        batch.map((line) => line.text),
+      ]);
       const payload: LogNotification = {
-        actionRunId: this.actionRunId,
+        ...(this.target.kind === 'action'
+          ? { actionRunId: this.target.actionRunId }
+          : { deploymentRunId: this.target.deploymentRunId }),
         fromSeq: batch[0]!.seq,
         toSeq: batch[batch.length - 1]!.seq,
       };
