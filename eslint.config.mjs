@@ -6,10 +6,10 @@ import tseslint from 'typescript-eslint';
 
 /** Rooms and who may import whom (STYLE.md): each rule below is one of those walls. */
 const workflowSandbox = {
-  regex: '^(?!@temporalio/workflow$|\\./definitions$|\\./[\\w-]+\\.workflow$)',
+  regex: '^(?!@temporalio/(workflow|common)$|\\./definitions$|\\./workflow-kit$|\\./[\\w-]+\\.workflow$)',
   allowTypeImports: true,
   message:
-    'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow, the definitions module and types.',
+    'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow and /common, the definitions module, the approval gate, other workflows and types.',
 };
 
 export default tseslint.config(
@@ -58,7 +58,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/definitions.ts', 'workflows/workflows.ts', 'workflows/**/*.workflow.ts'],
+    files: [
+      'workflows/definitions.ts',
+      'workflows/workflows.ts',
+      'workflows/workflow-kit.ts',
+      'workflows/**/*.workflow.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
   },
   {

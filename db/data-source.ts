@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ActionAttemptEntity } from './entities/action-attempt.entity';
 import { ApprovalEntity } from './entities/approval.entity';
+import { DeploymentRunEntity } from './entities/deployment-run.entity';
+import { DeploymentEntity } from './entities/deployment.entity';
 import { ActionRunEntity } from './entities/action-run.entity';
 import { ActionEntity } from './entities/action.entity';
 import { ApiTokenEntity } from './entities/api-token.entity';
@@ -32,6 +34,8 @@ export const entities = [
   LogLineEntity,
   PipelineEventEntity,
   ApprovalEntity,
+  DeploymentEntity,
+  DeploymentRunEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */

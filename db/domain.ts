@@ -50,6 +50,9 @@ export const actionStatuses = [
 ] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
 
+export const deploymentRunStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type DeploymentRunStatus = (typeof deploymentRunStatuses)[number];
+
 export const pipelineEventTypes = [
   'RUN_STARTED',
   'STAGE_STARTED',

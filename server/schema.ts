@@ -3,6 +3,11 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
+import {
+  DeploymentResolver,
+  DeploymentRunResolver,
+  PlanApprovalResolver,
+} from './deployment/deployment.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import {
   ActionRunResolver,
@@ -21,6 +26,9 @@ export const resolvers = [
   StageRunResolver,
   ActionRunResolver,
   ApprovalResolver,
+  DeploymentResolver,
+  DeploymentRunResolver,
+  PlanApprovalResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

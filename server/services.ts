@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
+import { DeploymentPresenter } from './deployment/deployment.presenter';
+import { DeploymentService } from './deployment/deployment.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
@@ -25,6 +27,8 @@ export function createServices({ dataSource, temporal, taskQueue, retryHoldSecon
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
     runControl: new RunControlService(dataSource, temporal),
+    deployments: new DeploymentService(dataSource, temporal, taskQueue),
+    deploymentPresenter: new DeploymentPresenter(dataSource),
   };
 }
 

@@ -3,8 +3,10 @@
  * code, activities and the server all import these same definitions. Only types come from db/, so this
  * module stays safe for Temporal's deterministic workflow sandbox.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type {
+  DeploymentRunStatus,
   ActionKind,
   ExecutionMode,
   ActionStatus,
@@ -16,9 +18,36 @@ import type {
 
 export const pipelineRunWorkflowType = 'pipelineRunWorkflow';
 
+/**
+ * Search attributes of pipeline-run workflows, so runs can be found in Temporal by pipeline and status
+ * (e.g. `LockstepPipelineId = "..." AND LockstepRunStatus = "WAITING"`). Registered at worker and API start.
+ */
+export const runSearchAttributes = {
+  pipelineId: defineSearchAttributeKey('LockstepPipelineId', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('LockstepRunStatus', SearchAttributeType.KEYWORD),
+} as const;
+
 /** Business id of a run's workflow: one workflow per run, never a timestamp. */
 export function pipelineRunWorkflowId(runId: string): string {
   return `pipeline-run-${runId}`;
+}
+
+export const deploymentRunWorkflowType = 'deploymentRunWorkflow';
+
+/** Business id of a deployment run's workflow (a child of its pipeline run's, or started alone). */
+export function deploymentRunWorkflowId(deploymentRunId: string): string {
+  return `deployment-run-${deploymentRunId}`;
+}
+
+/** A Deployment as it was when the run that uses it was triggered: later edits change only later runs. */
+export interface DeploymentSnapshot {
+  deploymentId: string;
+  name: string;
+  serviceId: string;
+  environmentId: string;
+  planCommand: string | null;
+  applyCommand: string;
+  requirePlanApproval: boolean;
 }
 
 export interface ActionPlan {
@@ -30,6 +59,8 @@ export interface ActionPlan {
   config: Record<string, unknown>;
   timeoutSeconds: number | null;
   retryPolicy: RetryPolicy;
+  /** DEPLOYMENT actions: the referenced Deployment, snapshotted. */
+  deployment?: DeploymentSnapshot;
 }
 
 export interface StagePlan {
@@ -60,6 +91,10 @@ export interface PipelineRunInput {
   revision: RevisionFact;
   plan: RunPlan;
   executionMode: ExecutionMode;
+  /** The pipeline's service: a successful stage with an environment and no DEPLOYMENT action deploys it. */
+  serviceId: string | null;
+  /** A rollback to an earlier run's revision: its deployment runs are marked as rollbacks. */
+  isRollback: boolean;
   /** Who triggered the run: approval gates refuse them unless the gate allows self-approval. */
   triggeredById: string;
   /** How long a failed run waits for `retryFailedActions` before it is final. */
@@ -101,6 +136,10 @@ export interface ActionContext {
 export interface RunCommandInput extends ActionContext {
   revisionSha: string;
   command: CommandConfig;
+  /** The command is killed and the attempt fails after this long. */
+  timeoutSeconds: number;
+  /** The action's retry policy: failures of the command beyond this many are final. */
+  maximumAttempts: number;
 }
 
 export interface HttpConfig {
@@ -127,13 +166,17 @@ export interface WaitConfig {
   seconds: number;
 }
 
-/** A person's decision on an approval gate, checked by the API before it is signalled. */
-export interface ApprovalDecision {
-  actionRunId: string;
+/** A person's decision on a gate, checked by the API before it is signalled. */
+export interface Decision {
   principalId: string;
   principalName: string;
   approved: boolean;
   comment: string | null;
+}
+
+/** A decision on an APPROVAL action of a pipeline run. */
+export interface ApprovalDecision extends Decision {
+  actionRunId: string;
 }
 
 export interface TransitionChange {
@@ -159,6 +202,84 @@ export const cancelReasonSignal =
 export const laneGrantedSignal = defineSignal('laneGranted');
 export const supersedeSignal = defineSignal<[{ byRunId: string }]>('supersede');
 export const runStateQuery = defineQuery<RunStateView>('runState');
+
+/** A decision on a deployment run's plan, sent to the deployment run's workflow. */
+export const planDecisionSignal = defineSignal<[Decision]>('planDecision');
+
+/** A deployment run tells its pipeline run that its plan waits for approval, or no longer does. */
+export interface DeploymentPlanNews {
+  deploymentRunId: string;
+  waiting: boolean;
+  /** The decision that closed the wait; null while waiting, or when the wait ended otherwise. */
+  decision: Decision | null;
+}
+export const deploymentPlanSignal = defineSignal<[DeploymentPlanNews]>('deploymentPlan');
+
+/** The pipeline run a deployment run belongs to, when it runs as a DEPLOYMENT action. */
+export interface DeploymentParent {
+  workflowId: string;
+  runId: string;
+  pipelineId: string;
+  stageRunId: string;
+  actionRunId: string;
+}
+
+export interface DeploymentRunInput {
+  deploymentRunId: string;
+  deployment: DeploymentSnapshot;
+  revision: RevisionFact;
+  triggeredById: string;
+  isRollback: boolean;
+  /** Null when the deployment runs alone (`runDeployment`). */
+  parent: DeploymentParent | null;
+  retryPolicy: RetryPolicy;
+  /** Per step (plan, apply); null: the default command timeout. */
+  timeoutSeconds: number | null;
+}
+
+export interface DeploymentRunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  failureReason: string | null;
+}
+
+/** A deployment run's row as it is opened (idempotent: the same id twice is one row). */
+export interface DeploymentRunOpening {
+  id: string;
+  deploymentId: string | null;
+  serviceId: string;
+  environmentId: string;
+  revision: RevisionFact | null;
+  pipelineRunId: string | null;
+  stageRunId: string | null;
+  actionRunId: string | null;
+  triggeredById: string | null;
+  isRollback: boolean;
+  temporalWorkflowId: string | null;
+  status: DeploymentRunStatus;
+  startedAt: string;
+}
+
+export interface DeploymentRunChange {
+  deploymentRunId: string;
+  status: DeploymentRunStatus;
+  at: string;
+  failureReason?: string | null;
+}
+
+export interface DeploymentStepInput {
+  deploymentRunId: string;
+  step: 'plan' | 'apply';
+  command: string;
+  revisionSha: string;
+  timeoutSeconds: number;
+  maximumAttempts: number;
+}
+
+export interface PlanApprovalRecord {
+  deploymentRunId: string;
+  decision: Decision;
+  at: string;
+}
 
 export interface LaneRequest {
   runId: string;
@@ -208,7 +329,27 @@ export interface ApprovalRecord {
   pipelineId: string;
   actionRunId: string;
   execution: number;
-  decision: ApprovalDecision;
+  decision: Decision;
   at: string;
   event: EventRecord;
 }
+
+/**
+ * Timeout and retry profiles of the engine's activities; nothing relies on the SDK's defaults by accident.
+ * A command heartbeats every 2 s, so a worker that died is noticed (and the attempt retried) within
+ * `heartbeatTimeout`. Commands enforce their own timeout; `startToClose` is only the backstop.
+ */
+export const activityProfiles = {
+  bookkeeping: {
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+  },
+  command: {
+    heartbeatTimeout: '10 seconds',
+    defaultTimeoutSeconds: 3600,
+    backstopSeconds: 60,
+    /** Extra Temporal attempts for attempts lost with their worker; they do not count against the policy. */
+    lostWorkerAllowance: 5,
+  },
+  http: { defaultTimeoutSeconds: 30 },
+} as const;

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
 import { parseConfig, requireExternalServices } from '../server/config';
 import { retryUntil, runMain } from '../server/process';
+import { ensureSearchAttributes } from './search-attributes';
 import { createPipelineWorker } from './worker';
 
 runMain('worker', async () => {
@@ -17,6 +18,7 @@ runMain('worker', async () => {
   );
   const clientConnection = await Connection.connect({ address: temporalAddress });
   try {
+    await ensureSearchAttributes(clientConnection, config.temporal.namespace);
     const worker = await createPipelineWorker({
       connection,
       namespace: config.temporal.namespace,

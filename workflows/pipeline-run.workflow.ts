@@ -1,28 +1,39 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowCancellationType,
   condition,
   isCancellation,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from './activities';
 import {
+  activityProfiles,
   approvalSignal,
   cancelReasonSignal,
+  deploymentPlanSignal,
+  deploymentRunWorkflowId,
+  deploymentRunWorkflowType,
   laneGrantedSignal,
   retryFailedActionsSignal,
+  runSearchAttributes,
   runStateQuery,
   supersedeSignal,
   transitionChangedSignal,
   type ActionContext,
   type ActionPlan,
   type ApprovalConfig,
-  type ApprovalDecision,
   type CommandConfig,
+  type DeploymentPlanNews,
+  type DeploymentRunInput,
+  type DeploymentRunResult,
   type EventRecord,
   type HttpConfig,
   type PipelineRunInput,
@@ -32,19 +43,18 @@ import {
   type StagePlan,
   type WaitConfig,
 } from './definitions';
+import { ApprovalGate, describeDecision, describeRejection, now, reasonOf } from './workflow-kit';
 
-/** Timeout and retry profiles; nothing here relies on the SDK's defaults by accident. */
-const profiles = {
-  bookkeeping: {
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-  },
-  command: { heartbeatTimeout: '15 seconds', defaultTimeoutSeconds: 3600 },
-  http: { defaultTimeoutSeconds: 30 },
-} as const;
-
-const { recordRunChange, recordApproval, readTransition, claimLane, releaseLane } =
-  proxyActivities<Activities>(profiles.bookkeeping);
+const {
+  recordRunChange,
+  recordRunChanges,
+  recordApproval,
+  readTransition,
+  claimLane,
+  releaseLane,
+  openDeploymentRun,
+  recordDeploymentChange,
+} = proxyActivities<Activities>(activityProfiles.bookkeeping);
 
 type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
 type ActionOutcome =
@@ -55,25 +65,6 @@ class Superseded extends Error {
   constructor(readonly byRunId: string) {
     super(`superseded by run ${byRunId}`);
   }
-}
-
-interface Gate {
-  config: Required<Pick<ApprovalConfig, 'requiredApprovals' | 'allowSelfApproval'>>;
-  approvers: Set<string>;
-  rejection: ApprovalDecision | null;
-  /** Accepted decisions not yet recorded in PostgreSQL. */
-  pending: ApprovalDecision[];
-  closed: boolean;
-}
-
-function now(): string {
-  return new Date().toISOString(); // workflow time: deterministic under replay
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping each result at its item's index. */
@@ -106,7 +97,8 @@ function actionGroups(stage: StagePlan): ActionPlan[][] {
  * One pipeline run (PRODUCT.md, run semantics). Stages run in order; inside a stage, action groups by
  * ascending runOrder, the actions of a group in parallel (at most maxParallel). A failed group lets its
  * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
- * hold expires. Approval gates, disabled transitions and the pipeline's lane wait on signals.
+ * hold expires. Approval gates, deployment plan approvals, disabled transitions and the pipeline's lane
+ * wait on signals. DEPLOYMENT actions run their Deployment as a child workflow.
  */
 export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<PipelineRunResult> {
   const ids = { runId: input.runId, pipelineId: input.pipelineId };
@@ -130,7 +122,8 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
   const actionStatus = new Map<string, ActionStatus>();
   const finishedStages = new Set<string>();
   const executions = new Map<string, number>();
-  const gates = new Map<string, Gate>();
+  const gates = new Map<string, ApprovalGate>();
+  const plans = new Map<string, DeploymentPlanNews>();
   const transitions = new Map<string, boolean>();
   let blockedAtStageId: string | null = null;
   let laneGranted = false;
@@ -141,20 +134,8 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
   /** Outputs published by earlier actions, handed to later ones as environment variables. */
   const outputs: Record<string, string> = {};
 
-  setHandler(approvalSignal, (decision) => {
-    const gate = gates.get(decision.actionRunId);
-    // Late, duplicate and self-approvals change nothing (the API refuses them first; this is the authority).
-    if (!gate || gate.closed || gate.approvers.has(decision.principalId)) return;
-    if (decision.principalId === input.triggeredById && !gate.config.allowSelfApproval) return;
-    gate.pending.push(decision);
-    if (!decision.approved) {
-      gate.rejection = decision;
-      gate.closed = true;
-    } else {
-      gate.approvers.add(decision.principalId);
-      if (gate.approvers.size >= gate.config.requiredApprovals) gate.closed = true;
-    }
-  });
+  setHandler(approvalSignal, (decision) => void gates.get(decision.actionRunId)?.offer(decision));
+  setHandler(deploymentPlanSignal, (news) => void plans.set(news.deploymentRunId, news));
   setHandler(retryFailedActionsSignal, () => {
     if (retryable) retryRequested = true;
   });
@@ -169,7 +150,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       .map(([actionRunId, gate]) => ({
         actionRunId,
         approverIds: [...gate.approvers],
-        requiredApprovals: gate.config.requiredApprovals,
+        requiredApprovals: gate.rules.requiredApprovals,
       })),
     blockedAtStageId,
     retryable,
@@ -181,7 +162,28 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     failureReason?: string | null,
   ) {
     status = next;
+    upsertSearchAttributes([{ key: runSearchAttributes.status, value: next }]);
     await project({ target: 'run', ...ids, status: next, at: now(), failureReason, event: evt });
+  }
+
+  /**
+   * People the run waits for (approval gates, deployment plans), counted per stage: the first wait of a
+   * stage makes it (and the run) WAITING, the last one to end makes them RUNNING again.
+   */
+  const waits = new Map<string, number>();
+  async function beginWait(stage: StagePlan): Promise<void> {
+    const count = (waits.get(stage.stageRunId) ?? 0) + 1;
+    waits.set(stage.stageRunId, count);
+    if (count > 1) return;
+    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'WAITING', at: now() });
+    await setRunStatus('WAITING');
+  }
+  async function endWait(stage: StagePlan): Promise<void> {
+    const count = (waits.get(stage.stageRunId) ?? 1) - 1;
+    waits.set(stage.stageRunId, count);
+    if (count > 0) return;
+    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'RUNNING', at: now() });
+    await setRunStatus('RUNNING');
   }
 
   /** Waits for the pipeline's lane (QUEUED and SUPERSEDED modes); throws Superseded if replaced meanwhile. */
@@ -225,16 +227,11 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     context: ActionContext,
   ): Promise<ActionOutcome> {
     const config = action.config as ApprovalConfig;
-    const gate: Gate = {
-      config: {
-        requiredApprovals: config.requiredApprovals ?? 1,
-        allowSelfApproval: config.allowSelfApproval ?? false,
-      },
-      approvers: new Set(),
-      rejection: null,
-      pending: [],
-      closed: false,
-    };
+    const gate = new ApprovalGate({
+      requiredApprovals: config.requiredApprovals ?? 1,
+      allowSelfApproval: config.allowSelfApproval ?? false,
+      triggeredById: input.triggeredById,
+    });
     gates.set(action.actionRunId, gate);
     const where = { stageName: stage.name, actionName: action.name };
     await project({
@@ -245,12 +242,10 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       at: now(),
       event: event('APPROVAL_REQUESTED', { ...where, message: config.instructions ?? null }),
     });
-    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'WAITING', at: now() });
-    await setRunStatus('WAITING');
+    await beginWait(stage);
 
     const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
-    let timedOut = false;
-    for (;;) {
+    while (!gate.closed || gate.pending.length > 0) {
       for (const decision of gate.pending.splice(0)) {
         await recordApproval({
           ...ids,
@@ -260,26 +255,19 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
           at: now(),
           event: event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
             ...where,
-            message: `${decision.principalName}${decision.comment ? `: ${decision.comment}` : ''}`,
+            message: describeDecision(decision),
           }),
         });
       }
       if (gate.closed) break;
       const remaining = deadline === undefined ? undefined : deadline - Date.now();
-      if (remaining !== undefined && remaining <= 0) {
-        timedOut = true;
-        gate.closed = true;
-        break;
-      }
-      if (remaining === undefined) await condition(() => gate.pending.length > 0);
+      if (remaining !== undefined && remaining <= 0) gate.expire();
+      else if (remaining === undefined) await condition(() => gate.pending.length > 0);
       else await condition(() => gate.pending.length > 0, remaining);
     }
     gates.delete(action.actionRunId);
-    if (![...gates.values()].some((g) => !g.closed)) {
-      await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'RUNNING', at: now() });
-      await setRunStatus('RUNNING');
-    }
-    if (timedOut) {
+    await endWait(stage);
+    if (gate.timedOut) {
       const reason = `approval timed out after ${config.timeoutSeconds} s`;
       await project({
         target: 'action',
@@ -293,7 +281,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       return { ok: false, reason, rejected: true };
     }
     if (gate.rejection) {
-      const reason = `rejected by ${gate.rejection.principalName}${gate.rejection.comment ? `: ${gate.rejection.comment}` : ''}`;
+      const reason = describeRejection(gate.rejection);
       await project({
         target: 'action',
         ...ids,
@@ -313,6 +301,102 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       event: event('ACTION_SUCCEEDED', where),
     });
     return { ok: true, outputs: {} };
+  }
+
+  /**
+   * A DEPLOYMENT action: its Deployment runs as a child workflow, which produces the Deployment Run. While
+   * the child's plan waits for approval, the action waits for approval too (and the run shows WAITING).
+   */
+  async function runDeployment(
+    stage: StagePlan,
+    action: ActionPlan,
+  ): Promise<{ outputs: Record<string, string> }> {
+    if (!action.deployment) {
+      throw ApplicationFailure.nonRetryable(
+        `action "${action.name}" has no deployment snapshot`,
+        'InvalidPlan',
+      );
+    }
+    const deploymentRunId = uuid4();
+    const where = { stageName: stage.name, actionName: action.name };
+    const childInput: DeploymentRunInput = {
+      deploymentRunId,
+      deployment: action.deployment,
+      revision: input.revision,
+      triggeredById: input.triggeredById,
+      isRollback: input.isRollback,
+      parent: {
+        workflowId: workflowInfo().workflowId,
+        runId: input.runId,
+        pipelineId: input.pipelineId,
+        stageRunId: stage.stageRunId,
+        actionRunId: action.actionRunId,
+      },
+      retryPolicy: action.retryPolicy,
+      timeoutSeconds: action.timeoutSeconds,
+    };
+    const child = await startChild(deploymentRunWorkflowType, {
+      workflowId: deploymentRunWorkflowId(deploymentRunId),
+      args: [childInput],
+      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
+    let result: DeploymentRunResult | undefined;
+    let failure: Error | undefined;
+    const done = (child.result() as Promise<DeploymentRunResult>).then(
+      (value) => void (result = value),
+      (error: unknown) =>
+        void (failure = error instanceof Error ? error : new Error('deployment run failed')),
+    );
+    let waiting = false;
+    const news = () => plans.get(deploymentRunId);
+    while (result === undefined && failure === undefined) {
+      await condition(
+        () => result !== undefined || failure !== undefined || (news()?.waiting ?? false) !== waiting,
+      );
+      const latest = news();
+      if (!latest || latest.waiting === waiting) continue;
+      waiting = latest.waiting;
+      if (waiting) {
+        await project({
+          target: 'action',
+          ...ids,
+          actionRunId: action.actionRunId,
+          status: 'WAITING_FOR_APPROVAL',
+          at: now(),
+          event: event('APPROVAL_REQUESTED', {
+            ...where,
+            message: `plan of deployment "${action.deployment.name}"`,
+          }),
+        });
+        await beginWait(stage);
+      } else {
+        const decision = latest.decision;
+        await project({
+          target: 'action',
+          ...ids,
+          actionRunId: action.actionRunId,
+          status: 'RUNNING',
+          at: now(),
+          event: decision
+            ? event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+                ...where,
+                message: describeDecision(decision),
+              })
+            : undefined,
+        });
+        await endWait(stage);
+      }
+    }
+    await done;
+    if (waiting) await endWait(stage);
+    if (failure) throw failure;
+    if (result!.status !== 'SUCCEEDED') {
+      throw ApplicationFailure.nonRetryable(
+        result!.failureReason ?? `deployment ${result!.status}`,
+        'DeploymentFailed',
+      );
+    }
+    return { outputs: {} };
   }
 
   async function runAction(stage: StagePlan, action: ActionPlan): Promise<ActionOutcome> {
@@ -338,7 +422,10 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       event: event('ACTION_STARTED', where),
     });
     try {
-      const result = await executeAction(input, context, action, outputs);
+      const result =
+        action.kind === 'DEPLOYMENT'
+          ? await runDeployment(stage, action)
+          : await executeAction(input, context, action, outputs);
       await project({
         target: 'action',
         ...ids,
@@ -365,6 +452,32 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     }
   }
 
+  /**
+   * A stage with an environment and no DEPLOYMENT action deploys the pipeline's service there itself: it
+   * gets a Deployment Run of its own, open while the stage runs (DORA.md, "Facts").
+   */
+  async function openStageDeployment(stage: StagePlan): Promise<string | null> {
+    if (!stage.environmentId || !input.serviceId || stage.actions.some((a) => a.kind === 'DEPLOYMENT'))
+      return null;
+    const deploymentRunId = uuid4();
+    await openDeploymentRun({
+      id: deploymentRunId,
+      deploymentId: null,
+      serviceId: input.serviceId,
+      environmentId: stage.environmentId,
+      revision: input.revision,
+      pipelineRunId: input.runId,
+      stageRunId: stage.stageRunId,
+      actionRunId: null,
+      triggeredById: input.triggeredById,
+      isRollback: input.isRollback,
+      temporalWorkflowId: null,
+      status: 'RUNNING',
+      startedAt: now(),
+    });
+    return deploymentRunId;
+  }
+
   /** Runs the actions of a stage that have not succeeded yet; returns the failure reason, or null. */
   async function runStage(stage: StagePlan): Promise<string | null> {
     finishedStages.delete(stage.stageRunId);
@@ -376,53 +489,85 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       at: now(),
       event: event('STAGE_STARTED', { stageName: stage.name }),
     });
+    const deploymentRunId = await openStageDeployment(stage);
     const groups = actionGroups(stage).map((group) =>
       group.filter((a) => actionStatus.get(a.actionRunId) !== 'SUCCEEDED'),
     );
-    for (const [index, group] of groups.entries()) {
-      const outcomes = await boundedAll(group, stage.maxParallel, (action) => runAction(stage, action));
-      const failures: string[] = [];
-      outcomes.forEach((outcome, i) => {
-        const action = group[i]!;
-        if (outcome.ok) {
-          actionStatus.set(action.actionRunId, 'SUCCEEDED');
-          Object.assign(outputs, outcome.outputs);
-        } else {
-          actionStatus.set(action.actionRunId, outcome.rejected ? 'REJECTED' : 'FAILED');
-          failures.push(`action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`);
-        }
-      });
-      if (failures.length > 0) {
-        for (const later of groups.slice(index + 1).flat()) {
-          await project({
-            target: 'action',
-            ...ids,
-            actionRunId: later.actionRunId,
-            status: 'SKIPPED',
-            at: now(),
-          });
-        }
-        const reason = failures.join('; ');
-        finishedStages.add(stage.stageRunId);
-        await project({
-          target: 'stage',
-          ...ids,
-          stageRunId: stage.stageRunId,
-          status: 'FAILED',
-          at: now(),
-          failureReason: reason,
-          event: event('STAGE_FAILED', { stageName: stage.name, message: reason }),
+    try {
+      for (const [index, group] of groups.entries()) {
+        const outcomes = await boundedAll(group, stage.maxParallel, (action) => runAction(stage, action));
+        const failures: string[] = [];
+        outcomes.forEach((outcome, i) => {
+          const action = group[i]!;
+          if (outcome.ok) {
+            actionStatus.set(action.actionRunId, 'SUCCEEDED');
+            Object.assign(outputs, outcome.outputs);
+          } else {
+            actionStatus.set(action.actionRunId, outcome.rejected ? 'REJECTED' : 'FAILED');
+            failures.push(
+              `action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`,
+            );
+          }
         });
-        return reason;
+        if (failures.length > 0) {
+          const skipped = groups.slice(index + 1).flat();
+          if (skipped.length > 0) {
+            await recordRunChanges(
+              skipped.map((later) => ({
+                target: 'action',
+                ...ids,
+                actionRunId: later.actionRunId,
+                status: 'SKIPPED',
+                at: now(),
+              })),
+            );
+          }
+          const reason = failures.join('; ');
+          finishedStages.add(stage.stageRunId);
+          const failedAt = now();
+          if (deploymentRunId) {
+            await recordDeploymentChange({
+              deploymentRunId,
+              status: 'FAILED',
+              at: failedAt,
+              failureReason: reason,
+            });
+          }
+          await project({
+            target: 'stage',
+            ...ids,
+            stageRunId: stage.stageRunId,
+            status: 'FAILED',
+            at: failedAt,
+            failureReason: reason,
+            event: event('STAGE_FAILED', { stageName: stage.name, message: reason }),
+          });
+          return reason;
+        }
       }
+    } catch (error) {
+      if (deploymentRunId && isCancellation(error)) {
+        await CancellationScope.nonCancellable(() =>
+          recordDeploymentChange({
+            deploymentRunId,
+            status: 'CANCELLED',
+            at: now(),
+            failureReason: 'cancelled',
+          }),
+        );
+      }
+      throw error;
     }
     finishedStages.add(stage.stageRunId);
+    const finishedAt = now(); // the stage's deployment finishes when the stage does
+    if (deploymentRunId)
+      await recordDeploymentChange({ deploymentRunId, status: 'SUCCEEDED', at: finishedAt });
     await project({
       target: 'stage',
       ...ids,
       stageRunId: stage.stageRunId,
       status: 'SUCCEEDED',
-      at: now(),
+      at: finishedAt,
       event: event('STAGE_SUCCEEDED', { stageName: stage.name }),
     });
     return null;
@@ -434,19 +579,13 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     stageStatus: 'SKIPPED' | 'CANCELLED',
     actionStatusFor: (action: ActionPlan) => 'SKIPPED' | 'CANCELLED' | null,
   ) {
+    const changes: RunChange[] = [];
     for (const stage of stages.slice(from)) {
       if (finishedStages.has(stage.stageRunId)) continue;
-      await project({
-        target: 'stage',
-        ...ids,
-        stageRunId: stage.stageRunId,
-        status: stageStatus,
-        at: now(),
-      });
       for (const action of stage.actions) {
         const next = actionStatusFor(action);
         if (next)
-          await project({
+          changes.push({
             target: 'action',
             ...ids,
             actionRunId: action.actionRunId,
@@ -454,7 +593,9 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
             at: now(),
           });
       }
+      changes.push({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: stageStatus, at: now() });
     }
+    if (changes.length > 0) await recordRunChanges(changes);
   }
 
   let index = 0;
@@ -513,7 +654,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
   }
 }
 
-/** Executes one non-approval action according to its kind. */
+/** Executes one COMMAND, HTTP or WAIT action. */
 async function executeAction(
   input: PipelineRunInput,
   context: ActionContext,
@@ -527,20 +668,28 @@ async function executeAction(
   };
   switch (action.kind) {
     case 'COMMAND': {
+      const timeoutSeconds = action.timeoutSeconds ?? activityProfiles.command.defaultTimeoutSeconds;
       const options: ActivityOptions = {
-        startToCloseTimeout: `${action.timeoutSeconds ?? profiles.command.defaultTimeoutSeconds} seconds`,
-        heartbeatTimeout: profiles.command.heartbeatTimeout,
-        retry: { ...retry, nonRetryableErrorTypes: ['InvalidOutput'] },
+        startToCloseTimeout: `${timeoutSeconds + activityProfiles.command.backstopSeconds} seconds`,
+        heartbeatTimeout: activityProfiles.command.heartbeatTimeout,
+        retry: {
+          ...retry,
+          // The activity makes the last allowed failure final itself; the extra attempts are for workers lost.
+          maximumAttempts: retry.maximumAttempts + activityProfiles.command.lostWorkerAllowance,
+          nonRetryableErrorTypes: ['InvalidOutput'],
+        },
       };
       const config = action.config as unknown as CommandConfig;
       return proxyActivities<Activities>(options).runCommand({
         ...context,
         revisionSha: input.revision.sha,
         command: { ...config, env: { ...outputs, ...config.env } },
+        timeoutSeconds,
+        maximumAttempts: retry.maximumAttempts,
       });
     }
     case 'HTTP': {
-      const timeoutSeconds = action.timeoutSeconds ?? profiles.http.defaultTimeoutSeconds;
+      const timeoutSeconds = action.timeoutSeconds ?? activityProfiles.http.defaultTimeoutSeconds;
       const options: ActivityOptions = { startToCloseTimeout: `${timeoutSeconds + 5} seconds`, retry };
       await proxyActivities<Activities>(options).callHttp({
         ...context,

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
+export { deploymentRunWorkflow } from './deployment-run.workflow';
 export { pipelineRunWorkflow } from './pipeline-run.workflow';

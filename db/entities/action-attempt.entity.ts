@@ -21,4 +21,8 @@ export class ActionAttemptEntity {
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The worker running it died; Temporal retried it, and it does not count against the retry policy. */
+  @Column({ type: 'boolean', default: false })
+  lost!: boolean;
 }

@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import {
   actionKinds,
   actionStatuses,
+  deploymentRunStatuses,
   environmentTiers,
   executionModes,
   pipelineEventTypes,
@@ -25,3 +26,4 @@ export const RunStatusEnum = enumOf(runStatuses, 'RunStatus');
 export const StageStatusEnum = enumOf(stageStatuses, 'StageStatus');
 export const ActionStatusEnum = enumOf(actionStatuses, 'ActionStatus');
 export const PipelineEventTypeEnum = enumOf(pipelineEventTypes, 'PipelineEventType');
+export const DeploymentRunStatusEnum = enumOf(deploymentRunStatuses, 'DeploymentRunStatus');

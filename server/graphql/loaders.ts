@@ -3,6 +3,9 @@ import { In, type DataSource, type ObjectLiteral } from 'typeorm';
 import { ActionAttemptEntity } from '../../db/entities/action-attempt.entity';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { ApprovalEntity } from '../../db/entities/approval.entity';
+import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
+import { DeploymentEntity } from '../../db/entities/deployment.entity';
+import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { ActionEntity } from '../../db/entities/action.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
@@ -12,6 +15,30 @@ import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 
 type Entity<T> = new () => T;
+
+export interface CommitRow {
+  sha: string;
+  committedAt: Date;
+  message: string | null;
+  author: string | null;
+}
+
+export interface PlanApprovalRow {
+  principalId: string;
+  approved: boolean;
+  comment: string | null;
+  at: Date;
+}
+
+/** Rows of a table without an entity, grouped by the `key` column `sql` selects for the ids in `$1`. */
+function rowsBy<T>(dataSource: DataSource, sql: string) {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const rows: Array<T & { key: string }> = await dataSource.query(sql, [[...keys]]);
+    const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+    for (const { key, ...row } of rows) groups.get(key)?.push(row as unknown as T);
+    return keys.map((k) => groups.get(k) ?? []);
+  });
+}
 
 /**
  * Per-request batch loaders: one SQL statement per field per request, whatever the page size.
@@ -49,6 +76,20 @@ export function createLoaders(dataSource: DataSource) {
     actionRunsByStageRun: groupedBy(ActionRunEntity, 'stageRunId', { runOrder: 'ASC', name: 'ASC' }),
     attemptsByActionRun: groupedBy(ActionAttemptEntity, 'actionRunId', { number: 'ASC' }),
     approvalsByActionRun: groupedBy(ApprovalEntity, 'actionRunId', { at: 'ASC' }),
+    deployment: byId(DeploymentEntity),
+    pipelineRun: byId(PipelineRunEntity),
+    /** A DEPLOYMENT action's deployment runs, oldest first (a manual retry runs the Deployment again). */
+    deploymentRunsByActionRun: groupedBy(DeploymentRunEntity, 'actionRunId', { startedAt: 'ASC' }),
+    commitsByDeploymentRun: rowsBy<CommitRow>(
+      dataSource,
+      `SELECT deployment_run_id AS key, sha, committed_at AS "committedAt", message, author
+         FROM deployment_run_commits WHERE deployment_run_id = ANY($1) ORDER BY committed_at, sha`,
+    ),
+    planApprovalsByDeploymentRun: rowsBy<PlanApprovalRow>(
+      dataSource,
+      `SELECT deployment_run_id AS key, principal_id AS "principalId", approved, comment, at
+         FROM deployment_plan_approvals WHERE deployment_run_id = ANY($1) ORDER BY at`,
+    ),
   };
 }
 

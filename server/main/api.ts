@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDataSource } from '../../db/data-source';
+import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createApiServer } from '../app';
 import { TokenService } from '../auth/token.service';
 import { parseConfig, requireExternalServices } from '../config';
@@ -12,6 +13,7 @@ runMain('api', async () => {
   await retryUntil('PostgreSQL', () => dataSource.initialize());
   const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
   try {
+    await ensureSearchAttributes(connection, config.temporal.namespace);
     if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const server = await createApiServer({

@@ -125,9 +125,9 @@ describe('parsePipelineInput', () => {
       'input.stages[0].environmentId',
     ],
     [
-      'a kind this version cannot run',
+      'a DEPLOYMENT that names no deployment',
       input([{ name: 's', actions: [action({ kind: 'DEPLOYMENT', config: { deploymentId: 'x' } })] }]),
-      'input.stages[0].actions[0].kind',
+      'input.stages[0].actions[0].config.deploymentId',
     ],
     [
       'an approval needing no one',

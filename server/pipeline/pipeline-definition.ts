@@ -49,9 +49,10 @@ function onlyKeys(field: string, config: Record<string, unknown>, allowed: strin
     );
 }
 
-/** Validates one action kind's `config`; kinds without a validator here cannot be executed yet. */
-const configValidators: Partial<
-  Record<ActionKind, (field: string, config: Record<string, unknown>) => Record<string, unknown>>
+/** Validates each action kind's `config`, returning what is stored. */
+const configValidators: Record<
+  ActionKind,
+  (field: string, config: Record<string, unknown>) => Record<string, unknown>
 > = {
   COMMAND(field, config) {
     onlyKeys(field, config, ['command', 'env', 'workingDirectory']);
@@ -111,6 +112,12 @@ const configValidators: Partial<
       result.instructions = optionalText(`${field}.instructions`, config.instructions, 2000);
     }
     return result;
+  },
+  DEPLOYMENT(field, config) {
+    onlyKeys(field, config, ['deploymentId']);
+    if (typeof config.deploymentId !== 'string' || !isUuid(config.deploymentId))
+      throw badInput(`${field}.deploymentId`, 'must be the id of a deployment');
+    return { deploymentId: config.deploymentId };
   },
   WAIT(field, config) {
     onlyKeys(field, config, ['seconds']);
@@ -182,12 +189,7 @@ function retryPolicy(field: string, input: RetryPolicyInput | null | undefined):
 
 function action(field: string, input: ActionInput): PipelineDefinition['stages'][number]['actions'][number] {
   const validate = configValidators[input.kind];
-  if (!validate) {
-    throw badInput(
-      `${field}.kind`,
-      `${input.kind} actions are not available in this version; supported: ${Object.keys(configValidators).join(', ')}`,
-    );
-  }
+  if (!validate) throw badInput(`${field}.kind`, 'is not an action kind');
   return {
     name: requiredText(`${field}.name`, input.name, 100),
     kind: input.kind,

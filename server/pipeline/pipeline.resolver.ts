@@ -32,6 +32,32 @@ export class PipelineResolver {
     return ctx.services.pipelines.create(input);
   }
 
+  @Authorized('ADMIN')
+  @Mutation(() => Pipeline, { description: 'running runs keep their snapshot' })
+  updatePipeline(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => PipelineInput) input: PipelineInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.pipelines.update(id, input);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Pipeline)
+  reorderStages(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('stageIds', () => [ID]) stageIds: string[],
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.pipelines.reorderStages(pipelineId, stageIds);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean)
+  deletePipeline(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.pipelines.delete(id);
+  }
+
   @FieldResolver(() => Service, { nullable: true })
   service(@Root() pipeline: PipelineEntity, @Ctx() ctx: Context) {
     return pipeline.serviceId ? ctx.loaders.service.load(pipeline.serviceId) : null;

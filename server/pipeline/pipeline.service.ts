@@ -1,49 +1,88 @@
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { ActionEntity } from '../../db/entities/action.entity';
+import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
-import { badInput, conflict } from '../errors';
-import { isUniqueViolation } from '../graphql/validate';
-import { parsePipelineInput } from './pipeline-definition';
+import { badInput, conflict, notFound } from '../errors';
+import { isUniqueViolation, isUuid } from '../graphql/validate';
+import { parsePipelineInput, type PipelineDefinition } from './pipeline-definition';
 import type { PipelineInput } from './pipeline.types';
 
-/** Writes pipeline definitions. */
+/** Run statuses whose workflow may still act on the pipeline's stages. */
+const openRunStatuses = ['QUEUED', 'RUNNING', 'WAITING'];
+
+/** Checks that what the definition refers to (service, environments, deployments) exists. */
+async function checkReferences(manager: EntityManager, definition: PipelineDefinition): Promise<void> {
+  if (definition.serviceId && !(await manager.existsBy(ServiceEntity, { id: definition.serviceId }))) {
+    throw badInput('input.serviceId', 'no service has this id');
+  }
+  const environmentIds = [
+    ...new Set(definition.stages.flatMap((s) => (s.environmentId ? [s.environmentId] : []))),
+  ];
+  const knownEnvironments = new Set(
+    (await manager.findBy(EnvironmentEntity, { id: In(environmentIds) })).map((e) => e.id),
+  );
+  definition.stages.forEach((stage, index) => {
+    if (stage.environmentId && !knownEnvironments.has(stage.environmentId)) {
+      throw badInput(`input.stages[${index}].environmentId`, 'no environment has this id');
+    }
+  });
+  const deploymentIds = definition.stages.flatMap((stage, s) =>
+    stage.actions.flatMap((action, a) =>
+      action.kind === 'DEPLOYMENT'
+        ? [
+            {
+              id: String(action.config.deploymentId),
+              field: `input.stages[${s}].actions[${a}].config.deploymentId`,
+            },
+          ]
+        : [],
+    ),
+  );
+  const knownDeployments = new Set(
+    (await manager.findBy(DeploymentEntity, { id: In(deploymentIds.map((d) => d.id)) })).map((d) => d.id),
+  );
+  for (const { id, field } of deploymentIds) {
+    if (!knownDeployments.has(id)) throw badInput(field, 'no deployment has this id');
+  }
+}
+
+async function saveActions(
+  manager: EntityManager,
+  stageId: string,
+  actions: PipelineDefinition['stages'][number]['actions'],
+): Promise<void> {
+  await manager.save(
+    actions.map((action) =>
+      manager.create(ActionEntity, {
+        stageId,
+        name: action.name,
+        kind: action.kind,
+        runOrder: action.runOrder,
+        config: action.config,
+        timeoutSeconds: action.timeoutSeconds,
+        retryMaximumAttempts: action.retryPolicy.maximumAttempts,
+        retryInitialIntervalMs: action.retryPolicy.initialIntervalMs,
+        retryBackoffCoefficient: action.retryPolicy.backoffCoefficient,
+      }),
+    ),
+  );
+}
+
+/**
+ * Writes pipeline definitions. Runs never see these writes: each run executes the snapshot it took when it
+ * was triggered, so edits, reorders and deletions only shape future runs.
+ */
 export class PipelineService {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(input: PipelineInput): Promise<PipelineEntity> {
     const definition = parsePipelineInput(input);
     return this.dataSource.transaction(async (manager) => {
-      if (definition.serviceId && !(await manager.existsBy(ServiceEntity, { id: definition.serviceId }))) {
-        throw badInput('input.serviceId', 'no service has this id');
-      }
-      const environmentIds = [
-        ...new Set(definition.stages.flatMap((s) => (s.environmentId ? [s.environmentId] : []))),
-      ];
-      const known = new Set(
-        (await manager.findBy(EnvironmentEntity, { id: In(environmentIds) })).map((e) => e.id),
-      );
-      definition.stages.forEach((stage, index) => {
-        if (stage.environmentId && !known.has(stage.environmentId)) {
-          throw badInput(`input.stages[${index}].environmentId`, 'no environment has this id');
-        }
-      });
-      let pipeline: PipelineEntity;
-      try {
-        pipeline = await manager.save(
-          manager.create(PipelineEntity, {
-            name: definition.name,
-            description: definition.description,
-            serviceId: definition.serviceId,
-            executionMode: definition.executionMode,
-          }),
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`a pipeline named "${definition.name}" already exists`);
-        throw error;
-      }
+      await checkReferences(manager, definition);
+      const pipeline = await this.saveHeader(manager, manager.create(PipelineEntity, {}), definition);
       for (const [position, stage] of definition.stages.entries()) {
         const saved = await manager.save(
           manager.create(StageEntity, {
@@ -56,23 +95,122 @@ export class PipelineService {
             transitionReason: null,
           }),
         );
-        await manager.save(
-          stage.actions.map((action) =>
-            manager.create(ActionEntity, {
-              stageId: saved.id,
-              name: action.name,
-              kind: action.kind,
-              runOrder: action.runOrder,
-              config: action.config,
-              timeoutSeconds: action.timeoutSeconds,
-              retryMaximumAttempts: action.retryPolicy.maximumAttempts,
-              retryInitialIntervalMs: action.retryPolicy.initialIntervalMs,
-              retryBackoffCoefficient: action.retryPolicy.backoffCoefficient,
-            }),
-          ),
-        );
+        await saveActions(manager, saved.id, stage.actions);
       }
       return pipeline;
     });
+  }
+
+  /**
+   * Replaces a pipeline's definition. A stage keeps its identity (and its transition flag, unless the input
+   * sets one) when a stage of the same name remains; its actions are replaced.
+   */
+  async update(id: string, input: PipelineInput): Promise<PipelineEntity> {
+    const definition = parsePipelineInput(input);
+    return this.dataSource.transaction(async (manager) => {
+      const pipeline = await this.lock(manager, id);
+      await checkReferences(manager, definition);
+      await this.saveHeader(manager, pipeline, definition);
+      const existing = new Map(
+        (await manager.findBy(StageEntity, { pipelineId: id })).map((stage) => [stage.name, stage]),
+      );
+      const kept = new Set<string>();
+      for (const [position, stage] of definition.stages.entries()) {
+        const current = existing.get(stage.name);
+        const flag = input.stages[position]?.transitionEnabled;
+        const saved = await manager.save(
+          current
+            ? Object.assign(current, {
+                position,
+                environmentId: stage.environmentId,
+                maxParallel: stage.maxParallel,
+                ...(flag === null || flag === undefined
+                  ? {}
+                  : { transitionEnabled: flag, transitionReason: flag ? null : current.transitionReason }),
+              })
+            : manager.create(StageEntity, {
+                pipelineId: id,
+                name: stage.name,
+                position,
+                environmentId: stage.environmentId,
+                maxParallel: stage.maxParallel,
+                transitionEnabled: stage.transitionEnabled,
+                transitionReason: null,
+              }),
+        );
+        kept.add(saved.id);
+        await manager.delete(ActionEntity, { stageId: saved.id });
+        await saveActions(manager, saved.id, stage.actions);
+      }
+      const gone = [...existing.values()].filter((stage) => !kept.has(stage.id)).map((stage) => stage.id);
+      if (gone.length > 0) await manager.delete(StageEntity, { id: In(gone) });
+      return manager.findOneByOrFail(PipelineEntity, { id });
+    });
+  }
+
+  /** Puts the pipeline's stages in the given order; `stageIds` must name each of its stages once. */
+  async reorderStages(pipelineId: string, stageIds: string[]): Promise<PipelineEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.lock(manager, pipelineId);
+      const stages = await manager.findBy(StageEntity, { pipelineId });
+      const ids = new Set(stages.map((s) => s.id));
+      if (
+        stageIds.length !== stages.length ||
+        new Set(stageIds).size !== stageIds.length ||
+        !stageIds.every((s) => ids.has(s))
+      ) {
+        throw badInput(
+          'stageIds',
+          `must list each of the pipeline's ${stages.length} stage ids exactly once`,
+        );
+      }
+      // Positions are unique per pipeline, checked at commit: swapping them inside the transaction is fine.
+      for (const [position, stageId] of stageIds.entries()) {
+        await manager.update(StageEntity, { id: stageId }, { position });
+      }
+      await manager.update(PipelineEntity, { id: pipelineId }, { updatedAt: new Date() });
+      return manager.findOneByOrFail(PipelineEntity, { id: pipelineId });
+    });
+  }
+
+  /** Deletes a pipeline with its run history; refused while one of its runs is still going. */
+  async delete(id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.lock(manager, id);
+      const [open]: Array<{ n: number }> = await manager.query(
+        `SELECT count(*)::int AS n FROM pipeline_runs WHERE pipeline_id = $1 AND status = ANY($2)`,
+        [id, openRunStatuses],
+      );
+      if (open!.n > 0) throw conflict(`the pipeline has ${open!.n} run(s) in progress; cancel them first`);
+      await manager.delete(PipelineEntity, { id });
+      return true;
+    });
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<PipelineEntity> {
+    const pipeline = isUuid(id)
+      ? await manager.findOne(PipelineEntity, { where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!pipeline) throw notFound('pipeline', id);
+    return pipeline;
+  }
+
+  private async saveHeader(
+    manager: EntityManager,
+    pipeline: PipelineEntity,
+    definition: PipelineDefinition,
+  ): Promise<PipelineEntity> {
+    Object.assign(pipeline, {
+      name: definition.name,
+      description: definition.description,
+      serviceId: definition.serviceId,
+      executionMode: definition.executionMode,
+    });
+    try {
+      return await manager.save(pipeline);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`a pipeline named "${definition.name}" already exists`);
+      throw error;
+    }
   }
 }

@@ -2,12 +2,15 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { RunStatus } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
+import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 import {
   approvalSignal,
   cancelReasonSignal,
+  deploymentRunWorkflowId,
   pipelineRunWorkflowId,
+  planDecisionSignal,
   retryFailedActionsSignal,
   transitionChangedSignal,
   type ApprovalConfig,
@@ -96,6 +99,40 @@ export class RunControlService {
     });
     await settle(decidedAlready);
     return actions.findOneByOrFail({ id: actionRunId });
+  }
+
+  /** A decision on a deployment run's plan: the run must be waiting for it; nobody approves their own. */
+  async decidePlan(
+    deploymentRunId: string,
+    approved: boolean,
+    comment: string | null | undefined,
+    principal: AuthenticatedPrincipal,
+  ): Promise<DeploymentRunEntity> {
+    const runs = this.dataSource.getRepository(DeploymentRunEntity);
+    const run = isUuid(deploymentRunId) ? await runs.findOneBy({ id: deploymentRunId }) : null;
+    if (!run) throw notFound('deployment run', deploymentRunId);
+    if (run.status !== 'WAITING') {
+      throw conflict(`deployment run ${run.id} is not waiting for a plan approval (it is ${run.status})`);
+    }
+    if (run.triggeredById === principal.id) {
+      throw forbidden('APPROVER', 'you started this deployment run, and nobody approves their own plan');
+    }
+    const decided = async () => {
+      const rows: unknown[] = await this.dataSource.query(
+        'SELECT 1 FROM deployment_plan_approvals WHERE deployment_run_id = $1 AND principal_id = $2',
+        [run.id, principal.id],
+      );
+      return rows.length > 0;
+    };
+    if (await decided()) throw conflict('you have already decided on this plan');
+    await this.temporal.workflow.getHandle(deploymentRunWorkflowId(run.id)).signal(planDecisionSignal, {
+      principalId: principal.id,
+      principalName: principal.name,
+      approved,
+      comment: optionalText('comment', comment, 2000),
+    });
+    await settle(decided);
+    return runs.findOneByOrFail({ id: run.id });
   }
 
   async retryFailedActions(runId: string): Promise<PipelineRunEntity> {

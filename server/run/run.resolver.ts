@@ -9,6 +9,7 @@ import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import { RunStatusEnum } from '../graphql/enums';
 import { JSONScalar } from '../graphql/scalars';
+import { DeploymentRun } from '../deployment/deployment.types';
 import { Pipeline } from '../pipeline/pipeline.types';
 import { currentStage } from './run.presenter';
 import {
@@ -54,6 +55,25 @@ export class PipelineRunResolver {
   ) {
     if (!ctx.principal) throw unauthenticated();
     return ctx.services.runs.trigger(pipelineId, revision, commits, ctx.principal);
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => PipelineRun, {
+    description:
+      'Re-deploys the revision and definition snapshot of an earlier successful run, as a rollback',
+  })
+  rollback(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('toRunId', () => ID) toRunId: string,
+    @Ctx() ctx: Context,
+  ) {
+    if (!ctx.principal) throw unauthenticated();
+    return ctx.services.runs.rollback(pipelineId, toRunId, ctx.principal);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'a rollback to an earlier run' })
+  isRollback(@Root() run: PipelineRunEntity): boolean {
+    return run.isRollback;
   }
 
   @Authorized('OPERATOR')
@@ -149,6 +169,15 @@ export class ActionRunResolver {
     @Ctx() ctx: Context,
   ) {
     return ctx.services.runControl.decide(actionRunId, false, comment, ctx.principal!);
+  }
+
+  @FieldResolver(() => DeploymentRun, {
+    nullable: true,
+    description: 'DEPLOYMENT actions: the deployment run of its latest execution',
+  })
+  async deploymentRun(@Root() action: ActionRunEntity, @Ctx() ctx: Context) {
+    if (action.kind !== 'DEPLOYMENT') return null;
+    return (await ctx.loaders.deploymentRunsByActionRun.load(action.id)).at(-1) ?? null;
   }
 
   @FieldResolver(() => JSONScalar, { nullable: true })

@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { ActionEntity } from '../../db/entities/action.entity';
+import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { CommitFact } from '../../db/entities/pipeline-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
@@ -11,27 +12,115 @@ import { StageEntity } from '../../db/entities/stage.entity';
 import {
   pipelineRunWorkflowId,
   pipelineRunWorkflowType,
+  runSearchAttributes,
+  type DeploymentSnapshot,
   type PipelineRunInput,
   type RevisionFact,
   type RunPlan,
 } from '../../workflows/definitions';
 import type { AuthenticatedPrincipal } from '../auth/token.service';
-import { badInput, notFound } from '../errors';
+import { badInput, conflict, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
 import type { CommitInput, RevisionInput } from './run.types';
 
 const shaPattern = /^[0-9a-f]{7,64}$/i;
 
-function revisionFact(field: string, input: RevisionInput | CommitInput): RevisionFact {
+export function revisionFact(field: string, input: RevisionInput | CommitInput): RevisionFact {
   const sha = input.sha.trim();
   if (!shaPattern.test(sha))
     throw badInput(`${field}.sha`, 'must be a commit SHA (7 to 64 hexadecimal characters)');
+  if (Number.isNaN(input.committedAt.getTime()))
+    throw badInput(`${field}.committedAt`, 'must be a date-time');
   return {
     sha: sha.toLowerCase(),
     committedAt: input.committedAt.toISOString(),
     message: optionalText(`${field}.message`, input.message, 10_000),
     author: optionalText(`${field}.author`, input.author, 200),
   };
+}
+
+export function deploymentSnapshot(deployment: DeploymentEntity): DeploymentSnapshot {
+  return {
+    deploymentId: deployment.id,
+    name: deployment.name,
+    serviceId: deployment.serviceId,
+    environmentId: deployment.environmentId,
+    planCommand: deployment.planCommand,
+    applyCommand: deployment.applyCommand,
+    requirePlanApproval: deployment.requirePlanApproval,
+  };
+}
+
+/** The plan of a run: the pipeline's current definition, with fresh run ids. */
+async function planFromDefinition(manager: EntityManager, pipelineId: string): Promise<RunPlan> {
+  const stages = await manager.find(StageEntity, { where: { pipelineId }, order: { position: 'ASC' } });
+  const actions = await manager.find(ActionEntity, {
+    where: { stageId: In(stages.map((s) => s.id)) },
+    order: { runOrder: 'ASC', name: 'ASC' },
+  });
+  const deploymentIds = actions.flatMap((a) =>
+    a.kind === 'DEPLOYMENT' ? [String(a.config.deploymentId)] : [],
+  );
+  const deployments = new Map(
+    (await manager.findBy(DeploymentEntity, { id: In(deploymentIds) })).map((d) => [
+      d.id,
+      deploymentSnapshot(d),
+    ]),
+  );
+  return {
+    stages: stages.map((stage) => ({
+      stageRunId: randomUUID(),
+      stageId: stage.id,
+      name: stage.name,
+      position: stage.position,
+      environmentId: stage.environmentId,
+      maxParallel: stage.maxParallel,
+      actions: actions
+        .filter((action) => action.stageId === stage.id)
+        .map((action) => {
+          const deployment =
+            action.kind === 'DEPLOYMENT' ? deployments.get(String(action.config.deploymentId)) : undefined;
+          if (action.kind === 'DEPLOYMENT' && !deployment) {
+            throw conflict(`action "${action.name}" refers to a deployment that no longer exists`);
+          }
+          return {
+            actionRunId: randomUUID(),
+            actionId: action.id,
+            name: action.name,
+            kind: action.kind,
+            runOrder: action.runOrder,
+            config: action.config,
+            timeoutSeconds: action.timeoutSeconds,
+            retryPolicy: {
+              maximumAttempts: action.retryMaximumAttempts,
+              initialIntervalMs: action.retryInitialIntervalMs,
+              backoffCoefficient: action.retryBackoffCoefficient,
+            },
+            ...(deployment ? { deployment } : {}),
+          };
+        }),
+    })),
+  };
+}
+
+/** An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback runs. */
+function planFromSnapshot(snapshot: RunPlan): RunPlan {
+  return {
+    stages: snapshot.stages.map((stage) => ({
+      ...stage,
+      stageRunId: randomUUID(),
+      actions: stage.actions.map((action) => ({ ...action, actionRunId: randomUUID() })),
+    })),
+  };
+}
+
+interface NewRun {
+  pipeline: PipelineEntity;
+  plan: RunPlan;
+  revision: RevisionFact;
+  commits: CommitFact[];
+  principal: AuthenticatedPrincipal;
+  rollbackOfRunId: string | null;
 }
 
 /** Starts pipeline runs: snapshot the definition into the run's rows, then start its workflow. */
@@ -52,57 +141,73 @@ export class RunService {
     if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
     const revision = revisionFact('revision', revisionInput);
     if ((commitInputs?.length ?? 0) > 1000) throw badInput('commits', 'at most 1000 commits per run');
-    const commits: CommitFact[] = (commitInputs ?? []).map((commit, i) =>
-      revisionFact(`commits[${i}]`, commit),
-    );
+    const commits = (commitInputs ?? []).map((commit, i) => revisionFact(`commits[${i}]`, commit));
+    return this.start(async (manager) => {
+      const pipeline = await this.lockPipeline(manager, pipelineId);
+      const plan = await planFromDefinition(manager, pipelineId);
+      return { pipeline, plan, revision, commits, principal, rollbackOfRunId: null };
+    });
+  }
 
+  /**
+   * Re-deploys the revision of an earlier successful run of the pipeline ("roll back to known-good"): a new
+   * run with that run's revision, commits and definition snapshot, marked as a rollback.
+   */
+  async rollback(
+    pipelineId: string,
+    toRunId: string,
+    principal: AuthenticatedPrincipal,
+  ): Promise<PipelineRunEntity> {
+    if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
+    if (!isUuid(toRunId)) throw notFound('pipeline run', toRunId);
+    return this.start(async (manager) => {
+      const pipeline = await this.lockPipeline(manager, pipelineId);
+      const target = await manager.findOneBy(PipelineRunEntity, { id: toRunId });
+      if (!target || target.pipelineId !== pipelineId) throw notFound('pipeline run', toRunId);
+      if (target.status !== 'SUCCEEDED') {
+        throw conflict(
+          `run #${target.number} did not succeed (it is ${target.status}); roll back to a known-good run`,
+        );
+      }
+      return {
+        pipeline,
+        plan: planFromSnapshot(target.definition as unknown as RunPlan),
+        revision: {
+          sha: target.revisionSha,
+          committedAt: target.revisionCommittedAt.toISOString(),
+          message: target.revisionMessage,
+          author: target.revisionAuthor,
+        },
+        commits: target.commits,
+        principal,
+        rollbackOfRunId: target.id,
+      };
+    });
+  }
+
+  /** Locks the pipeline's row (runs of one pipeline are numbered one at a time). */
+  private async lockPipeline(manager: EntityManager, pipelineId: string): Promise<PipelineEntity> {
+    const pipeline = await manager.findOne(PipelineEntity, {
+      where: { id: pipelineId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!pipeline) throw notFound('pipeline', pipelineId);
+    return pipeline;
+  }
+
+  private async start(prepare: (manager: EntityManager) => Promise<NewRun>): Promise<PipelineRunEntity> {
     const { run, input } = await this.dataSource.transaction(async (manager) => {
+      const { pipeline, plan, revision, commits, principal, rollbackOfRunId } = await prepare(manager);
       const counter: [Array<{ run_counter: number }>, number] = await manager.query(
         'UPDATE pipelines SET run_counter = run_counter + 1 WHERE id = $1 RETURNING run_counter',
-        [pipelineId],
+        [pipeline.id],
       );
-      const number = counter[0][0]?.run_counter;
-      if (number === undefined) throw notFound('pipeline', pipelineId);
-      const pipeline = await manager.findOneByOrFail(PipelineEntity, { id: pipelineId });
-      const stages = await manager.find(StageEntity, { where: { pipelineId }, order: { position: 'ASC' } });
-      const actions = await manager
-        .getRepository(ActionEntity)
-        .createQueryBuilder('a')
-        .where('a.stage_id IN (:...ids)', { ids: stages.map((s) => s.id) })
-        .orderBy('a.run_order', 'ASC')
-        .addOrderBy('a.name', 'ASC')
-        .getMany();
+      const number = counter[0][0]!.run_counter;
       const runId = randomUUID();
-      const plan: RunPlan = {
-        stages: stages.map((stage) => ({
-          stageRunId: randomUUID(),
-          stageId: stage.id,
-          name: stage.name,
-          position: stage.position,
-          environmentId: stage.environmentId,
-          maxParallel: stage.maxParallel,
-          actions: actions
-            .filter((action) => action.stageId === stage.id)
-            .map((action) => ({
-              actionRunId: randomUUID(),
-              actionId: action.id,
-              name: action.name,
-              kind: action.kind,
-              runOrder: action.runOrder,
-              config: action.config,
-              timeoutSeconds: action.timeoutSeconds,
-              retryPolicy: {
-                maximumAttempts: action.retryMaximumAttempts,
-                initialIntervalMs: action.retryInitialIntervalMs,
-                backoffCoefficient: action.retryBackoffCoefficient,
-              },
-            })),
-        })),
-      };
       const run = await manager.save(
         manager.create(PipelineRunEntity, {
           id: runId,
-          pipelineId,
+          pipelineId: pipeline.id,
           number,
           status: 'QUEUED',
           definition: plan as unknown as Record<string, unknown>,
@@ -114,6 +219,8 @@ export class RunService {
           triggeredById: principal.id,
           temporalWorkflowId: pipelineRunWorkflowId(runId),
           executionMode: pipeline.executionMode,
+          isRollback: rollbackOfRunId !== null,
+          rollbackOfRunId,
           startedAt: null,
           finishedAt: null,
           failureReason: null,
@@ -146,10 +253,12 @@ export class RunService {
       if (actionRuns.length > 0) await manager.insert(ActionRunEntity, actionRuns);
       const input: PipelineRunInput = {
         runId,
-        pipelineId,
+        pipelineId: pipeline.id,
         revision,
         plan,
         executionMode: pipeline.executionMode,
+        serviceId: pipeline.serviceId,
+        isRollback: rollbackOfRunId !== null,
         triggeredById: principal.id,
         retryHoldSeconds: this.retryHoldSeconds,
       };
@@ -161,6 +270,10 @@ export class RunService {
         taskQueue: this.taskQueue,
         workflowId: run.temporalWorkflowId,
         args: [input],
+        typedSearchAttributes: [
+          { key: runSearchAttributes.pipelineId, value: run.pipelineId },
+          { key: runSearchAttributes.status, value: run.status },
+        ],
       });
     } catch (error) {
       await this.dataSource.query(

@@ -12,6 +12,8 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../db/data-source';
 import { ensureDatabase, startLocalPostgres } from '../../db/local-postgres';
 import { TokenService, type AuthenticatedPrincipal } from '../../server/auth/token.service';
+import { CatalogService } from '../../server/catalog/catalog.service';
+import { DeploymentService } from '../../server/deployment/deployment.service';
 import { parseConfig } from '../../server/config';
 import type { PipelineInput } from '../../server/pipeline/pipeline.types';
 import { PipelineService } from '../../server/pipeline/pipeline.service';
@@ -19,6 +21,7 @@ import { runMain } from '../../server/process';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
 import { startTemporalDevServer } from '../../workflows/dev-server';
+import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createPipelineWorker } from '../../workflows/worker';
 
 const command = (name: string, cmd: string, runOrder = 1, maximumAttempts = 1) => ({
@@ -72,7 +75,14 @@ interface Scenario {
   drive?: (t: Tools, runId: string) => Promise<void>;
 }
 
-function scenarios(scratch: string): Record<string, Scenario> {
+/** What the deployment scenarios refer to: a service, a production environment, a Deployment. */
+interface Catalog {
+  serviceId: string;
+  environmentId: string;
+  deploymentId: string;
+}
+
+function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
   const twoStages = (name: string, first: PipelineInput['stages'][number]['actions']): PipelineInput => ({
     name,
     stages: [
@@ -148,6 +158,40 @@ function scenarios(scratch: string): Record<string, Scenario> {
         await t.control.cancel(runId, 'recorded cancel', t.approver);
       },
     },
+    'deployment-plan-approved': {
+      input: {
+        name: 'deployment',
+        serviceId: catalog.serviceId,
+        stages: [
+          { name: 'build', actions: [command('compile', 'true')] },
+          // a stage with an environment and no DEPLOYMENT action: its own deployment run
+          { name: 'staging', environmentId: catalog.environmentId, actions: [command('smoke', 'true')] },
+          {
+            name: 'production',
+            actions: [
+              {
+                name: 'deploy',
+                kind: 'DEPLOYMENT',
+                runOrder: 1,
+                config: { deploymentId: catalog.deploymentId },
+              },
+            ],
+          },
+        ],
+      },
+      drive: async (t, runId) => {
+        await until(
+          t.dataSource,
+          `SELECT 1 FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+          [runId],
+        );
+        const [row]: Array<{ id: string }> = await t.dataSource.query(
+          `SELECT id FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+          [runId],
+        );
+        await t.control.decidePlan(row!.id, true, 'plan reviewed', t.approver);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -205,6 +249,7 @@ runMain('record-histories', async () => {
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     const client = new Client({ connection });
+    await ensureSearchAttributes(connection, 'default');
     const worker = await createPipelineWorker({
       connection: nativeConnection,
       namespace: 'default',
@@ -224,8 +269,32 @@ runMain('record-histories', async () => {
       scratch,
     };
     const pipelines = new PipelineService(dataSource);
+    const catalogService = new CatalogService(dataSource);
+    const service = await catalogService.createService({ name: 'recorded-service' });
+    const environment = await catalogService.createEnvironment({
+      name: 'recorded-production',
+      tier: 'PRODUCTION',
+    });
+    const deployment = await new DeploymentService(dataSource, client, taskQueue).create({
+      name: 'recorded-deployment',
+      serviceId: service.id,
+      environmentId: environment.id,
+      planCommand: 'echo plan',
+      applyCommand: 'echo apply',
+      requirePlanApproval: true,
+    });
+    const catalog = { serviceId: service.id, environmentId: environment.id, deploymentId: deployment.id };
+    const show = (workflowId: string) =>
+      // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.
+      execFileSync(
+        cli,
+        ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+        {
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
     try {
-      for (const [name, scenario] of Object.entries(scenarios(scratch))) {
+      for (const [name, scenario] of Object.entries(scenarios(scratch, catalog))) {
         const pipeline = await pipelines.create(scenario.input);
         const runs = new RunService(dataSource, client, taskQueue, scenario.hold ?? 60);
         const run = await runs.trigger(
@@ -241,24 +310,18 @@ runMain('record-histories', async () => {
           (error: Error) => error.message,
         );
         const file = path.join(__dirname, '..', 'histories', `${name}.json`);
-        // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.
-        const json = execFileSync(
-          cli,
-          [
-            'workflow',
-            'show',
-            '--address',
-            address,
-            '--workflow-id',
-            run.temporalWorkflowId,
-            '--output',
-            'json',
-          ],
-          {
-            maxBuffer: 64 * 1024 * 1024,
-          },
+        await writeFile(file, show(run.temporalWorkflowId));
+        // Child workflows (DEPLOYMENT actions) are recorded beside their parent.
+        const children: Array<{ id: string }> = await dataSource.query(
+          'SELECT id FROM deployment_runs WHERE action_run_id IS NOT NULL AND pipeline_run_id = $1 ORDER BY started_at',
+          [run.id],
         );
-        await writeFile(file, json);
+        for (const [i, child] of children.entries()) {
+          await writeFile(
+            file.replace(/\.json$/, `.child-${i + 1}.json`),
+            show(`deployment-run-${child.id}`),
+          );
+        }
         console.log(`${name}: ${outcome} -> ${path.relative(process.cwd(), file)}`);
       }
     } finally {

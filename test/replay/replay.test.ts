@@ -20,6 +20,8 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'automatic-retry-succeeds.json',
         'blocked-transition.json',
         'cancelled-while-running.json',
+        'deployment-plan-approved.child-1.json',
+        'deployment-plan-approved.json',
         'manual-retry-after-failure.json',
         'two-stages-parallel-outputs.json',
       ]),

@@ -1,3 +1,4 @@
+import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -5,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../db/local-postgres';
 import { parseConfig } from '../../server/config';
+import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { workflowsPath } from '../../workflows/worker';
 import { startTemporalDevServer } from '../../workflows/dev-server';
 
@@ -41,6 +43,12 @@ export default async function setup(project: TestProject) {
       temporalAddress = server.address;
     }
 
+    const connection = await Connection.connect({ address: temporalAddress });
+    try {
+      await ensureSearchAttributes(connection, 'default');
+    } finally {
+      await connection.close();
+    }
     const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     project.provide('databaseUrl', databaseUrl);
     project.provide('temporalAddress', temporalAddress);

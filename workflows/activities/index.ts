@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createCommandActivities } from './command.activity';
+import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createProjectionActivities } from './projection.activity';
@@ -19,6 +20,7 @@ export function createActivities({ dataSource, temporal, commandBaseEnv }: Activ
     ...createProjectionActivities({ dataSource }),
     ...createCommandActivities({ dataSource, baseEnv: commandBaseEnv }),
     ...createHttpActivities({ dataSource }),
+    ...createDeploymentActivities({ dataSource, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
   };
 }

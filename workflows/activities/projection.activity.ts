@@ -42,60 +42,69 @@ export async function appendEvent(
  * (status, timestamps from workflow time), so replaying a change after a crash leaves the same rows.
  */
 export function createProjectionActivities({ dataSource }: { dataSource: DataSource }) {
-  async function recordRunChange(change: RunChange): Promise<void> {
+  async function applyChange(manager: EntityManager, change: RunChange): Promise<void> {
     // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
     const startedAt =
       change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
     const finishedAt = terminal.has(change.status) ? change.at : null;
     const reason = change.failureReason ?? null;
+    switch (change.target) {
+      case 'run':
+        await manager.query(
+          `UPDATE pipeline_runs
+              SET status = $2,
+                  started_at = COALESCE($3::timestamptz, started_at),
+                  finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                     WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                  failure_reason = $5
+            WHERE id = $1`,
+          [change.runId, change.status, startedAt, finishedAt, reason],
+        );
+        break;
+      case 'stage':
+        await manager.query(
+          `UPDATE stage_runs
+              SET status = $2,
+                  started_at = COALESCE($3::timestamptz, started_at),
+                  finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                     WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                  failure_reason = $5
+            WHERE id = $1`,
+          [change.stageRunId, change.status, startedAt, finishedAt, reason],
+        );
+        break;
+      case 'action':
+        await manager.query(
+          `UPDATE action_runs
+              SET status = $2,
+                  started_at = COALESCE($3::timestamptz, started_at),
+                  finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
+                                     WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+                  failure_reason = $5,
+                  outputs = COALESCE($6::jsonb, outputs)
+            WHERE id = $1`,
+          [
+            change.actionRunId,
+            change.status,
+            startedAt,
+            finishedAt,
+            reason,
+            change.outputs ? JSON.stringify(change.outputs) : null,
+          ],
+        );
+        break;
+    }
+    if (change.event) await appendEvent(manager, change, change.event);
+  }
+
+  async function recordRunChange(change: RunChange): Promise<void> {
+    await dataSource.transaction((manager) => applyChange(manager, change));
+  }
+
+  /** Several changes in one transaction, in order (closing what a run leaves unfinished). */
+  async function recordRunChanges(changes: RunChange[]): Promise<void> {
     await dataSource.transaction(async (manager) => {
-      switch (change.target) {
-        case 'run':
-          await manager.query(
-            `UPDATE pipeline_runs
-                SET status = $2,
-                    started_at = COALESCE($3::timestamptz, started_at),
-                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
-                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
-                    failure_reason = $5
-              WHERE id = $1`,
-            [change.runId, change.status, startedAt, finishedAt, reason],
-          );
-          break;
-        case 'stage':
-          await manager.query(
-            `UPDATE stage_runs
-                SET status = $2,
-                    started_at = COALESCE($3::timestamptz, started_at),
-                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
-                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
-                    failure_reason = $5
-              WHERE id = $1`,
-            [change.stageRunId, change.status, startedAt, finishedAt, reason],
-          );
-          break;
-        case 'action':
-          await manager.query(
-            `UPDATE action_runs
-                SET status = $2,
-                    started_at = COALESCE($3::timestamptz, started_at),
-                    finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
-                                       WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
-                    failure_reason = $5,
-                    outputs = COALESCE($6::jsonb, outputs)
-              WHERE id = $1`,
-            [
-              change.actionRunId,
-              change.status,
-              startedAt,
-              finishedAt,
-              reason,
-              change.outputs ? JSON.stringify(change.outputs) : null,
-            ],
-          );
-          break;
-      }
-      if (change.event) await appendEvent(manager, change, change.event);
+      for (const change of changes) await applyChange(manager, change);
     });
   }
 
@@ -130,5 +139,5 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
       : { enabled: true, reason: null };
   }
 
-  return { recordRunChange, recordApproval, readTransition };
+  return { recordRunChange, recordRunChanges, recordApproval, readTransition };
 }

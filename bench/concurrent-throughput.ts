@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks';
+import type { AuthenticatedPrincipal } from '../server/auth/token.service';
+import type { BenchEnvironment } from './environment';
+import { sequentialCommandPipeline, timeBareRun, timeOurRun } from './runs';
+
+export interface Throughput {
+  runs: number;
+  /** Wall time of each round, from the first start request to the last result. */
+  oursMs: number[];
+  bareMs: number[];
+}
+
+/** Starts `runs` runs at once and waits for all of them; returns the wall time. */
+async function burst(runs: number, start: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await Promise.all(Array.from({ length: runs }, start));
+  return performance.now() - started;
+}
+
+/**
+ * Throughput of `runs` concurrent runs of a pipeline of `actions` sequential no-op COMMAND actions (execution
+ * mode PARALLEL, so the pipeline's lane does not serialize them), against as many concurrent bare workflows
+ * of `actions` no-op activities. Rounds alternate bare/ours.
+ */
+export async function measureConcurrentThroughput(
+  env: BenchEnvironment,
+  principal: AuthenticatedPrincipal,
+  options: { runs: number; actions: number; rounds: number },
+): Promise<Throughput> {
+  const pipeline = await env.pipelines.create(
+    sequentialCommandPipeline(`bench-concurrent-${options.actions}`, options.actions, 'PARALLEL'),
+  );
+  const result: Throughput = { runs: options.runs, oursMs: [], bareMs: [] };
+  for (let round = 0; round < options.rounds; round++) {
+    result.bareMs.push(await burst(options.runs, () => timeBareRun(env, options.actions)));
+    result.oursMs.push(await burst(options.runs, () => timeOurRun(env, pipeline.id, principal)));
+  }
+  return result;
+}
+
+/** Runs per second over all rounds: total runs over total wall time. */
+export function runsPerSecond(runs: number, roundsMs: number[]): number {
+  const totalMs = roundsMs.reduce((sum, value) => sum + value, 0);
+  return (runs * roundsMs.length) / (totalMs / 1000);
+}

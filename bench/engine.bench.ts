@@ -1,0 +1,167 @@
+// The engine benchmark (`npm run bench:engine`): prints figures, asserts nothing. See bench/README.md.
+import 'reflect-metadata';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import os from 'node:os';
+import { runMain, shutdownSignal } from '../server/process';
+import { idleGateMs, measureApprovalLatency, type ApprovalLatency } from './approval-latency';
+import { measureConcurrentThroughput, runsPerSecond, type Throughput } from './concurrent-throughput';
+import { startBenchEnvironment, type BenchEnvironment } from './environment';
+import type { RunProfile } from './runs';
+import { measureSequentialLatency, type SequentialLatency } from './sequential-latency';
+import { ms, perSecond, ratio, spread, table } from './stats';
+import { Teardown } from './teardown';
+
+const plan = {
+  sequential: { actions: 10, warmup: 2, samples: 20 },
+  concurrent: { runs: 50, actions: 5, rounds: 2 },
+  approval: { warmup: 2, samples: 20 },
+} as const;
+
+/** Our p50 latency over the bare workflow's, at most. */
+const latencyGoal = 1.2;
+
+interface Results {
+  env: Pick<BenchEnvironment, 'origin' | 'taskQueue'>;
+  sequential: SequentialLatency;
+  concurrent: Throughput;
+  approval: ApprovalLatency;
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+async function measure(teardown: Teardown): Promise<Results> {
+  progress('starting services, database, worker and API');
+  const env = await startBenchEnvironment(teardown);
+  const operator = (await env.tokens.create('bench-operator', 'OPERATOR')).principal;
+
+  const s = plan.sequential;
+  progress(`1/3 run latency: ${s.warmup} warm-up + ${s.samples} runs each of ours and bare, alternating`);
+  const sequential = await measureSequentialLatency(env, operator, s);
+
+  const c = plan.concurrent;
+  progress(`2/3 throughput: ${c.rounds} rounds of ${c.runs} concurrent runs each of bare and ours`);
+  const concurrent = await measureConcurrentThroughput(env, operator, c);
+
+  const a = plan.approval;
+  progress(`3/3 approval: ${a.warmup} warm-up + ${a.samples} approvals over GraphQL`);
+  const approval = await measureApprovalLatency(env, operator, a);
+
+  progress('cleaning up');
+  return { env, sequential, concurrent, approval };
+}
+
+/** Where one run's time went: counts, waiting for the worker, activities, workflow code. */
+function profileLines(label: string, profile: RunProfile): string[] {
+  const byType = Object.entries(profile.activityMsByType)
+    .sort(([, a], [, b]) => b - a)
+    .map(([type, total]) => `${type} ${total.toFixed(0)}`)
+    .join(', ');
+  const pad = ' '.repeat(label.length + 2);
+  return [
+    `${label}: ${profile.totalMs.toFixed(0)} ms, ${profile.activities} activities + ${profile.workflowTasks} workflow tasks:`,
+    `${pad}${profile.queuedMs.toFixed(0)} ms waiting for the worker to pick tasks up, ` +
+      `${profile.workflowTaskMs.toFixed(0)} ms in workflow code,`,
+    `${pad}${profile.activityMs.toFixed(0)} ms in activities (${byType})`,
+  ].map((line) => `       ${line}`);
+}
+
+function report({ env, sequential, concurrent, approval }: Results): string {
+  const ours = spread(sequential.ours);
+  const bare = spread(sequential.bare);
+  const p50Ratio = ours.p50 / bare.p50;
+  const oursRate = runsPerSecond(concurrent.runs, concurrent.oursMs);
+  const bareRate = runsPerSecond(concurrent.runs, concurrent.bareMs);
+  const toNext = spread(approval.toNextAction);
+  const mutation = spread(approval.mutation);
+  const n = sequential.actions;
+  const c = plan.concurrent;
+  const cpu = os.cpus();
+
+  const rows = [
+    ['measurement', '', 'ours', 'bare', 'ours/bare', 'goal'],
+    [
+      `1. run latency, ${n} sequential actions (n=${ours.n})`,
+      'p50',
+      ms(ours.p50),
+      ms(bare.p50),
+      ratio(p50Ratio),
+      `<= ${ratio(latencyGoal)} ${p50Ratio <= latencyGoal ? '(met)' : '(NOT met)'}`,
+    ],
+    ['', 'p95', ms(ours.p95), ms(bare.p95), ratio(ours.p95 / bare.p95), ''],
+    [
+      `2. throughput, ${c.runs} concurrent ${c.actions}-action runs`,
+      '',
+      perSecond(oursRate),
+      perSecond(bareRate),
+      ratio(oursRate / bareRate),
+      '',
+    ],
+    [`3. approveAction -> next action started (n=${toNext.n})`, 'p50', ms(toNext.p50), '', '', ''],
+    ['', 'p95', ms(toNext.p95), '', '', ''],
+    ['   approveAction mutation answered', 'p50', ms(mutation.p50), '', '', ''],
+    ['', 'p95', ms(mutation.p95), '', '', ''],
+  ];
+  const rounds = (values: number[]) => values.map((value) => `${(value / 1000).toFixed(2)} s`).join(', ');
+  return [
+    '',
+    'Lockstep engine benchmark',
+    `  PostgreSQL: ${env.origin.database}, a fresh database migrated for this run`,
+    `  Temporal:   ${env.origin.temporal}, one in-process worker on task queue ${env.taskQueue}`,
+    `  machine:    ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    '',
+    table(rows),
+    '',
+    'What is compared:',
+    `  1. ours: RunService.trigger (run rows + workflow start), then the pipeline workflow in its default`,
+    `     execution mode (QUEUED: it claims and releases the pipeline's lane). Each action spawns a real`,
+    `     \`/bin/sh -c true\` process and records an attempt and its log; every state change of run, stage`,
+    `     and action is projected to PostgreSQL. bare: ${n} activities that return at once and do nothing`,
+    `     else. That difference is the point of the comparison. Latency is from the start request to the`,
+    `     workflow result; bare and ours alternate.`,
+    `     min/max: ours ${ms(ours.min)} / ${ms(ours.max)}, bare ${ms(bare.min)} / ${ms(bare.max)}.`,
+    `     Where the median run's time went (its Temporal history, workflow start to completion):`,
+    ...profileLines('ours', sequential.profile.ours),
+    ...profileLines('bare', sequential.profile.bare),
+    `  2. The same, ${c.actions} actions one after another, execution mode PARALLEL (no lane), ${c.runs} runs`,
+    `     started at once; runs/s = all runs / all wall time over ${c.rounds} rounds`,
+    `     (ours ${rounds(concurrent.oursMs)}; bare ${rounds(concurrent.bareMs)}).`,
+    `  3. One principal triggers, another (APPROVER) sends approveAction over HTTP to the in-process API,`,
+    `     ${idleGateMs} ms after the gate is WAITING_FOR_APPROVAL and its run WAITING in PostgreSQL; measured to`,
+    `     action_attempts.started_at of the COMMAND action after the gate. The mutation answers once the`,
+    `     engine has recorded the approval (RunControlService.decide polls for it every 50 ms).`,
+    `     min/max: ${ms(toNext.min)} / ${ms(toNext.max)}.`,
+    '  Percentiles are nearest-rank. One process on a shared machine: read the ratios more than the times.',
+    '',
+  ].join('\n');
+}
+
+async function bench(): Promise<void> {
+  // Workers log at INFO by default; the figures are what this process is for.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const teardown = new Teardown();
+  let results: Results | undefined;
+  let failure: Error | undefined;
+  const measuring = measure(teardown);
+  measuring.catch(() => undefined); // raced below; an interrupt leaves it running into the teardown
+  try {
+    const interrupted = shutdownSignal().then((signal): never => {
+      throw new Error(`interrupted by ${signal}`);
+    });
+    results = await Promise.race([measuring, interrupted]);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  const problems = await teardown.run();
+  if (failure !== undefined) {
+    if (problems.length > 0) progress(`cleanup also failed: ${problems.join('; ')}`);
+    throw failure;
+  }
+  if (problems.length > 0) throw new Error(`cleanup failed: ${problems.join('; ')}`);
+  if (!results) throw new Error('the benchmark produced no results');
+  process.stdout.write(report(results));
+}
+
+runMain('bench', async () => {
+  await bench();
+  process.exit(0); // every handle was closed; exit even if a library keeps a timer around
+});

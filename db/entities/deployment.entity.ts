@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A reusable unit that puts one Service into one Environment: plan, optional plan approval, apply. Any
+ * number of pipelines may reference it (a DEPLOYMENT action); none owns it; it can also run alone.
+ */
+@Entity({ name: 'deployments' })
+export class DeploymentEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'service_id', type: 'uuid' })
+  serviceId!: string;
+
+  @Column({ name: 'environment_id', type: 'uuid' })
+  environmentId!: string;
+
+  @Column({ name: 'plan_command', type: 'text', nullable: true })
+  planCommand!: string | null;
+
+  @Column({ name: 'apply_command', type: 'text' })
+  applyCommand!: string;
+
+  @Column({ name: 'require_plan_approval', type: 'boolean', default: false })
+  requirePlanApproval!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,145 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
+import type { DeploymentEntity } from '../../db/entities/deployment.entity';
+import { Principal } from '../auth/auth.types';
+import { Environment, Service } from '../catalog/catalog.types';
+import type { Context } from '../context';
+import { unauthenticated } from '../errors';
+import type { PlanApprovalRow } from '../graphql/loaders';
+import { PipelineRun, Revision, RevisionInput } from '../run/run.types';
+import {
+  Deployment,
+  DeploymentInput,
+  DeploymentLogLine,
+  DeploymentRun,
+  PlanApproval,
+} from './deployment.types';
+
+@Resolver(() => Deployment)
+export class DeploymentResolver {
+  @Authorized('VIEWER')
+  @Query(() => [Deployment])
+  deployments(@Arg('serviceId', () => ID, { nullable: true }) serviceId: string | null, @Ctx() ctx: Context) {
+    return ctx.services.deploymentPresenter.list(serviceId);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Deployment)
+  createDeployment(@Arg('input', () => DeploymentInput) input: DeploymentInput, @Ctx() ctx: Context) {
+    return ctx.services.deployments.create(input);
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => DeploymentRun)
+  runDeployment(
+    @Arg('deploymentId', () => ID) deploymentId: string,
+    @Arg('revision', () => RevisionInput) revision: RevisionInput,
+    @Ctx() ctx: Context,
+  ) {
+    if (!ctx.principal) throw unauthenticated();
+    return ctx.services.deployments.run(deploymentId, revision, ctx.principal);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() deployment: DeploymentEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.service.load(deployment.serviceId);
+  }
+
+  @FieldResolver(() => Environment)
+  environment(@Root() deployment: DeploymentEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.environment.load(deployment.environmentId);
+  }
+}
+
+@Resolver(() => DeploymentRun)
+export class DeploymentRunResolver {
+  @Authorized('VIEWER')
+  @Query(() => DeploymentRun, { nullable: true })
+  deploymentRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.deploymentPresenter.getRun(id);
+  }
+
+  @Authorized('APPROVER')
+  @Mutation(() => DeploymentRun)
+  approveDeploymentPlan(
+    @Arg('deploymentRunId', () => ID) deploymentRunId: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.decidePlan(deploymentRunId, true, comment, ctx.principal!);
+  }
+
+  @Authorized('APPROVER')
+  @Mutation(() => DeploymentRun)
+  rejectDeploymentPlan(
+    @Arg('deploymentRunId', () => ID) deploymentRunId: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runControl.decidePlan(deploymentRunId, false, comment, ctx.principal!);
+  }
+
+  @FieldResolver(() => Deployment, { nullable: true })
+  deployment(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return run.deploymentId ? ctx.loaders.deployment.load(run.deploymentId) : null;
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.service.load(run.serviceId);
+  }
+
+  @FieldResolver(() => Environment)
+  environment(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.environment.load(run.environmentId);
+  }
+
+  @FieldResolver(() => Revision, { nullable: true })
+  revision(@Root() run: DeploymentRunEntity): Revision | null {
+    if (!run.revisionSha || !run.revisionCommittedAt) return null;
+    return {
+      sha: run.revisionSha,
+      message: run.revisionMessage,
+      author: run.revisionAuthor,
+      committedAt: run.revisionCommittedAt,
+    };
+  }
+
+  @FieldResolver(() => [Revision], { description: 'the change set it delivered' })
+  commits(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.commitsByDeploymentRun.load(run.id);
+  }
+
+  @FieldResolver(() => PipelineRun, { nullable: true })
+  pipelineRun(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return run.pipelineRunId ? ctx.loaders.pipelineRun.load(run.pipelineRunId) : null;
+  }
+
+  @FieldResolver(() => Principal, { nullable: true, description: 'who started it, when a person did' })
+  triggeredBy(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return run.triggeredById ? ctx.loaders.principal.load(run.triggeredById) : null;
+  }
+
+  @FieldResolver(() => [PlanApproval])
+  planApprovals(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.planApprovalsByDeploymentRun.load(run.id);
+  }
+
+  @FieldResolver(() => [DeploymentLogLine], { description: 'what its plan and apply commands wrote' })
+  logs(
+    @Root() run: DeploymentRunEntity,
+    @Arg('afterSeq', () => Int, { nullable: true }) afterSeq: number | null,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.deploymentPresenter.logs(run.id, afterSeq, limit);
+  }
+}
+
+@Resolver(() => PlanApproval)
+export class PlanApprovalResolver {
+  @FieldResolver(() => Principal)
+  principal(@Root() approval: PlanApprovalRow, @Ctx() ctx: Context) {
+    return ctx.loaders.principal.load(approval.principalId);
+  }
+}

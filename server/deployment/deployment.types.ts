@@ -1,0 +1,102 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { DeploymentRunStatus } from '../../db/domain';
+import { DeploymentRunStatusEnum } from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+
+@ObjectType('Deployment', {
+  description:
+    'A reusable unit that puts one service into one environment: plan, optional plan approval, apply.',
+})
+export class Deployment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  planCommand!: string | null;
+
+  @Field(() => String)
+  applyCommand!: string;
+
+  @Field(() => Boolean)
+  requirePlanApproval!: boolean;
+}
+
+@InputType('DeploymentInput')
+export class DeploymentInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ID)
+  serviceId!: string;
+
+  @Field(() => ID)
+  environmentId!: string;
+
+  @Field(() => String, { nullable: true })
+  planCommand?: string | null;
+
+  @Field(() => String)
+  applyCommand!: string;
+
+  @Field(() => Boolean, { nullable: true })
+  requirePlanApproval?: boolean | null;
+}
+
+@ObjectType('DeploymentRun')
+export class DeploymentRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DeploymentRunStatusEnum)
+  status!: DeploymentRunStatus;
+
+  @Field(() => Boolean)
+  isRollback!: boolean;
+
+  @Field(() => Boolean)
+  external!: boolean;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'why the deployment run failed or was cancelled' })
+  failureReason!: string | null;
+}
+
+@ObjectType('DeploymentLogLine', {
+  description: 'A line written by a deployment run’s plan or apply command.',
+})
+export class DeploymentLogLine {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => String, { description: '"plan" or "apply"' })
+  step!: string;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field(() => String)
+  stream!: string;
+
+  @Field(() => String)
+  text!: string;
+}
+
+@ObjectType('PlanApproval', { description: 'A decision on a deployment run’s plan.' })
+export class PlanApproval {
+  @Field(() => Boolean)
+  approved!: boolean;
+
+  @Field(() => String, { nullable: true })
+  comment!: string | null;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+}

@@ -1,0 +1,107 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { insertDeploymentRun } from '../../db/deployment-runs';
+import type {
+  DeploymentRunChange,
+  DeploymentRunOpening,
+  DeploymentStepInput,
+  PlanApprovalRecord,
+} from '../definitions';
+import { describeFailure } from './command.activity';
+import { LogWriter } from './log-writer';
+import { runShell } from './shell';
+
+export interface DeploymentActivityDeps {
+  dataSource: DataSource;
+  baseEnv: Record<string, string>;
+  heartbeatIntervalMs?: number;
+  killGraceMs?: number;
+}
+
+const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** Deployment runs: their rows, their plan and apply steps, and decisions on their plans. */
+export function createDeploymentActivities({
+  dataSource,
+  baseEnv,
+  heartbeatIntervalMs = 2000,
+  killGraceMs = 5000,
+}: DeploymentActivityDeps) {
+  /** Opens a deployment run's row once, with the commits it delivers; a retry or replay changes nothing. */
+  async function openDeploymentRun(opening: DeploymentRunOpening): Promise<void> {
+    await dataSource.transaction((manager) =>
+      insertDeploymentRun(manager, { ...opening, external: false, finishedAt: null }),
+    );
+  }
+
+  async function recordDeploymentChange(change: DeploymentRunChange): Promise<void> {
+    await dataSource.query(
+      `UPDATE deployment_runs SET status = $2, finished_at = $3, failure_reason = COALESCE($4, failure_reason)
+        WHERE id = $1`,
+      [
+        change.deploymentRunId,
+        change.status,
+        terminal.has(change.status) ? change.at : null,
+        change.failureReason ?? null,
+      ],
+    );
+  }
+
+  async function recordPlanApproval(record: PlanApprovalRecord): Promise<void> {
+    await dataSource.query(
+      `INSERT INTO deployment_plan_approvals (deployment_run_id, principal_id, approved, comment, at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [
+        record.deploymentRunId,
+        record.decision.principalId,
+        record.decision.approved,
+        record.decision.comment,
+        record.at,
+      ],
+    );
+  }
+
+  /** Runs a Deployment's plan or apply command; its lines go to the deployment run's log. */
+  async function runDeploymentStep(input: DeploymentStepInput): Promise<void> {
+    const ctx = Context.current();
+    const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-deploy-'));
+    const logs = await LogWriter.open(dataSource, {
+      kind: 'deployment',
+      deploymentRunId: input.deploymentRunId,
+      step: input.step,
+    });
+    try {
+      const outcome = await runShell(ctx, {
+        command: input.command,
+        cwd: workDir,
+        env: {
+          ...baseEnv,
+          LOCKSTEP_DEPLOYMENT_RUN_ID: input.deploymentRunId,
+          LOCKSTEP_STEP: input.step,
+          LOCKSTEP_ATTEMPT: String(ctx.info.attempt),
+          LOCKSTEP_REVISION: input.revisionSha,
+        },
+        timeoutSeconds: input.timeoutSeconds,
+        onLine: (stream, line) => logs.write(stream, line),
+        heartbeatIntervalMs,
+        killGraceMs,
+      });
+      if (outcome.kind === 'cancelled') throw outcome.reason;
+      if (outcome.kind !== 'exited' || outcome.code !== 0) {
+        const error = describeFailure(outcome, input.timeoutSeconds);
+        throw ctx.info.attempt >= input.maximumAttempts
+          ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
+          : ApplicationFailure.retryable(error, 'CommandFailed');
+      }
+    } finally {
+      await logs.flush();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  return { openDeploymentRun, recordDeploymentChange, recordPlanApproval, runDeploymentStep };
+}
