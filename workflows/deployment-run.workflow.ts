@@ -4,6 +4,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -19,7 +20,7 @@ import {
   type DeploymentRunResult,
 } from './definitions';
 
-const { openDeploymentRun, recordDeploymentChange, recordPlanApproval } = proxyActivities<Activities>(
+const { openDeploymentRun, recordDeploymentChange, recordPlanApproval } = proxyLocalActivities<Activities>(
   activityProfiles.bookkeeping,
 );
 

@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
@@ -54,7 +55,7 @@ const {
   releaseLane,
   openDeploymentRun,
   recordDeploymentChange,
-} = proxyActivities<Activities>(activityProfiles.bookkeeping);
+} = proxyLocalActivities<Activities>(activityProfiles.bookkeeping);
 
 type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
 type ActionOutcome =

@@ -18,34 +18,35 @@ export async function beginAttempt(
   action: ActionContext,
 ): Promise<number> {
   const startedAt = new Date();
-  return retryTransient(() =>
-    dataSource.transaction(async (manager) => {
-      const rows: Array<{ number: number }> = await manager.query(
-        `INSERT INTO action_attempts (action_run_id, number, execution, started_at)
+  // One statement: the attempt's row, and earlier unfinished attempts of this execution closed as lost.
+  const rows: Array<{ number: number }> = await retryTransient(() =>
+    dataSource.query(
+      `WITH attempt AS (
+         INSERT INTO action_attempts (action_run_id, number, execution, started_at)
          SELECT $1, COALESCE((SELECT MAX(number) FROM action_attempts WHERE action_run_id = $1 AND execution < $2), 0) + $3, $2, $4
          ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL, lost = false
-         RETURNING number`,
-        [action.actionRunId, action.execution, ctx.info.attempt, startedAt],
-      );
-      const attempt = rows[0]!.number;
-      await manager.query(
-        `UPDATE action_attempts SET finished_at = $4, error = $5, lost = true
-          WHERE action_run_id = $1 AND execution = $2 AND number < $3 AND finished_at IS NULL`,
-        [action.actionRunId, action.execution, attempt, startedAt, lostAttemptError],
-      );
-      if (ctx.info.attempt > 1) {
-        await appendEvent(manager, action, {
-          key: `retry:${action.actionRunId}:${attempt}`,
-          type: 'ACTION_RETRYING',
-          stageName: action.stageName,
-          actionName: action.actionName,
-          message: `attempt ${attempt}`,
-          at: startedAt.toISOString(),
-        });
-      }
-      return attempt;
-    }),
+         RETURNING number),
+       lost AS (
+         UPDATE action_attempts SET finished_at = $4, error = $5, lost = true
+          WHERE action_run_id = $1 AND execution = $2 AND finished_at IS NULL AND number < (SELECT number FROM attempt))
+       SELECT number FROM attempt`,
+      [action.actionRunId, action.execution, ctx.info.attempt, startedAt, lostAttemptError],
+    ),
   );
+  const attempt = rows[0]!.number;
+  if (ctx.info.attempt > 1) {
+    await retryTransient(() =>
+      appendEvent(dataSource.manager, action, {
+        key: `retry:${action.actionRunId}:${attempt}`,
+        type: 'ACTION_RETRYING',
+        stageName: action.stageName,
+        actionName: action.actionName,
+        message: `attempt ${attempt}`,
+        at: startedAt.toISOString(),
+      }),
+    );
+  }
+  return attempt;
 }
 
 export async function finishAttempt(

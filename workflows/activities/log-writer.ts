@@ -23,15 +23,19 @@ interface PendingLine {
 const statements = {
   action: {
     last: 'SELECT COALESCE(MAX(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
-    insert: `INSERT INTO log_lines (action_run_id, attempt, seq, at, stream, text)
-             SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
-             ON CONFLICT (action_run_id, seq) DO NOTHING`,
+    insert: `WITH inserted AS (
+               INSERT INTO log_lines (action_run_id, attempt, seq, at, stream, text)
+               SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
+               ON CONFLICT (action_run_id, seq) DO NOTHING RETURNING 1)
+             SELECT pg_notify($7, $8) WHERE EXISTS (SELECT 1 FROM inserted)`,
   },
   deployment: {
     last: 'SELECT COALESCE(MAX(seq), 0)::int AS last FROM deployment_log_lines WHERE deployment_run_id = $1',
-    insert: `INSERT INTO deployment_log_lines (deployment_run_id, step, seq, at, stream, text)
-             SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
-             ON CONFLICT (deployment_run_id, seq) DO NOTHING`,
+    insert: `WITH inserted AS (
+               INSERT INTO deployment_log_lines (deployment_run_id, step, seq, at, stream, text)
+               SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
+               ON CONFLICT (deployment_run_id, seq) DO NOTHING RETURNING 1)
+             SELECT pg_notify($7, $8) WHERE EXISTS (SELECT 1 FROM inserted)`,
   },
 } as const;
 
@@ -85,25 +89,25 @@ export class LogWriter {
     return this.flushing;
   }
 
+  /** One statement: the lines, and their announcement on the logs channel when any were new. */
   private async insert(batch: PendingLine[]): Promise<void> {
     const owner = ownerOf(this.target);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(statements[this.target.kind].insert, [
-        owner.id,
-        owner.tag,
-        batch.map((line) => line.seq),
-        batch.map((line) => line.at.toISOString()),
-        batch.map((line) => line.stream),
-        batch.map((line) => line.text),
-      ]);
-      const payload: LogNotification = {
-        ...(this.target.kind === 'action'
-          ? { actionRunId: this.target.actionRunId }
-          : { deploymentRunId: this.target.deploymentRunId }),
-        fromSeq: batch[0]!.seq,
-        toSeq: batch[batch.length - 1]!.seq,
-      };
-      await manager.query('SELECT pg_notify($1, $2)', [notifyChannels.logs, JSON.stringify(payload)]);
-    });
+    const payload: LogNotification = {
+      ...(this.target.kind === 'action'
+        ? { actionRunId: this.target.actionRunId }
+        : { deploymentRunId: this.target.deploymentRunId }),
+      fromSeq: batch[0]!.seq,
+      toSeq: batch[batch.length - 1]!.seq,
+    };
+    await this.dataSource.query(statements[this.target.kind].insert, [
+      owner.id,
+      owner.tag,
+      batch.map((line) => line.seq),
+      batch.map((line) => line.at.toISOString()),
+      batch.map((line) => line.stream),
+      batch.map((line) => line.text),
+      notifyChannels.logs,
+      JSON.stringify(payload),
+    ]);
   }
 }
