@@ -135,7 +135,13 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
     taskQueue,
     workflowBundle: { code: bundle.code },
     activities: {
-      ...createActivities({ dataSource: workerDataSource, temporal, commandBaseEnv: config.commandEnv }),
+      ...createActivities({
+        dataSource: workerDataSource,
+        temporal,
+        commandBaseEnv: config.commandEnv,
+        secretBox: null,
+        publicUrl: config.publicUrl,
+      }),
       ...bareActivities,
     },
     shutdownGraceTime: '10 seconds',
@@ -160,6 +166,7 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
     temporal,
     taskQueue,
     retryHoldSeconds,
+    secretBox: null,
     introspection: false,
     log: () => undefined, // failures come back in the GraphQL response, which the bench checks
   });

@@ -18,6 +18,7 @@ import { StageRunEntity } from './entities/stage-run.entity';
 import { StageEntity } from './entities/stage.entity';
 import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
 import { Engine1763776800000 } from './migrations/1763776800000-engine';
+import { SecretsNotifications1763791200000 } from './migrations/1763791200000-secrets-notifications';
 
 export const entities = [
   PrincipalEntity,
@@ -39,7 +40,7 @@ export const entities = [
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
-export const migrations = [Foundation1763769600000, Engine1763776800000];
+export const migrations = [Foundation1763769600000, Engine1763776800000, SecretsNotifications1763791200000];
 
 export interface DataSourceOptions {
   url: string;

@@ -8,6 +8,8 @@ export const notifyChannels = {
   events: 'lockstep_events',
   /** `{ actionRunId | deploymentRunId, fromSeq, toSeq }`: log lines were appended. */
   logs: 'lockstep_logs',
+  /** (no payload) webhook deliveries were queued: the worker's dispatcher starts their workflows. */
+  deliveries: 'lockstep_deliveries',
 } as const;
 
 export interface EventNotification {

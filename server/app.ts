@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
+import type { SecretBox } from '../db/secret-box';
 import { WebSocketServer } from 'ws';
 import type { AuthenticatedPrincipal } from './auth/token.service';
 import type { Context } from './context';
@@ -21,6 +22,7 @@ export interface ApiServerOptions {
   temporal: Client;
   taskQueue: string;
   retryHoldSeconds: number;
+  secretBox: SecretBox | null;
   introspection: boolean;
   log?: (message: string) => void;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { SecretBox } from '../db/secret-box';
 
 /**
  * The one place that reads the environment. Every process (start, api, worker, migrate) parses it once at
@@ -91,6 +92,9 @@ export const configVariables = {
   LOCKSTEP_PUBLIC_URL: url(['http:', 'https:'], 'an http(s) URL such as https://lockstep.example.com'),
   LOCKSTEP_API_URL: url(['http:', 'https:'], 'an http(s) URL such as http://localhost:4000/graphql'),
   LOCKSTEP_START_WEB: booleanFlag(true),
+  LOCKSTEP_SECRET_KEY: optionalString.refine((value) => value === undefined || isSecretKey(value), {
+    message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+  }),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -124,11 +128,25 @@ export interface Config {
   startWeb: boolean;
   /** How long a failed run waits for a manual retry of its failed actions. */
   retryHoldSeconds: number;
+  /** The key secrets and webhook secrets are sealed with (base64, 32 bytes); unset: none can be stored. */
+  secretKey: string | undefined;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
 }
 
 const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
+
+/** Variables whose values never appear in an error message. */
+const secretVariables = new Set(['LOCKSTEP_ADMIN_TOKEN', 'LOCKSTEP_SECRET_KEY', 'DATABASE_URL']);
+
+function isSecretKey(value: string): boolean {
+  try {
+    SecretBox.fromBase64(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -142,10 +160,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'configuration');
       const raw = known[variable];
-      const shown =
-        raw === undefined || variable === 'LOCKSTEP_ADMIN_TOKEN' || variable === 'DATABASE_URL'
-          ? ''
-          : ` (got "${raw}")`;
+      const shown = raw === undefined || secretVariables.has(variable) ? '' : ` (got "${raw}")`;
       return `${variable} ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -172,6 +187,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
     startWeb: v.LOCKSTEP_START_WEB,
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
+    secretKey: v.LOCKSTEP_SECRET_KEY,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

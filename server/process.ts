@@ -1,3 +1,4 @@
+import { SecretKeyError } from '../db/secret-box';
 import { ConfigError } from './config';
 
 /**
@@ -6,7 +7,7 @@ import { ConfigError } from './config';
  */
 export function runMain(component: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SecretKeyError) {
       process.stderr.write(`lockstep ${component}: ${error.message}\n`);
     } else {
       process.stderr.write(

@@ -8,7 +8,9 @@ import {
   DeploymentRunResolver,
   PlanApprovalResolver,
 } from './deployment/deployment.resolver';
+import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
+import { SecretResolver } from './secret/secret.resolver';
 import {
   ActionRunResolver,
   ApprovalResolver,
@@ -29,6 +31,8 @@ export const resolvers = [
   DeploymentResolver,
   DeploymentRunResolver,
   PlanApprovalResolver,
+  SecretResolver,
+  NotificationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

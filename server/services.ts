@@ -1,5 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import type { SecretBox } from '../db/secret-box';
+import { NotificationService } from './notification/notification.service';
+import { SecretService } from './secret/secret.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
@@ -12,13 +15,21 @@ import { RunService } from './run/run.service';
 
 export interface ServiceDeps {
   dataSource: DataSource;
+  /** Seals secrets and webhook secrets; null when LOCKSTEP_SECRET_KEY is not set. */
+  secretBox: SecretBox | null;
   temporal: Client;
   taskQueue: string;
   retryHoldSeconds: number;
 }
 
 /** Writes are services, reads are presenters; each gets its handles here, so tests can pass their own. */
-export function createServices({ dataSource, temporal, taskQueue, retryHoldSeconds }: ServiceDeps) {
+export function createServices({
+  dataSource,
+  secretBox,
+  temporal,
+  taskQueue,
+  retryHoldSeconds,
+}: ServiceDeps) {
   return {
     tokens: new TokenService(dataSource),
     catalog: new CatalogService(dataSource),
@@ -29,6 +40,8 @@ export function createServices({ dataSource, temporal, taskQueue, retryHoldSecon
     runControl: new RunControlService(dataSource, temporal),
     deployments: new DeploymentService(dataSource, temporal, taskQueue),
     deploymentPresenter: new DeploymentPresenter(dataSource),
+    secrets: new SecretService(dataSource, secretBox),
+    notifications: new NotificationService(dataSource, secretBox),
   };
 }
 

@@ -134,6 +134,8 @@ export interface ActionContext {
 }
 
 export interface RunCommandInput extends ActionContext {
+  /** The stage's environment: with the pipeline, it decides which secrets the command receives. */
+  environmentId: string | null;
   revisionSha: string;
   command: CommandConfig;
   /** The command is killed and the attempt fails after this long. */
@@ -235,6 +237,8 @@ export interface DeploymentRunInput {
   retryPolicy: RetryPolicy;
   /** Per step (plan, apply); null: the default command timeout. */
   timeoutSeconds: number | null;
+  /** Outputs of earlier actions of the pipeline run, as environment variables of plan and apply. */
+  env: Record<string, string>;
 }
 
 export interface DeploymentRunResult {
@@ -268,8 +272,12 @@ export interface DeploymentRunChange {
 
 export interface DeploymentStepInput {
   deploymentRunId: string;
+  /** Which secrets the command receives: the Deployment's environment's, and its pipeline's when it has one. */
+  pipelineId: string | null;
+  environmentId: string;
   step: 'plan' | 'apply';
   command: string;
+  env: Record<string, string>;
   revisionSha: string;
   timeoutSeconds: number;
   maximumAttempts: number;
@@ -285,6 +293,24 @@ export interface LaneRequest {
   runId: string;
   pipelineId: string;
   executionMode: ExecutionMode;
+}
+
+/** A claim on the lane: granted, or still waiting; or the run was superseded meanwhile. */
+export interface LaneClaim {
+  granted: boolean;
+  supersededBy: string | null;
+}
+
+/** A run arriving at (or waiting at) a stage boundary. */
+export interface BoundaryRequest extends LaneRequest {
+  stageId: string;
+}
+
+/** The boundary as it is now: the transition flag, and whether a newer run replaces this one. */
+export interface BoundaryState {
+  enabled: boolean;
+  reason: string | null;
+  supersededBy: string | null;
 }
 
 /** A change of state the workflow projects into PostgreSQL; each may carry the event it raises. */
@@ -356,4 +382,23 @@ export const activityProfiles = {
     lostWorkerAllowance: 5,
   },
   http: { defaultTimeoutSeconds: 30 },
+} as const;
+
+export const webhookDeliveryWorkflowType = 'webhookDeliveryWorkflow';
+
+/** Business id of a delivery's workflow: starting it twice is refused, so each delivery runs once. */
+export function webhookDeliveryWorkflowId(deliveryId: string): string {
+  return `webhook-delivery-${deliveryId}`;
+}
+
+export interface WebhookDeliveryInput {
+  deliveryId: string;
+}
+
+/** Retries of a webhook delivery: about a minute of backoff, then it is recorded as failed. */
+export const webhookRetry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 8,
 } as const;

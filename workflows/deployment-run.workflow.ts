@@ -59,8 +59,11 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
     };
     return proxyActivities<Activities>(options).runDeploymentStep({
       deploymentRunId: id,
+      pipelineId: parent?.pipelineId ?? null,
+      environmentId: deployment.environmentId,
       step: name,
       command,
+      env: input.env,
       revisionSha: input.revision.sha,
       timeoutSeconds,
       maximumAttempts: input.retryPolicy.maximumAttempts,
@@ -122,13 +125,15 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
   } catch (error) {
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(async () => {
-        if (waitingForPlan) await tellParent({ deploymentRunId: id, waiting: false, decision: null });
         await recordDeploymentChange({
           deploymentRunId: id,
           status: 'CANCELLED',
           at: now(),
           failureReason: 'cancelled',
         });
+        // The parent may have closed already; it needs no news then.
+        if (waitingForPlan)
+          await tellParent({ deploymentRunId: id, waiting: false, decision: null }).catch(() => undefined);
       });
     }
     throw error;

@@ -3,9 +3,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
+import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
 import { parseConfig, requireExternalServices } from '../server/config';
 import { retryUntil, runMain } from '../server/process';
 import { ensureSearchAttributes } from './search-attributes';
+import { startWebhookDispatcher } from './webhook-dispatcher';
 import { createPipelineWorker } from './worker';
 
 runMain('worker', async () => {
@@ -18,17 +20,32 @@ runMain('worker', async () => {
   );
   const clientConnection = await Connection.connect({ address: temporalAddress });
   try {
+    const secretBox = secretBoxFrom(config.secretKey);
+    await checkSecretKey(dataSource, secretBox);
     await ensureSearchAttributes(clientConnection, config.temporal.namespace);
+    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
     const worker = await createPipelineWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       dataSource,
-      temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+      temporal,
       commandBaseEnv: config.commandEnv,
+      secretBox,
+      publicUrl: config.publicUrl,
+    });
+    const dispatcher = await startWebhookDispatcher({
+      dataSource,
+      databaseUrl,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
     });
     console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
-    await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
+    try {
+      await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
+    } finally {
+      await dispatcher.stop();
+    }
   } finally {
     await clientConnection.close();
     await connection.close();

@@ -50,7 +50,7 @@ const {
   recordRunChange,
   recordRunChanges,
   recordApproval,
-  readTransition,
+  readBoundary,
   claimLane,
   releaseLane,
   openDeploymentRun,
@@ -168,31 +168,51 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
   }
 
   /**
-   * People the run waits for (approval gates, deployment plans), counted per stage: the first wait of a
-   * stage makes it (and the run) WAITING, the last one to end makes them RUNNING again.
+   * People the run waits for (approval gates, deployment plans), counted per stage. Statuses follow the
+   * counts: a stage with a wait is WAITING, and so is the run while any stage waits. Writes go one at a
+   * time and read the counts when they run, so concurrent waits always end in the right status.
    */
   const waits = new Map<string, number>();
-  async function beginWait(stage: StagePlan): Promise<void> {
-    const count = (waits.get(stage.stageRunId) ?? 0) + 1;
-    waits.set(stage.stageRunId, count);
-    if (count > 1) return;
-    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'WAITING', at: now() });
-    await setRunStatus('WAITING');
+  let waitWrites: Promise<void> = Promise.resolve();
+  function syncWaitStatus(stage: StagePlan): Promise<void> {
+    waitWrites = waitWrites.then(async () => {
+      const stageWaiting = (waits.get(stage.stageRunId) ?? 0) > 0;
+      await project({
+        target: 'stage',
+        ...ids,
+        stageRunId: stage.stageRunId,
+        status: stageWaiting ? 'WAITING' : 'RUNNING',
+        at: now(),
+      });
+      const runStatus = [...waits.values()].some((n) => n > 0) ? 'WAITING' : 'RUNNING';
+      if (status !== runStatus) await setRunStatus(runStatus);
+    });
+    return waitWrites;
   }
-  async function endWait(stage: StagePlan): Promise<void> {
-    const count = (waits.get(stage.stageRunId) ?? 1) - 1;
-    waits.set(stage.stageRunId, count);
-    if (count > 0) return;
-    await project({ target: 'stage', ...ids, stageRunId: stage.stageRunId, status: 'RUNNING', at: now() });
-    await setRunStatus('RUNNING');
-  }
+  const beginWait = (stage: StagePlan) => {
+    waits.set(stage.stageRunId, (waits.get(stage.stageRunId) ?? 0) + 1);
+    return syncWaitStatus(stage);
+  };
+  const endWait = (stage: StagePlan) => {
+    waits.set(stage.stageRunId, (waits.get(stage.stageRunId) ?? 1) - 1);
+    return syncWaitStatus(stage);
+  };
+
+  /** How often a waiting run re-reads what signals tell it, in case one was lost. */
+  const recheck = '30 seconds';
 
   /** Waits for the pipeline's lane (QUEUED and SUPERSEDED modes); throws Superseded if replaced meanwhile. */
   async function enterLane(): Promise<void> {
     if (!usesLane) return;
-    laneGranted = (await claimLane({ ...ids, executionMode: input.executionMode })).granted;
-    await condition(() => laneGranted || supersededBy !== null);
-    if (!laneGranted && supersededBy) throw new Superseded(supersededBy);
+    laneGranted = false; // before the claim: a grant signalled while it is under way must count
+    for (;;) {
+      const claim = await claimLane({ ...ids, executionMode: input.executionMode });
+      if (claim.granted) laneGranted = true;
+      if (claim.supersededBy) supersededBy ??= claim.supersededBy;
+      if (!laneGranted && !supersededBy) await condition(() => laneGranted || supersededBy !== null, recheck);
+      if (laneGranted) return;
+      if (supersededBy) throw new Superseded(supersededBy);
+    }
   }
 
   async function leaveLane(): Promise<void> {
@@ -200,13 +220,19 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     laneGranted = false;
   }
 
-  /** Waits while the transition into `stage` is disabled (BLOCKED), reading the current flag each time. */
+  /**
+   * Waits while the transition into `stage` is disabled (BLOCKED). The flag is read on arrival, not taken
+   * from the trigger; while blocked, the run wakes on the transition signal and re-reads the boundary
+   * periodically (a lost signal, an edit through updatePipeline). A SUPERSEDED-mode run blocked here ends
+   * when a newer run replaces it.
+   */
   async function passTransition(stage: StagePlan): Promise<void> {
+    const request = { ...ids, executionMode: input.executionMode, stageId: stage.stageId };
     transitions.delete(stage.stageId);
-    const current = await readTransition(stage.stageId);
-    if (current.enabled) return;
+    let boundary = await readBoundary(request);
+    if (boundary.enabled) return;
     blockedAtStageId = stage.stageId;
-    const message = current.reason ? `transition disabled: ${current.reason}` : 'transition disabled';
+    const message = boundary.reason ? `transition disabled: ${boundary.reason}` : 'transition disabled';
     await project({
       target: 'stage',
       ...ids,
@@ -216,9 +242,17 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       event: event('TRANSITION_BLOCKED', { stageName: stage.name, message }),
     });
     await setRunStatus('WAITING');
-    await condition(() => transitions.get(stage.stageId) === true || supersededBy !== null);
+    while (!boundary.enabled) {
+      if (boundary.supersededBy) supersededBy ??= boundary.supersededBy;
+      const woken = await condition(
+        () => transitions.get(stage.stageId) === true || supersededBy !== null,
+        recheck,
+      );
+      if (supersededBy) throw new Superseded(supersededBy);
+      if (woken) break;
+      boundary = await readBoundary(request);
+    }
     blockedAtStageId = null;
-    if (supersededBy) throw new Superseded(supersededBy);
     await setRunStatus('RUNNING');
   }
 
@@ -335,6 +369,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       },
       retryPolicy: action.retryPolicy,
       timeoutSeconds: action.timeoutSeconds,
+      env: { ...outputs },
     };
     const child = await startChild(deploymentRunWorkflowType, {
       workflowId: deploymentRunWorkflowId(deploymentRunId),
@@ -350,43 +385,49 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     );
     let waiting = false;
     const news = () => plans.get(deploymentRunId);
-    while (result === undefined && failure === undefined) {
-      await condition(
-        () => result !== undefined || failure !== undefined || (news()?.waiting ?? false) !== waiting,
-      );
-      const latest = news();
-      if (!latest || latest.waiting === waiting) continue;
-      waiting = latest.waiting;
-      if (waiting) {
-        await project({
-          target: 'action',
-          ...ids,
-          actionRunId: action.actionRunId,
-          status: 'WAITING_FOR_APPROVAL',
-          at: now(),
-          event: event('APPROVAL_REQUESTED', {
-            ...where,
-            message: `plan of deployment "${action.deployment.name}"`,
-          }),
-        });
-        await beginWait(stage);
-      } else {
-        const decision = latest.decision;
-        await project({
-          target: 'action',
-          ...ids,
-          actionRunId: action.actionRunId,
-          status: 'RUNNING',
-          at: now(),
-          event: decision
-            ? event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
-                ...where,
-                message: describeDecision(decision),
-              })
-            : undefined,
-        });
-        await endWait(stage);
+    try {
+      while (result === undefined && failure === undefined) {
+        await condition(
+          () => result !== undefined || failure !== undefined || (news()?.waiting ?? false) !== waiting,
+        );
+        const latest = news();
+        if (!latest || latest.waiting === waiting) continue;
+        waiting = latest.waiting;
+        if (waiting) {
+          await project({
+            target: 'action',
+            ...ids,
+            actionRunId: action.actionRunId,
+            status: 'WAITING_FOR_APPROVAL',
+            at: now(),
+            event: event('APPROVAL_REQUESTED', {
+              ...where,
+              message: `plan of deployment "${action.deployment.name}"`,
+            }),
+          });
+          await beginWait(stage);
+        } else {
+          const decision = latest.decision;
+          await project({
+            target: 'action',
+            ...ids,
+            actionRunId: action.actionRunId,
+            status: 'RUNNING',
+            at: now(),
+            event: decision
+              ? event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+                  ...where,
+                  message: describeDecision(decision),
+                })
+              : undefined,
+          });
+          await endWait(stage);
+        }
       }
+    } catch (error) {
+      // Cancelled: the child is being cancelled with us; wait until it has closed its deployment run.
+      if (isCancellation(error)) await CancellationScope.nonCancellable(() => done);
+      throw error;
     }
     await done;
     if (waiting) await endWait(stage);
@@ -426,7 +467,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       const result =
         action.kind === 'DEPLOYMENT'
           ? await runDeployment(stage, action)
-          : await executeAction(input, context, action, outputs);
+          : await executeAction(input, stage, context, action, outputs);
       await project({
         target: 'action',
         ...ids,
@@ -496,15 +537,21 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     );
     try {
       for (const [index, group] of groups.entries()) {
-        const outcomes = await boundedAll(group, stage.maxParallel, (action) => runAction(stage, action));
+        const outcomes = await boundedAll(group, stage.maxParallel, async (action) => {
+          const outcome = await runAction(stage, action);
+          // Known at once, not after the group: a cancel meanwhile must not overwrite this outcome.
+          actionStatus.set(
+            action.actionRunId,
+            outcome.ok ? 'SUCCEEDED' : outcome.rejected ? 'REJECTED' : 'FAILED',
+          );
+          return outcome;
+        });
         const failures: string[] = [];
         outcomes.forEach((outcome, i) => {
           const action = group[i]!;
           if (outcome.ok) {
-            actionStatus.set(action.actionRunId, 'SUCCEEDED');
             Object.assign(outputs, outcome.outputs);
           } else {
-            actionStatus.set(action.actionRunId, outcome.rejected ? 'REJECTED' : 'FAILED');
             failures.push(
               `action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`,
             );
@@ -632,12 +679,16 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     return { status: 'SUCCEEDED', failureReason: null };
   } catch (error) {
     if (error instanceof Superseded) {
-      await closeUnfinished(index, 'SKIPPED', (action) =>
-        actionStatus.has(action.actionRunId) ? null : 'SKIPPED',
-      );
-      await setRunStatus('SUPERSEDED', event('RUN_SUPERSEDED', { message: error.message }), error.message);
-      await leaveLane();
-      return { status: 'SUPERSEDED', failureReason: error.message };
+      const reason = error.message;
+      // Cleanup must finish even if a cancel arrives meanwhile.
+      await CancellationScope.nonCancellable(async () => {
+        await closeUnfinished(index, 'SKIPPED', (action) =>
+          actionStatus.has(action.actionRunId) ? null : 'SKIPPED',
+        );
+        await setRunStatus('SUPERSEDED', event('RUN_SUPERSEDED', { message: reason }), reason);
+        await leaveLane();
+      });
+      return { status: 'SUPERSEDED', failureReason: reason };
     }
     if (isCancellation(error)) {
       // Cleanup must run even though the workflow is cancelled.
@@ -658,6 +709,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
 /** Executes one COMMAND, HTTP or WAIT action. */
 async function executeAction(
   input: PipelineRunInput,
+  stage: StagePlan,
   context: ActionContext,
   action: ActionPlan,
   outputs: Record<string, string>,
@@ -683,6 +735,7 @@ async function executeAction(
       const config = action.config as unknown as CommandConfig;
       return proxyActivities<Activities>(options).runCommand({
         ...context,
+        environmentId: stage.environmentId,
         revisionSha: input.revision.sha,
         command: { ...config, env: { ...outputs, ...config.env } },
         timeoutSeconds,

@@ -1,17 +1,11 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
-import type { DataSource } from 'typeorm';
-import { createActivities } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
 
-export interface PipelineWorkerOptions {
+export interface PipelineWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  dataSource: DataSource;
-  /** Client for activities that signal other runs. */
-  temporal: Client;
-  commandBaseEnv: Record<string, string>;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }

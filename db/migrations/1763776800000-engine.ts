@@ -16,10 +16,14 @@ export class Engine1763776800000 implements MigrationInterface {
         ADD COLUMN rollback_of_run_id uuid CONSTRAINT pipeline_runs_rollback_of_fk REFERENCES pipeline_runs (id) ON DELETE SET NULL,
         ADD COLUMN lane_claimed_at timestamptz,
         ADD COLUMN lane_released_at timestamptz,
-        ADD COLUMN cancel_reason text`);
+        ADD COLUMN cancel_reason text,
+        ADD COLUMN superseded_by_run_id uuid CONSTRAINT pipeline_runs_superseded_by_fk REFERENCES pipeline_runs (id) ON DELETE SET NULL`);
+    // Runs from before lanes existed are not in any lane.
+    await q.query(`UPDATE pipeline_runs SET lane_released_at = COALESCE(finished_at, now())`);
     // The runs that hold or wait for a pipeline's lane (QUEUED and SUPERSEDED modes).
     await q.query(
-      `CREATE INDEX pipeline_runs_lane_idx ON pipeline_runs (pipeline_id, number) WHERE lane_released_at IS NULL`,
+      `CREATE INDEX pipeline_runs_lane_idx ON pipeline_runs (pipeline_id, number)
+        WHERE lane_released_at IS NULL AND execution_mode <> 'PARALLEL'`,
     );
     await q.query(`
       ALTER TABLE action_attempts
@@ -81,6 +85,8 @@ export class Engine1763776800000 implements MigrationInterface {
     await q.query(`CREATE INDEX deployment_runs_started_idx ON deployment_runs (started_at DESC, id DESC)`);
     await q.query(`CREATE INDEX deployment_runs_pipeline_run_idx ON deployment_runs (pipeline_run_id)`);
     await q.query(`CREATE INDEX deployment_runs_action_run_idx ON deployment_runs (action_run_id)`);
+    await q.query(`CREATE INDEX deployment_runs_stage_run_idx ON deployment_runs (stage_run_id)`);
+    await q.query(`CREATE INDEX deployment_runs_deployment_idx ON deployment_runs (deployment_id)`);
     await q.query(`
       CREATE TABLE deployment_run_commits (
         deployment_run_id uuid NOT NULL CONSTRAINT deployment_run_commits_run_fk REFERENCES deployment_runs (id) ON DELETE CASCADE,
@@ -128,6 +134,7 @@ export class Engine1763776800000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE pipeline_runs
         DROP COLUMN execution_mode, DROP COLUMN is_rollback, DROP COLUMN rollback_of_run_id,
-        DROP COLUMN lane_claimed_at, DROP COLUMN lane_released_at, DROP COLUMN cancel_reason`);
+        DROP COLUMN lane_claimed_at, DROP COLUMN lane_released_at, DROP COLUMN cancel_reason,
+        DROP COLUMN superseded_by_run_id`);
   }
 }

@@ -108,6 +108,7 @@ export class DeploymentService {
       parent: null,
       retryPolicy: defaultRetryPolicy,
       timeoutSeconds: null,
+      env: {},
     };
     try {
       await this.temporal.workflow.start(deploymentRunWorkflowType, {

@@ -27,3 +27,4 @@ export const StageStatusEnum = enumOf(stageStatuses, 'StageStatus');
 export const ActionStatusEnum = enumOf(actionStatuses, 'ActionStatus');
 export const PipelineEventTypeEnum = enumOf(pipelineEventTypes, 'PipelineEventType');
 export const DeploymentRunStatusEnum = enumOf(deploymentRunStatuses, 'DeploymentRunStatus');
+export const SecretScopeEnum = enumOf(['GLOBAL', 'ENVIRONMENT', 'PIPELINE'] as const, 'SecretScope');

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDataSource } from '../../db/data-source';
+import { checkSecretKey, secretBoxFrom } from '../../db/secret-store';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createApiServer } from '../app';
 import { TokenService } from '../auth/token.service';
@@ -13,6 +14,8 @@ runMain('api', async () => {
   await retryUntil('PostgreSQL', () => dataSource.initialize());
   const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
   try {
+    const secretBox = secretBoxFrom(config.secretKey);
+    await checkSecretKey(dataSource, secretBox);
     await ensureSearchAttributes(connection, config.temporal.namespace);
     if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
@@ -21,6 +24,7 @@ runMain('api', async () => {
       temporal,
       taskQueue: config.temporal.taskQueue,
       retryHoldSeconds: config.retryHoldSeconds,
+      secretBox,
       introspection: config.nodeEnv !== 'production',
     });
     const port = await server.listen(config.port);

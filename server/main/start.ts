@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres } from '../../db/local-postgres';
+import { SecretBox } from '../../db/secret-box';
 import { startTemporalDevServer } from '../../workflows/dev-server';
 import { childEnvironment, parseConfig, type Config } from '../config';
 import { runMain } from '../process';
@@ -76,6 +77,14 @@ async function adminToken(config: Config): Promise<{ token: string; generated: s
   if (!existsSync(file))
     await writeFile(file, `lsk_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   return { token: (await readFile(file, 'utf8')).trim(), generated: file };
+}
+
+/** LOCKSTEP_SECRET_KEY, or one generated on first start and kept in .data/secret-key. */
+async function secretKey(config: Config): Promise<{ key: string; generated: string | undefined }> {
+  if (config.secretKey) return { key: config.secretKey, generated: undefined };
+  const file = path.join(config.dataDir, 'secret-key');
+  if (!existsSync(file)) await writeFile(file, `${SecretBox.generateKey()}\n`, { mode: 0o600 });
+  return { key: (await readFile(file, 'utf8')).trim(), generated: file };
 }
 
 async function waitForHealth(url: string, components: Managed[]): Promise<void> {
@@ -168,7 +177,14 @@ runMain('start', async () => {
     abortIfStopping();
 
     const admin = await adminToken(config);
+    const sealing = await secretKey(config);
+    if (sealing.generated) {
+      say(
+        `secrets are sealed with the key in ${path.relative(root, sealing.generated)} (set LOCKSTEP_SECRET_KEY to choose one)`,
+      );
+    }
     const env = childEnvironment({
+      LOCKSTEP_SECRET_KEY: sealing.key,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       LOCKSTEP_ADMIN_TOKEN: admin.token,

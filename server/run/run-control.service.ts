@@ -158,8 +158,19 @@ export class RunControlService {
     const text = optionalText('reason', reason, 500);
     await this.dataSource.query('UPDATE pipeline_runs SET cancel_reason = $2 WHERE id = $1', [run.id, text]);
     const handle = this.handle(run.id);
-    await handle.signal(cancelReasonSignal, { reason: text, requestedBy: principal.id });
-    await handle.cancel();
+    try {
+      await handle.signal(cancelReasonSignal, { reason: text, requestedBy: principal.id });
+      await handle.cancel();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // No workflow behind the row (its start was lost): end the row itself and free the lane.
+      await this.dataSource.query(
+        `UPDATE pipeline_runs SET status = 'CANCELLED', finished_at = now(), failure_reason = $2,
+                lane_released_at = COALESCE(lane_released_at, now())
+          WHERE id = $1`,
+        [run.id, text ? `cancelled: ${text}` : 'cancelled'],
+      );
+    }
     await settle(async () => (await this.getRun(run.id)).status === 'CANCELLED');
     return this.getRun(run.id);
   }

@@ -277,7 +277,8 @@ export class RunService {
       });
     } catch (error) {
       await this.dataSource.query(
-        `UPDATE pipeline_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2 WHERE id = $1`,
+        `UPDATE pipeline_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2, lane_released_at = now()
+          WHERE id = $1`,
         [run.id, 'the run could not be started: Temporal did not accept the workflow'],
       );
       throw error;

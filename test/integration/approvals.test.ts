@@ -77,6 +77,9 @@ describe('approval gates', () => {
     const done = await waitForRun(h, runId, ended);
     expect(done.status).toBe('SUCCEEDED');
     expect(actionOf(done, 'production', 'go-live').status).toBe('SUCCEEDED');
+    // Waiting for a person does not restart the clock of the stage or the run.
+    expect(stageOf(done, 'production').startedAt).toBe(stageOf(waiting, 'production').startedAt);
+    expect(done.startedAt).toBe(waiting.startedAt);
     expect(actionOf(done, 'production', 'deploy').logs.map((l) => l.text)).toEqual(['live']);
     expect(await eventTypes(h, runId)).toEqual(
       expect.arrayContaining(['APPROVAL_REQUESTED', 'APPROVAL_GRANTED', 'RUN_SUCCEEDED']),

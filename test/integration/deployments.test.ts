@@ -217,14 +217,15 @@ describe('DEPLOYMENT actions', () => {
   }) => {
     const { serviceId, deploymentId } = await catalog(h, {
       planCommand: 'echo planned',
-      applyCommand: 'echo applied',
+      applyCommand: 'echo "applied ${VERSION:-no version}"',
       requirePlanApproval: true,
     });
     const pipeline = await createPipeline(h, {
       name: `with-deployment-${counter}`,
       serviceId,
       stages: [
-        { name: 'build', actions: [command('compile', 'true')] },
+        // Build once, promote the same artifact: the Deployment sees the build's outputs.
+        { name: 'build', actions: [command('compile', 'echo VERSION=1.2.3 > "$LOCKSTEP_OUTPUT"')] },
         { name: 'production', actions: [{ name: 'deploy', kind: 'DEPLOYMENT', config: { deploymentId } }] },
       ],
     });
@@ -263,7 +264,7 @@ describe('DEPLOYMENT actions', () => {
     });
     expect(deployment.deployment?.id).toBe(deploymentId);
     expect(deployment.commits.map((c) => c.sha)).toEqual(['c0ffee1', 'c0ffee2']);
-    expect(deployment.logs.map((l) => l.text)).toEqual(['planned', 'applied']);
+    expect(deployment.logs.map((l) => l.text)).toEqual(['planned', 'applied 1.2.3']);
     const types = await eventTypes(h, run.id);
     expect(types.filter((t) => t.startsWith('APPROVAL_'))).toEqual([
       'APPROVAL_REQUESTED',

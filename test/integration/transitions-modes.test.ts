@@ -108,6 +108,22 @@ describe('execution modes', () => {
     expect(ms(rb.startedAt)).toBeLessThan(ms(ra.finishedAt));
   });
 
+  test('SUPERSEDED: a holder that reaches a closed boundary after a newer run queued is replaced there', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, twoStages('superseded-late', 'SUPERSEDED', 'sleep 2'));
+    await toggle(h, pipeline, 'production', false, 'change freeze');
+    const first = await trigger(h, pipeline.id);
+    await waitForRun(h, first.id, (r) => stageOf(r, 'build').status === 'RUNNING');
+    const second = await trigger(h, pipeline.id); // queued behind the holder, which is not blocked yet
+    const replaced = await waitForRun(h, first.id, ended);
+    expect(replaced.status).toBe('SUPERSEDED');
+    expect(replaced.failureReason).toBe(`superseded by run ${second.id}`);
+    await waitForRun(h, second.id, (r) => stageOf(r, 'production').status === 'BLOCKED');
+    await toggle(h, pipeline, 'production', true);
+    expect((await waitForRun(h, second.id, ended)).status).toBe('SUCCEEDED');
+  });
+
   test('SUPERSEDED: a newer run replaces older ones still waiting for the lane or at a boundary', async ({
     harness: h,
   }) => {

@@ -257,6 +257,8 @@ runMain('record-histories', async () => {
       dataSource,
       temporal: client,
       commandBaseEnv: config.commandEnv,
+      secretBox: null,
+      publicUrl: config.publicUrl,
     });
     const running = worker.run();
     const tokens = new TokenService(dataSource);

@@ -9,6 +9,8 @@ import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
 import { TokenService } from '../../server/auth/token.service';
 import { parseConfig } from '../../server/config';
+import { SecretBox } from '../../db/secret-box';
+import { startWebhookDispatcher } from '../../workflows/webhook-dispatcher';
 import { createPipelineWorker } from '../../workflows/worker';
 
 // Workers log at INFO by default; tests only want to hear about real problems.
@@ -61,10 +63,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** The dashboard URL the test workers put in notification links. */
+export const testPublicUrl = 'http://lockstep.test';
+
 export async function startTestWorker(options: {
   dataSource: DataSource;
+  databaseUrl: string;
   taskQueue: string;
   temporal: Client;
+  secretBox: SecretBox | null;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createPipelineWorker({
@@ -74,12 +81,22 @@ export async function startTestWorker(options: {
     dataSource: options.dataSource,
     temporal: options.temporal,
     commandBaseEnv: parseConfig(process.env).commandEnv,
+    secretBox: options.secretBox,
+    publicUrl: testPublicUrl,
     workflowBundle: { code: inject('workflowBundle') },
   });
   const running = worker.run();
+  const dispatcher = await startWebhookDispatcher({
+    dataSource: options.dataSource,
+    databaseUrl: options.databaseUrl,
+    temporal: options.temporal,
+    taskQueue: options.taskQueue,
+    sweepIntervalMs: 1000,
+  });
   return {
     worker,
     async stop() {
+      await dispatcher.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
@@ -102,11 +119,14 @@ export async function graphql<T>(
   return { status: response.status, ...body };
 }
 
-export const test = base.extend<{ retryHoldSeconds: number; harness: Harness }>({
+export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; harness: Harness }>({
   /** How long failed runs wait for a manual retry; a file can shorten it with `test.scoped`. */
   retryHoldSeconds: [600, { scope: 'file' }],
+  /** LOCKSTEP_SECRET_KEY of the file's worker and API. */
+  secretKey: [SecretBox.generateKey(), { scope: 'file' }],
   harness: [
-    async ({ retryHoldSeconds }, use) => {
+    async ({ retryHoldSeconds, secretKey }, use) => {
+      const secretBox = SecretBox.fromBase64(secretKey);
       const database = await createTestDatabase();
       const dataSource = createDataSource({ url: database.url, poolSize: 5 });
       await dataSource.initialize();
@@ -114,7 +134,13 @@ export const test = base.extend<{ retryHoldSeconds: number; harness: Harness }>(
       const taskQueue = `test-${randomBytes(6).toString('hex')}`;
       const connection = await Connection.connect({ address: inject('temporalAddress') });
       const temporal = new Client({ connection });
-      const worker = await startTestWorker({ dataSource, taskQueue, temporal });
+      const worker = await startTestWorker({
+        dataSource,
+        databaseUrl: database.url,
+        taskQueue,
+        temporal,
+        secretBox,
+      });
       let api: ApiServer | undefined;
       try {
         api = await createApiServer({
@@ -122,6 +148,7 @@ export const test = base.extend<{ retryHoldSeconds: number; harness: Harness }>(
           temporal,
           taskQueue,
           retryHoldSeconds,
+          secretBox,
           introspection: true,
           log: () => undefined,
         });

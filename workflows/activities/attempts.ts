@@ -54,11 +54,13 @@ export async function finishAttempt(
   actionRunId: string,
   attempt: number,
   error: string | null,
+  /** The attempt did not fail on its own account (cancelled, its worker shutting down): not counted. */
+  lost = false,
 ): Promise<void> {
   await retryTransient(() =>
     dataSource.query(
-      'UPDATE action_attempts SET finished_at = $3, error = $4 WHERE action_run_id = $1 AND number = $2',
-      [actionRunId, attempt, new Date(), error],
+      'UPDATE action_attempts SET finished_at = $3, error = $4, lost = $5 WHERE action_run_id = $1 AND number = $2',
+      [actionRunId, attempt, new Date(), error, lost],
     ),
   );
 }

@@ -4,13 +4,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { SecretBox } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-box';
+import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
 import { LogWriter } from './log-writer';
-import { runShell, type ShellOutcome } from './shell';
+import { keepAlive, runShell, type ShellOutcome } from './shell';
+import { retryTransient } from './transient';
 
 export interface CommandActivityDeps {
   dataSource: DataSource;
+  /** Opens stored secrets; null when no key is configured (then no secret may be stored). */
+  secretBox: SecretBox | null;
   /** The environment every command starts from (PATH, HOME...): never the worker's own secrets. */
   baseEnv: Record<string, string>;
   /** How often a running command heartbeats; the activity's heartbeat timeout is a few times this. */
@@ -42,6 +48,7 @@ export function parseOutputs(text: string): Record<string, string> {
 
 export function createCommandActivities({
   dataSource,
+  secretBox,
   baseEnv,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
@@ -53,6 +60,15 @@ export function createCommandActivities({
    */
   async function runCommand(input: RunCommandInput): Promise<RunCommandResult> {
     const ctx = Context.current();
+    const stopHeartbeats = keepAlive(ctx, heartbeatIntervalMs);
+    try {
+      return await execute(ctx, input);
+    } finally {
+      stopHeartbeats();
+    }
+  }
+
+  async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
     const attempt = await beginAttempt(dataSource, ctx, input);
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-action-'));
     const outputFile = path.join(workDir, 'outputs');
@@ -61,8 +77,17 @@ export function createCommandActivities({
       actionRunId: input.actionRunId,
       attempt,
     });
+    // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
+    const secrets = await retryTransient(() =>
+      secretsInScope(dataSource, secretBox, {
+        pipelineId: input.pipelineId,
+        environmentId: input.environmentId,
+      }),
+    );
+    const mask = createMasker(Object.values(secrets));
     let error: string | null = null;
     let recorded = false;
+    let cancelled = false;
     try {
       const outcome = await runShell(ctx, {
         command: input.command.command,
@@ -70,6 +95,7 @@ export function createCommandActivities({
         env: {
           ...baseEnv,
           ...input.command.env,
+          ...secrets,
           LOCKSTEP_RUN_ID: input.runId,
           LOCKSTEP_PIPELINE_ID: input.pipelineId,
           LOCKSTEP_STAGE: input.stageName,
@@ -80,11 +106,12 @@ export function createCommandActivities({
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),
-        heartbeatIntervalMs,
+        mask,
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') {
         error = 'cancelled';
+        cancelled = true;
         throw outcome.reason;
       }
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
@@ -101,14 +128,17 @@ export function createCommandActivities({
         if (e.code === 'ENOENT') return {};
         throw e;
       });
-      return { outputs };
+      // Outputs travel through workflow history and the database: a secret must not ride along.
+      return {
+        outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, mask(value)])),
+      };
     } catch (e) {
       error ??= e instanceof Error ? e.message : String(e);
       throw e;
     } finally {
       if (!recorded) {
-        await logs.flush();
-        await finishAttempt(dataSource, input.actionRunId, attempt, error);
+        await logs.flush().catch(() => undefined); // the attempt's outcome is recorded even if lines were lost
+        await finishAttempt(dataSource, input.actionRunId, attempt, error, cancelled);
       }
       await rm(workDir, { recursive: true, force: true });
     }

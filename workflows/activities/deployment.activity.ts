@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
+import { createMasker, type SecretBox } from '../../db/secret-box';
+import { secretsInScope } from '../../db/secret-store';
 import type {
   DeploymentRunChange,
   DeploymentRunOpening,
@@ -13,10 +15,12 @@ import type {
 } from '../definitions';
 import { describeFailure } from './command.activity';
 import { LogWriter } from './log-writer';
-import { runShell } from './shell';
+import { keepAlive, runShell } from './shell';
+import { retryTransient } from './transient';
 
 export interface DeploymentActivityDeps {
   dataSource: DataSource;
+  secretBox: SecretBox | null;
   baseEnv: Record<string, string>;
   heartbeatIntervalMs?: number;
   killGraceMs?: number;
@@ -27,6 +31,7 @@ const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** Deployment runs: their rows, their plan and apply steps, and decisions on their plans. */
 export function createDeploymentActivities({
   dataSource,
+  secretBox,
   baseEnv,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
@@ -68,18 +73,35 @@ export function createDeploymentActivities({
   /** Runs a Deployment's plan or apply command; its lines go to the deployment run's log. */
   async function runDeploymentStep(input: DeploymentStepInput): Promise<void> {
     const ctx = Context.current();
+    const stopHeartbeats = keepAlive(ctx, heartbeatIntervalMs);
+    try {
+      await execute(ctx, input);
+    } finally {
+      stopHeartbeats();
+    }
+  }
+
+  async function execute(ctx: Context, input: DeploymentStepInput): Promise<void> {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-deploy-'));
     const logs = await LogWriter.open(dataSource, {
       kind: 'deployment',
       deploymentRunId: input.deploymentRunId,
       step: input.step,
     });
+    const secrets = await retryTransient(() =>
+      secretsInScope(dataSource, secretBox, {
+        pipelineId: input.pipelineId,
+        environmentId: input.environmentId,
+      }),
+    );
     try {
       const outcome = await runShell(ctx, {
         command: input.command,
         cwd: workDir,
         env: {
           ...baseEnv,
+          ...input.env,
+          ...secrets,
           LOCKSTEP_DEPLOYMENT_RUN_ID: input.deploymentRunId,
           LOCKSTEP_STEP: input.step,
           LOCKSTEP_ATTEMPT: String(ctx.info.attempt),
@@ -87,7 +109,7 @@ export function createDeploymentActivities({
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),
-        heartbeatIntervalMs,
+        mask: createMasker(Object.values(secrets)),
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;

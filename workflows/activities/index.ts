@@ -1,10 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import type { SecretBox } from '../../db/secret-box';
 import { createCommandActivities } from './command.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createProjectionActivities } from './projection.activity';
+import { createWebhookActivities } from './webhook.activity';
 
 export interface ActivityDeps {
   dataSource: DataSource;
@@ -12,16 +14,27 @@ export interface ActivityDeps {
   temporal: Client;
   /** The environment commands start from. */
   commandBaseEnv: Record<string, string>;
+  /** Opens secrets and webhook secrets; null when LOCKSTEP_SECRET_KEY is not set. */
+  secretBox: SecretBox | null;
+  /** The dashboard's base URL, for the run links in notifications. */
+  publicUrl: string;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
-export function createActivities({ dataSource, temporal, commandBaseEnv }: ActivityDeps) {
+export function createActivities({
+  dataSource,
+  temporal,
+  commandBaseEnv,
+  secretBox,
+  publicUrl,
+}: ActivityDeps) {
   return {
     ...createProjectionActivities({ dataSource }),
-    ...createCommandActivities({ dataSource, baseEnv: commandBaseEnv }),
+    ...createCommandActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createHttpActivities({ dataSource }),
-    ...createDeploymentActivities({ dataSource, baseEnv: commandBaseEnv }),
+    ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
+    ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
   };
 }
 

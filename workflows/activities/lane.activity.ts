@@ -1,18 +1,27 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { laneGrantedSignal, pipelineRunWorkflowId, supersedeSignal, type LaneRequest } from '../definitions';
+import {
+  laneGrantedSignal,
+  pipelineRunWorkflowId,
+  supersedeSignal,
+  type BoundaryRequest,
+  type BoundaryState,
+  type LaneClaim,
+  type LaneRequest,
+} from '../definitions';
 
-/**
- * The lane of a pipeline in QUEUED and SUPERSEDED mode: one run holds it at a time, the others wait in
- * trigger order. Every change happens under the pipeline's advisory lock; a run that gets the lane by
- * another run's release is told with the `laneGranted` signal.
- */
 /** Rows of an UPDATE ... RETURNING: TypeORM's postgres driver answers those with `[rows, rowCount]`. */
 async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   const result: [T[], number] = await manager.query(sql, params);
   return result[0];
 }
 
+/**
+ * The lane of a pipeline in QUEUED and SUPERSEDED mode: one run holds it at a time, the others wait in
+ * trigger order. Every change happens under the pipeline's advisory lock and is recorded in the runs' rows
+ * (claimed, released, superseded by); signals only hurry the news along. A run that missed a signal
+ * learns the same from its rows when it asks again (workflows re-ask periodically while they wait).
+ */
 export function createLaneActivities({ dataSource, temporal }: { dataSource: DataSource; temporal: Client }) {
   const lock = (manager: EntityManager, pipelineId: string) =>
     manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lockstep.lane:${pipelineId}`]);
@@ -27,38 +36,56 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
     }
   }
 
-  async function claimLane(request: LaneRequest): Promise<{ granted: boolean }> {
+  const supersede = (runIds: string[], byRunId: string) =>
+    signal(runIds, (runId) =>
+      temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(supersedeSignal, { byRunId }),
+    );
+
+  /**
+   * Older runs of a SUPERSEDED pipeline that are still waiting for the lane, or hold it while BLOCKED at a
+   * boundary, are superseded by `runId` (recorded, then signalled).
+   */
+  async function supersedeOlder(manager: EntityManager, pipelineId: string, runId: string, number: number) {
+    return updateReturning<{ id: string }>(
+      manager,
+      `UPDATE pipeline_runs r SET superseded_by_run_id = $3,
+              lane_released_at = CASE WHEN r.lane_claimed_at IS NULL THEN now() ELSE r.lane_released_at END
+        WHERE r.pipeline_id = $1 AND r.number < $2 AND r.execution_mode = 'SUPERSEDED'
+          AND r.superseded_by_run_id IS NULL AND r.lane_released_at IS NULL
+          AND (r.lane_claimed_at IS NULL
+               OR EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED'))
+        RETURNING r.id`,
+      [pipelineId, number, runId],
+    );
+  }
+
+  async function claimLane(request: LaneRequest): Promise<LaneClaim> {
     const superseded: string[] = [];
-    const granted = await dataSource.transaction(async (manager) => {
+    const claim = await dataSource.transaction(async (manager): Promise<LaneClaim> => {
       await lock(manager, request.pipelineId);
-      const [me] = await updateReturning<{ number: number; claimed: boolean }>(
-        manager,
-        `UPDATE pipeline_runs SET lane_released_at = NULL,
-                lane_claimed_at = CASE WHEN lane_released_at IS NOT NULL THEN NULL ELSE lane_claimed_at END
-          WHERE id = $1 RETURNING number, lane_claimed_at IS NOT NULL AS claimed`,
+      const [me]: Array<{
+        number: number;
+        claimed: boolean;
+        released: boolean;
+        superseded_by_run_id: string | null;
+      }> = await manager.query(
+        `SELECT number, lane_claimed_at IS NOT NULL AS claimed, lane_released_at IS NOT NULL AS released,
+                  superseded_by_run_id
+             FROM pipeline_runs WHERE id = $1`,
         [request.runId],
       );
       if (!me) throw new Error(`run ${request.runId} does not exist`);
-      if (me.claimed) return true; // a retried claim after the lane was granted
-
+      if (me.superseded_by_run_id) return { granted: false, supersededBy: me.superseded_by_run_id };
+      if (me.claimed && !me.released) return { granted: true, supersededBy: null }; // granted meanwhile
+      // Back in line (first claim, or again after a manual retry).
+      await manager.query(
+        'UPDATE pipeline_runs SET lane_claimed_at = NULL, lane_released_at = NULL WHERE id = $1 AND lane_released_at IS NOT NULL',
+        [request.runId],
+      );
       if (request.executionMode === 'SUPERSEDED') {
-        // Older runs still waiting for the lane leave the queue; an older holder blocked at a stage boundary
-        // is told to end. Both end SUPERSEDED when they get the signal.
-        const waiting = await updateReturning<{ id: string }>(
-          manager,
-          `UPDATE pipeline_runs SET lane_released_at = now()
-            WHERE pipeline_id = $1 AND number < $2 AND execution_mode <> 'PARALLEL'
-              AND lane_claimed_at IS NULL AND lane_released_at IS NULL
-            RETURNING id`,
-          [request.pipelineId, me.number],
+        superseded.push(
+          ...(await supersedeOlder(manager, request.pipelineId, request.runId, me.number)).map((r) => r.id),
         );
-        const blocked: Array<{ id: string }> = await manager.query(
-          `SELECT r.id FROM pipeline_runs r
-            WHERE r.pipeline_id = $1 AND r.number < $2 AND r.lane_claimed_at IS NOT NULL AND r.lane_released_at IS NULL
-              AND EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED')`,
-          [request.pipelineId, me.number],
-        );
-        superseded.push(...waiting.map((r) => r.id), ...blocked.map((r) => r.id));
       }
       const [ahead]: Array<{ n: number }> = await manager.query(
         `SELECT count(*)::int AS n FROM pipeline_runs
@@ -66,32 +93,29 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
             AND (lane_claimed_at IS NOT NULL OR number < $3)`,
         [request.pipelineId, request.runId, me.number],
       );
-      if (ahead!.n > 0) return false;
+      if (ahead!.n > 0) return { granted: false, supersededBy: null };
       await manager.query('UPDATE pipeline_runs SET lane_claimed_at = now() WHERE id = $1', [request.runId]);
-      return true;
+      return { granted: true, supersededBy: null };
     });
-    await signal(superseded, (runId) =>
-      temporal.workflow
-        .getHandle(pipelineRunWorkflowId(runId))
-        .signal(supersedeSignal, { byRunId: request.runId }),
-    );
-    return { granted };
+    await supersede(superseded, request.runId);
+    return claim;
   }
 
+  /** Gives the lane up and hands it to the next run in line (which is then told, also on a retry). */
   async function releaseLane(request: { runId: string; pipelineId: string }): Promise<void> {
-    const next = await dataSource.transaction(async (manager) => {
+    const holder = await dataSource.transaction(async (manager) => {
       await lock(manager, request.pipelineId);
       await manager.query(
         'UPDATE pipeline_runs SET lane_released_at = now() WHERE id = $1 AND lane_released_at IS NULL',
         [request.runId],
       );
-      const [holder]: Array<{ id: string }> = await manager.query(
+      const [current]: Array<{ id: string }> = await manager.query(
         `SELECT id FROM pipeline_runs
           WHERE pipeline_id = $1 AND lane_claimed_at IS NOT NULL AND lane_released_at IS NULL AND execution_mode <> 'PARALLEL'`,
         [request.pipelineId],
       );
-      if (holder) return [];
-      const granted = await updateReturning<{ id: string }>(
+      if (current) return current.id;
+      const [granted] = await updateReturning<{ id: string }>(
         manager,
         `UPDATE pipeline_runs SET lane_claimed_at = now()
           WHERE id = (SELECT id FROM pipeline_runs
@@ -101,12 +125,62 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
           RETURNING id`,
         [request.pipelineId],
       );
-      return granted.map((r) => r.id);
+      return granted?.id ?? null;
     });
-    await signal(next, (runId) =>
-      temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(laneGrantedSignal),
-    );
+    // The holder hears of it even when this is a retry after the grant was committed.
+    if (holder && holder !== request.runId) {
+      await signal([holder], (runId) =>
+        temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(laneGrantedSignal),
+      );
+    }
   }
 
-  return { claimLane, releaseLane };
+  /**
+   * The boundary into a stage as it is now. The transition flag is read when the run arrives (not when it
+   * was triggered); a stage deleted since no longer blocks. A SUPERSEDED-mode run held there by a disabled
+   * transition is replaced by the newest run waiting for the lane behind it.
+   */
+  async function readBoundary(request: BoundaryRequest): Promise<BoundaryState> {
+    const superseded: string[] = [];
+    const state = await dataSource.transaction(async (manager): Promise<BoundaryState> => {
+      const [stage]: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
+        await manager.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
+          request.stageId,
+        ]);
+      const enabled = stage?.transition_enabled ?? true;
+      const reason = stage?.transition_reason ?? null;
+      if (enabled || request.executionMode !== 'SUPERSEDED') return { enabled, reason, supersededBy: null };
+      await lock(manager, request.pipelineId);
+      const [me]: Array<{ superseded_by_run_id: string | null }> = await manager.query(
+        'SELECT superseded_by_run_id FROM pipeline_runs WHERE id = $1',
+        [request.runId],
+      );
+      if (me?.superseded_by_run_id) return { enabled, reason, supersededBy: me.superseded_by_run_id };
+      const [newer]: Array<{ id: string }> = await manager.query(
+        `SELECT n.id FROM pipeline_runs n, pipeline_runs me
+          WHERE me.id = $2 AND n.pipeline_id = $1 AND n.number > me.number AND n.execution_mode = 'SUPERSEDED'
+            AND n.lane_claimed_at IS NULL AND n.lane_released_at IS NULL AND n.superseded_by_run_id IS NULL
+          ORDER BY n.number DESC LIMIT 1`,
+        [request.pipelineId, request.runId],
+      );
+      if (!newer) return { enabled, reason, supersededBy: null };
+      await manager.query('UPDATE pipeline_runs SET superseded_by_run_id = $2 WHERE id = $1', [
+        request.runId,
+        newer.id,
+      ]);
+      // Runs between this one and the newest are superseded as well.
+      const rows: Array<{ number: number }> = await manager.query(
+        'SELECT number FROM pipeline_runs WHERE id = $1',
+        [newer.id],
+      );
+      superseded.push(
+        ...(await supersedeOlder(manager, request.pipelineId, newer.id, rows[0]!.number)).map((r) => r.id),
+      );
+      return { enabled, reason, supersededBy: newer.id };
+    });
+    await supersede(superseded, state.supersededBy ?? request.runId);
+    return state;
+  }
+
+  return { claimLane, releaseLane, readBoundary };
 }

@@ -54,6 +54,7 @@ export class LogWriter {
   private pending: PendingLine[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -74,19 +75,39 @@ export class LogWriter {
     const clean = line.replaceAll('\0', '');
     const text = clean.length > maxLineLength ? `${clean.slice(0, maxLineLength)}… [truncated]` : clean;
     this.pending.push({ seq: this.nextSeq++, at: new Date(), stream, text });
-    if (this.pending.length >= 500) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
+    if (this.pending.length >= 500) this.flushInBackground();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
   }
 
-  /** Writes everything buffered so far; resolves when it is stored. */
-  flush(): Promise<void> {
+  /**
+   * Writes everything buffered so far; resolves when it is stored, and rejects if any batch since the
+   * last call could not be stored (the database stayed away longer than the retries wait).
+   */
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => retryTransient(() => this.insert(batch)));
-    return this.flushing;
+    if (batch.length > 0) {
+      // Each batch waits for the one before, whatever became of it: lines stay in order.
+      this.flushing = this.flushing.then(
+        () => retryTransient(() => this.insert(batch)),
+        () => retryTransient(() => this.insert(batch)),
+      );
+    }
+    await this.flushing.catch((error: unknown) => {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+  }
+
+  /** A flush nobody awaits: a failure is kept for the next awaited flush instead of crashing the worker. */
+  private flushInBackground(): void {
+    this.flush().catch((error: unknown) => {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /** One statement: the lines, and their announcement on the logs channel when any were new. */

@@ -1,67 +1,80 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { notifyChannels, type EventNotification } from '../../db/notify';
+import { notifyChannels } from '../../db/notify';
 import type { ApprovalRecord, EventRecord, RunChange } from '../definitions';
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED', 'REJECTED', 'SUPERSEDED']);
 
-/** Appends an event (once per key) and announces it; returns false when it was already recorded. */
+/**
+ * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
+ * webhook subscription that wants it (an outbox: the worker's dispatcher delivers, so a slow receiver
+ * never slows a run). Parameters $1-$10: run, pipeline, key, type, stage, action, message, at, and the
+ * events and deliveries channels. Statements that embed it put their own parameters after these.
+ */
+const eventPart = `event AS (
+    INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
+    SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz
+     WHERE $3::text IS NOT NULL
+    ON CONFLICT (run_id, event_key) DO NOTHING
+    RETURNING id),
+  queued AS (
+    INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, run_id)
+    SELECT s.id, e.id, $4::text, $1::uuid
+      FROM event e
+      JOIN webhook_subscriptions s
+        ON (s.pipeline_id IS NULL OR s.pipeline_id = $2::uuid)
+       AND (cardinality(s.event_types) = 0 OR $4::text = ANY (s.event_types))
+    RETURNING 1)
+  SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text),
+         CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify($10::text, '') END
+    FROM event`;
+
+function eventParams(ids: { runId: string; pipelineId: string }, event: EventRecord | undefined): unknown[] {
+  return [
+    ids.runId,
+    ids.pipelineId,
+    event?.key ?? null,
+    event?.type ?? null,
+    event?.stageName ?? null,
+    event?.actionName ?? null,
+    event?.message ?? null,
+    event?.at ?? null,
+    notifyChannels.events,
+    notifyChannels.deliveries,
+  ];
+}
+
+/** Appends an event (once per key), announces it and queues its webhook deliveries. */
 export async function appendEvent(
   manager: EntityManager,
   ids: { runId: string; pipelineId: string },
   event: EventRecord,
-): Promise<boolean> {
-  const rows: Array<{ id: string }> = await manager.query(
-    `INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (run_id, event_key) DO NOTHING
-     RETURNING id`,
-    [
-      ids.runId,
-      ids.pipelineId,
-      event.key,
-      event.type,
-      event.stageName,
-      event.actionName,
-      event.message,
-      event.at,
-    ],
-  );
-  const inserted = rows[0];
-  if (!inserted) return false;
-  const payload: EventNotification = {
-    eventId: String(inserted.id),
-    runId: ids.runId,
-    pipelineId: ids.pipelineId,
-  };
-  await manager.query('SELECT pg_notify($1, $2)', [notifyChannels.events, JSON.stringify(payload)]);
-  return true;
+): Promise<void> {
+  await manager.query(`WITH ${eventPart}`, eventParams(ids, event));
 }
 
-/** `SET` of a status change: times follow the status (a restart clears the finish). */
-const statusSet = `status = $2,
-       started_at = COALESCE($3::timestamptz, started_at),
-       finished_at = CASE WHEN $4::timestamptz IS NOT NULL THEN $4::timestamptz
-                          WHEN $3::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
-       failure_reason = $5`;
-
-/** The event a change raises ($8 null: none), inserted once per key and announced. */
-const eventPart = `event AS (
-    INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
-    SELECT $6::uuid, $7::uuid, $8::text, $9::text, $10::text, $11::text, $12::text, $13::timestamptz
-     WHERE $8::text IS NOT NULL
-    ON CONFLICT (run_id, event_key) DO NOTHING
-    RETURNING id)
-  SELECT pg_notify($14::text, json_build_object('eventId', id::text, 'runId', $6::text, 'pipelineId', $7::text)::text)
-    FROM event`;
+/**
+ * `SET` of a status change; a start clears the finish. A stage's or action's start is kept through waits
+ * (RUNNING again after WAITING) and replaced only by a restart after a finish (a manual retry).
+ */
+const statusSet = (startedAt: string) => `status = $12,
+       started_at = ${startedAt},
+       finished_at = CASE WHEN $14::timestamptz IS NOT NULL THEN $14::timestamptz
+                          WHEN $13::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+       failure_reason = $15`;
+const restartable = `CASE WHEN $13::timestamptz IS NULL THEN started_at
+                          WHEN started_at IS NULL OR finished_at IS NOT NULL THEN $13::timestamptz
+                          ELSE started_at END`;
+/** A run started once: a manual retry continues it. */
+const firstStart = `COALESCE(started_at, $13::timestamptz)`;
 
 /**
- * Parameters: $1 row id, $2-$5 status/started/finished/reason, $6-$13 the event, $14 channel, $15 outputs.
- * Every statement mentions $15 so PostgreSQL can type it; only actions have outputs.
+ * After the event's parameters: $11 row id, $12-$15 status/started/finished/reason, $16 outputs. Every
+ * statement mentions $16 so PostgreSQL can type it; only actions have outputs.
  */
 const changeStatements = {
-  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet} WHERE id = $1 AND $15::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet} WHERE id = $1 AND $15::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  action: `WITH changed AS (UPDATE action_runs SET ${statusSet}, outputs = COALESCE($15::jsonb, outputs) WHERE id = $1 RETURNING 1), ${eventPart}`,
+  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $11 AND $16::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $11 AND $16::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($16::jsonb, outputs) WHERE id = $11 RETURNING 1), ${eventPart}`,
 } as const;
 
 /**
@@ -78,8 +91,8 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     const startedAt =
       change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
     const finishedAt = terminal.has(change.status) ? change.at : null;
-    const event = change.event;
     const params: unknown[] = [
+      ...eventParams(change, change.event),
       change.target === 'run'
         ? change.runId
         : change.target === 'stage'
@@ -89,15 +102,6 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
       startedAt,
       finishedAt,
       change.failureReason ?? null,
-      change.runId,
-      change.pipelineId,
-      event?.key ?? null,
-      event?.type ?? null,
-      event?.stageName ?? null,
-      event?.actionName ?? null,
-      event?.message ?? null,
-      event?.at ?? null,
-      notifyChannels.events,
       change.target === 'action' && change.outputs ? JSON.stringify(change.outputs) : null,
     ];
     await manager.query(changeStatements[change.target], params);
@@ -133,17 +137,5 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     });
   }
 
-  /** The current transition flag of a stage; a stage deleted since the run started no longer blocks. */
-  async function readTransition(stageId: string): Promise<{ enabled: boolean; reason: string | null }> {
-    const rows: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
-      await dataSource.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
-        stageId,
-      ]);
-    const row = rows[0];
-    return row
-      ? { enabled: row.transition_enabled, reason: row.transition_reason }
-      : { enabled: true, reason: null };
-  }
-
-  return { recordRunChange, recordRunChanges, recordApproval, readTransition };
+  return { recordRunChange, recordRunChanges, recordApproval };
 }

@@ -11,7 +11,8 @@ export interface ShellOptions {
   /** The command is killed (whole group) after this long; the attempt then fails as timed out. */
   timeoutSeconds: number;
   onLine: (stream: LogStream, line: string) => void;
-  heartbeatIntervalMs: number;
+  /** Applied to every line before anyone sees it (logs, the error's stderr tail): secret values become ***. */
+  mask: (text: string) => string;
   /** Grace between SIGTERM and SIGKILL when a command is cancelled or times out. */
   killGraceMs: number;
 }
@@ -49,7 +50,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs `/bin/sh -c command` in its own process group, line by line into `onLine`, heartbeating while it runs.
+ * Runs `/bin/sh -c command` in its own process group, line by line into `onLine` (the caller heartbeats).
  * Cancellation (which includes the server telling a heartbeat that the attempt is gone) and the timeout
  * kill the whole group: SIGTERM, then SIGKILL after the grace. Whatever the outcome, nothing of the group
  * outlives the call.
@@ -69,7 +70,8 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
   const pipe = (stream: NodeJS.ReadableStream, name: LogStream) =>
     new Promise<void>((resolve) => {
       const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      lines.on('line', (line) => {
+      lines.on('line', (raw) => {
+        const line = options.mask(raw);
         options.onLine(name, line);
         if (name === 'stderr') {
           stderrTail.push(line);
@@ -93,7 +95,6 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
     killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs);
   };
   const onCancel = () => stop('cancelled');
-  const heartbeat = setInterval(() => ctx.heartbeat(), options.heartbeatIntervalMs);
   const deadline = setTimeout(() => stop('timedOut'), options.timeoutSeconds * 1000);
   ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   if (ctx.cancellationSignal.aborted) onCancel();
@@ -111,9 +112,18 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
     if (signal) return { kind: 'signalled', signal, stderrTail: tail };
     return { kind: 'exited', code: code ?? 1, stderrTail: tail };
   } finally {
-    clearInterval(heartbeat);
     clearTimeout(deadline);
     if (killTimer) clearTimeout(killTimer);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
   }
+}
+
+/**
+ * Heartbeats for as long as an activity works, its database writes included: a write that waits out a
+ * PostgreSQL restart must not look like a dead worker (whose attempt Temporal would run again). Call the
+ * returned function when done.
+ */
+export function keepAlive(ctx: Context, intervalMs: number): () => void {
+  const timer = setInterval(() => ctx.heartbeat(), intervalMs);
+  return () => clearInterval(timer);
 }
