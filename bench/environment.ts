@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { createScratchDatabase } from '../db/scratch-database';
 import { createDataSource, migrate } from '../db/data-source';
 import { startLocalPostgres } from '../db/local-postgres';
 import { createApiServer } from '../server/app';
@@ -43,23 +43,9 @@ const retryHoldSeconds = 1;
 
 /** Creates a fresh database on the server `serverUrl` points at; the teardown drops it. */
 async function createBenchDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
-  const name = `lockstep_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const run = async (sql: string) => {
-    const client = new PgClient({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  teardown.add(`drop database ${name}`, () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createScratchDatabase(serverUrl, 'lockstep_bench_');
+  teardown.add('drop the bench database', () => database.drop());
+  return database.url;
 }
 
 /** PostgreSQL from DATABASE_URL, or a private cluster started here (as the integration tests do). */

@@ -302,8 +302,10 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     }
     gates.delete(action.actionRunId);
     await endWait(stage);
-    if (gate.timedOut) {
-      const reason = `approval timed out after ${config.timeoutSeconds} s`;
+    if (!gate.approved) {
+      const reason = gate.rejection
+        ? describeRejection(gate.rejection)
+        : `approval timed out after ${config.timeoutSeconds} s`;
       await project({
         target: 'action',
         ...ids,
@@ -311,19 +313,8 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
         status: 'REJECTED',
         at: now(),
         failureReason: reason,
-        event: event('APPROVAL_REJECTED', { ...where, message: reason }),
-      });
-      return { ok: false, reason, rejected: true };
-    }
-    if (gate.rejection) {
-      const reason = describeRejection(gate.rejection);
-      await project({
-        target: 'action',
-        ...ids,
-        actionRunId: action.actionRunId,
-        status: 'REJECTED',
-        at: now(),
-        failureReason: reason,
+        // A person's rejection raised its event when it was recorded; a timeout raises its own.
+        event: gate.rejection ? undefined : event('APPROVAL_REJECTED', { ...where, message: reason }),
       });
       return { ok: false, reason, rejected: true };
     }

@@ -49,6 +49,23 @@ async function checkReferences(manager: EntityManager, definition: PipelineDefin
   }
 }
 
+function newStage(
+  manager: EntityManager,
+  pipelineId: string,
+  stage: PipelineDefinition['stages'][number],
+  position: number,
+): StageEntity {
+  return manager.create(StageEntity, {
+    pipelineId,
+    name: stage.name,
+    position,
+    environmentId: stage.environmentId,
+    maxParallel: stage.maxParallel,
+    transitionEnabled: stage.transitionEnabled,
+    transitionReason: null,
+  });
+}
+
 async function saveActions(
   manager: EntityManager,
   stageId: string,
@@ -84,17 +101,7 @@ export class PipelineService {
       await checkReferences(manager, definition);
       const pipeline = await this.saveHeader(manager, manager.create(PipelineEntity, {}), definition);
       for (const [position, stage] of definition.stages.entries()) {
-        const saved = await manager.save(
-          manager.create(StageEntity, {
-            pipelineId: pipeline.id,
-            name: stage.name,
-            position,
-            environmentId: stage.environmentId,
-            maxParallel: stage.maxParallel,
-            transitionEnabled: stage.transitionEnabled,
-            transitionReason: null,
-          }),
-        );
+        const saved = await manager.save(newStage(manager, pipeline.id, stage, position));
         await saveActions(manager, saved.id, stage.actions);
       }
       return pipeline;
@@ -128,15 +135,7 @@ export class PipelineService {
                   ? {}
                   : { transitionEnabled: flag, transitionReason: flag ? null : current.transitionReason }),
               })
-            : manager.create(StageEntity, {
-                pipelineId: id,
-                name: stage.name,
-                position,
-                environmentId: stage.environmentId,
-                maxParallel: stage.maxParallel,
-                transitionEnabled: stage.transitionEnabled,
-                transitionReason: null,
-              }),
+            : newStage(manager, id, stage, position),
         );
         kept.add(saved.id);
         await manager.delete(ActionEntity, { stageId: saved.id });

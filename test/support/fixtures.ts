@@ -1,7 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { Client as PgClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { inject, test as base } from 'vitest';
 import { createDataSource, migrate } from '../../db/data-source';
@@ -9,6 +8,7 @@ import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
 import { TokenService } from '../../server/auth/token.service';
 import { parseConfig } from '../../server/config';
+import { createScratchDatabase } from '../../db/scratch-database';
 import { SecretBox } from '../../db/secret-box';
 import { startWebhookDispatcher } from '../../workflows/webhook-dispatcher';
 import { createPipelineWorker } from '../../workflows/worker';
@@ -42,25 +42,9 @@ export interface Harness {
   tokenFor(role: Role, name?: string): Promise<string>;
 }
 
-/** A fresh database on the test server, migrated; dropped when the file is done. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = new URL(inject('databaseUrl'));
-  const name = `lockstep_t_${randomBytes(6).toString('hex')}`;
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const run = async (sql: string) => {
-    const client = new PgClient({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+/** A fresh database on the test server; dropped when the file is done. */
+export function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createScratchDatabase(inject('databaseUrl'), 'lockstep_t_');
 }
 
 /** The dashboard URL the test workers put in notification links. */
