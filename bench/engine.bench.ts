@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import os from 'node:os';
 import { runMain, shutdownSignal } from '../server/process';
+import { callerOf } from '../server/auth/token.service';
 import { idleGateMs, measureApprovalLatency, type ApprovalLatency } from './approval-latency';
 import { measureConcurrentThroughput, runsPerSecond, type Throughput } from './concurrent-throughput';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
@@ -32,7 +33,7 @@ const progress = (message: string) => process.stderr.write(`bench: ${message}\n`
 async function measure(teardown: Teardown): Promise<Results> {
   progress('starting services, database, worker and API');
   const env = await startBenchEnvironment(teardown);
-  const operator = (await env.tokens.create('bench-operator', 'OPERATOR')).principal;
+  const operator = callerOf(await env.tokens.create('bench-operator', 'OPERATOR'));
 
   const s = plan.sequential;
   progress(`1/3 run latency: ${s.warmup} warm-up + ${s.samples} runs each of ours and bare, alternating`);

@@ -149,6 +149,7 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
 
   const api = await createApiServer({
     dataSource,
+    databaseUrl,
     temporal,
     taskQueue,
     retryHoldSeconds,

@@ -8,12 +8,21 @@ export const notifyChannels = {
   events: 'lockstep_events',
   /** `{ actionRunId | deploymentRunId, fromSeq, toSeq }`: log lines were appended. */
   logs: 'lockstep_logs',
+  /** `{ runId, pipelineId }`: something about a run changed (status, an attempt, an approval...). */
+  runs: 'lockstep_runs',
+  /** `{ tokenId }`: an API token was revoked; connections authenticated with it are closed. */
+  tokens: 'lockstep_tokens',
   /** (no payload) webhook deliveries were queued: the worker's dispatcher starts their workflows. */
   deliveries: 'lockstep_deliveries',
 } as const;
 
 export interface EventNotification {
   eventId: string;
+  runId: string;
+  pipelineId: string;
+}
+
+export interface RunNotification {
   runId: string;
   pipelineId: string;
 }

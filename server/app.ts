@@ -2,23 +2,29 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+import { specifiedRules, validate, type ExecutionResult, type GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecretBox } from '../db/secret-box';
-import { WebSocketServer } from 'ws';
 import type { AuthenticatedPrincipal } from './auth/token.service';
 import type { Context } from './context';
 import { createErrorFormatter, DomainError } from './errors';
+import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { checkHealth } from './health';
+import { LiveFeeds } from './realtime/live-feeds';
+import { NotificationHub } from './realtime/notification-hub';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
 
 export interface ApiServerOptions {
   dataSource: DataSource;
+  /** For this process's LISTEN connection (subscriptions, token revocations). */
+  databaseUrl: string;
   temporal: Client;
   taskQueue: string;
   retryHoldSeconds: number;
@@ -34,12 +40,18 @@ export interface ApiServer {
 }
 
 const bearer = /^Bearer\s+(\S+)$/i;
+/** Request bodies larger than this are refused with 413 before any GraphQL work. */
+const maxBodyBytes = 1024 * 1024;
 
-/** GraphQL over HTTP and WebSocket on one port at /graphql, plus GET /healthz. */
+/**
+ * GraphQL over HTTP and WebSocket on one port at /graphql, plus GET /healthz. Both transports share the
+ * schema, the query limits, the error masking and the authentication.
+ */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? ((message: string) => console.error(message));
   const services = createServices(options);
   const schema = await lockstepSchema();
+  const formatError = createErrorFormatter(log);
 
   async function authenticate(authorization: unknown): Promise<AuthenticatedPrincipal | null> {
     if (authorization === undefined || authorization === null || authorization === '') return null;
@@ -53,20 +65,60 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     return principal;
   }
 
-  const contextFor = async (authorization: unknown): Promise<Context> => ({
-    principal: await authenticate(authorization),
-    services,
-    loaders: createLoaders(options.dataSource),
-  });
+  const hub = await NotificationHub.start(options.databaseUrl, log);
+  const live = new LiveFeeds(options.dataSource, hub);
+
+  function contextOf(principal: AuthenticatedPrincipal | null): Context {
+    const context: Context = {
+      principal,
+      services,
+      loaders: createLoaders(options.dataSource),
+      live,
+      refreshLoaders: () => void (context.loaders = createLoaders(options.dataSource)),
+    };
+    return context;
+  }
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const wsCleanup = useServer(
+
+  // WebSocket: the token is checked when the connection opens and again for each subscription; revoking
+  // it (on any replica: the news comes by NOTIFY) closes the connections that use it.
+  const socketsByToken = new Map<string, Set<WebSocket>>();
+  hub.on('tokens', ({ tokenId }) => {
+    for (const socket of socketsByToken.get(tokenId) ?? [])
+      socket.close(4403, 'Forbidden: the API token was revoked');
+  });
+  const formatResult = (result: ExecutionResult): ExecutionResult =>
+    result.errors
+      ? {
+          ...result,
+          errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
+        }
+      : result;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: maxBodyBytes });
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { tokenId?: string }>(
     {
       schema,
-      context: (ctx) => contextFor(ctx.connectionParams?.authorization),
+      validate: (target, document) => validate(target, document, [...specifiedRules, queryLimitsRule]),
+      onConnect: async (ctx) => {
+        const principal = await authenticate(ctx.connectionParams?.authorization).catch(() => null);
+        if (!principal) return false; // closes the socket with 4403 Forbidden
+        ctx.extra.tokenId = principal.tokenId;
+        const sockets = socketsByToken.get(principal.tokenId) ?? new Set<WebSocket>();
+        sockets.add(ctx.extra.socket);
+        socketsByToken.set(principal.tokenId, sockets);
+        return true;
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.tokenId) socketsByToken.get(ctx.extra.tokenId)?.delete(ctx.extra.socket);
+      },
+      // A token revoked since the connection opened starts no new subscription (its resolver says why).
+      context: async (ctx) =>
+        contextOf(await authenticate(ctx.connectionParams?.authorization).catch(() => null)),
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
     },
     wsServer,
   );
@@ -74,8 +126,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: options.introspection,
-    formatError: createErrorFormatter(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: [queryLimitsRule],
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
@@ -89,9 +144,35 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers.authorization) }),
+    express.json({ limit: maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => contextOf(await authenticate(req.headers.authorization)),
+    }),
   );
+  // Bodies that never reach GraphQL: too large, or not JSON. Answered as GraphQL-shaped JSON errors.
+  const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+    if (error.type === 'entity.too.large') {
+      res
+        .status(413)
+        .json({
+          errors: [
+            {
+              message: `The request body is over ${maxBodyBytes} bytes`,
+              extensions: { code: 'PAYLOAD_TOO_LARGE' },
+            },
+          ],
+        });
+    } else if (error.type === 'entity.parse.failed' || error.status === 400) {
+      res
+        .status(400)
+        .json({
+          errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
+    } else {
+      next(error);
+    }
+  };
+  app.use('/graphql', bodyErrors);
 
   return {
     httpServer,
@@ -100,6 +181,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         httpServer.once('error', reject);
         httpServer.listen(port, () => resolve((httpServer.address() as AddressInfo).port));
       }),
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await hub.close();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
-import { AuthResolver, authChecker } from './auth/auth.resolver';
+import { buildSchema, type PubSub } from 'type-graphql';
+import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import {
   DeploymentResolver,
@@ -10,6 +10,7 @@ import {
 } from './deployment/deployment.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
+import { RealtimeResolver } from './realtime/realtime.resolver';
 import { SecretResolver } from './secret/secret.resolver';
 import {
   ActionRunResolver,
@@ -20,6 +21,7 @@ import {
 
 export const resolvers = [
   AuthResolver,
+  ApiTokenResolver,
   CatalogResolver,
   PipelineResolver,
   StageResolver,
@@ -33,12 +35,26 @@ export const resolvers = [
   PlanApprovalResolver,
   SecretResolver,
   NotificationResolver,
+  RealtimeResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 
+/**
+ * type-graphql insists on a PubSub, but no subscription here uses topics: each has its own `subscribe`
+ * reading the process's LiveFeeds (PostgreSQL LISTEN/NOTIFY). Reaching this would be a programming error.
+ */
+const topicsUnused: PubSub = {
+  publish: () => {
+    throw new Error('subscriptions are fed by LiveFeeds; type-graphql topics are not used');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions are fed by LiveFeeds; type-graphql topics are not used');
+  },
+};
+
 /** The API schema, built once per process from the resolver classes. */
 export function lockstepSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validate: false });
+  built ??= buildSchema({ resolvers, authChecker, validate: false, pubSub: topicsUnused });
   return built;
 }

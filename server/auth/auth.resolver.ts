@@ -1,10 +1,22 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver, type AuthChecker } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  type AuthChecker,
+} from 'type-graphql';
 import { roles, type Role } from '../../db/domain';
 import type { Context } from '../context';
 import { badInput, forbidden, unauthenticated } from '../errors';
 import { RoleEnum } from '../graphql/enums';
 import { requiredText } from '../graphql/validate';
-import { CreatedToken, Principal } from './auth.types';
+import { ApiToken, CreatedToken, Principal } from './auth.types';
+import type { ApiTokenRow } from './token.service';
 
 export function hasRole(actual: Role, needed: Role): boolean {
   return roles.indexOf(actual) >= roles.indexOf(needed);
@@ -35,5 +47,25 @@ export class AuthResolver {
   ) {
     if (!roles.includes(role)) throw badInput('role', `must be one of ${roles.join(', ')}`);
     return ctx.services.tokens.create(requiredText('name', name, 100), role);
+  }
+}
+
+@Resolver(() => ApiToken)
+export class ApiTokenResolver {
+  @Authorized('ADMIN')
+  @Query(() => [ApiToken])
+  apiTokens(@Ctx() ctx: Context) {
+    return ctx.services.tokens.list();
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean, { description: 'Revokes at once, also for live subscriptions' })
+  revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.tokens.revoke(id);
+  }
+
+  @FieldResolver(() => Principal)
+  principal(@Root() token: ApiTokenRow, @Ctx() ctx: Context) {
+    return ctx.loaders.principal.load(token.principalId);
   }
 }

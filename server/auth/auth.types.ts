@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../graphql/scalars';
 import type { Role } from '../../db/domain';
 import { RoleEnum } from '../graphql/enums';
 
@@ -19,6 +20,21 @@ export class CreatedToken {
   @Field(() => String)
   token!: string;
 
+  @Field(() => ID, { description: 'for revokeApiToken' })
+  tokenId!: string;
+
   @Field(() => Principal)
   principal!: Principal;
+}
+
+@ObjectType('ApiToken', { description: 'An issued API token (never its value).' })
+export class ApiToken {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  revokedAt!: Date | null;
 }

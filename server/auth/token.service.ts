@@ -3,11 +3,23 @@ import type { DataSource } from 'typeorm';
 import type { Role } from '../../db/domain';
 import { ApiTokenEntity } from '../../db/entities/api-token.entity';
 import { PrincipalEntity } from '../../db/entities/principal.entity';
+import { notifyChannels } from '../../db/notify';
+import { notFound } from '../errors';
+import { isUuid } from '../graphql/validate';
 
 export interface AuthenticatedPrincipal {
   id: string;
   name: string;
   role: Role;
+  /** The token the caller authenticated with (live connections end when it is revoked). */
+  tokenId: string;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  principalId: string;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
 const tokenPrefix = 'lsk_';
@@ -16,30 +28,66 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The caller a freshly created token stands for (for scripts and tests that act without HTTP). */
+export function callerOf(created: { tokenId: string; principal: PrincipalEntity }): AuthenticatedPrincipal {
+  return {
+    id: created.principal.id,
+    name: created.principal.name,
+    role: created.principal.role,
+    tokenId: created.tokenId,
+  };
+}
+
 /** Issues, resolves and bootstraps API tokens. Tokens are random; only their SHA-256 is stored. */
 export class TokenService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(name: string, role: Role): Promise<{ token: string; principal: PrincipalEntity }> {
+  async create(
+    name: string,
+    role: Role,
+  ): Promise<{ token: string; tokenId: string; principal: PrincipalEntity }> {
     const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
-    const principal = await this.dataSource.transaction(async (manager) => {
+    const { principal, tokenId } = await this.dataSource.transaction(async (manager) => {
       const created = await manager.save(manager.create(PrincipalEntity, { name, role }));
-      await manager.save(
+      const saved = await manager.save(
         manager.create(ApiTokenEntity, {
           principalId: created.id,
           tokenHash: hashToken(token),
           revokedAt: null,
         }),
       );
-      return created;
+      return { principal: created, tokenId: saved.id };
     });
-    return { token, principal };
+    return { token, tokenId, principal };
+  }
+
+  /** Revokes a token at once: requests with it are refused, live connections using it are closed. */
+  async revoke(tokenId: string): Promise<boolean> {
+    const [rows]: [Array<{ id: string }>, number] = isUuid(tokenId)
+      ? await this.dataSource.query(
+          `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id`,
+          [tokenId],
+        )
+      : [[], 0];
+    if (rows.length === 0) throw notFound('API token', tokenId);
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [
+      notifyChannels.tokens,
+      JSON.stringify({ tokenId }),
+    ]);
+    return true;
+  }
+
+  list(): Promise<ApiTokenRow[]> {
+    return this.dataSource.query(
+      `SELECT id, principal_id AS "principalId", created_at AS "createdAt", revoked_at AS "revokedAt"
+         FROM api_tokens ORDER BY created_at, id`,
+    );
   }
 
   /** The principal a token stands for, or null when it is unknown or revoked. */
   async authenticate(token: string): Promise<AuthenticatedPrincipal | null> {
     const rows: AuthenticatedPrincipal[] = await this.dataSource.query(
-      `SELECT p.id, p.name, p.role FROM api_tokens t JOIN principals p ON p.id = t.principal_id
+      `SELECT p.id, p.name, p.role, t.id AS "tokenId" FROM api_tokens t JOIN principals p ON p.id = t.principal_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
       [hashToken(token)],
     );

@@ -21,6 +21,7 @@ runMain('api', async () => {
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const server = await createApiServer({
       dataSource,
+      databaseUrl,
       temporal,
       taskQueue: config.temporal.taskQueue,
       retryHoldSeconds: config.retryHoldSeconds,

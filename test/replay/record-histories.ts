@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../db/data-source';
 import { ensureDatabase, startLocalPostgres } from '../../db/local-postgres';
-import { TokenService, type AuthenticatedPrincipal } from '../../server/auth/token.service';
+import { callerOf, TokenService, type AuthenticatedPrincipal } from '../../server/auth/token.service';
 import { CatalogService } from '../../server/catalog/catalog.service';
 import { DeploymentService } from '../../server/deployment/deployment.service';
 import { parseConfig } from '../../server/config';
@@ -262,8 +262,8 @@ runMain('record-histories', async () => {
     });
     const running = worker.run();
     const tokens = new TokenService(dataSource);
-    const admin = (await tokens.create('recorder', 'ADMIN')).principal;
-    const approver = (await tokens.create('approver', 'APPROVER')).principal;
+    const admin = callerOf(await tokens.create('recorder', 'ADMIN'));
+    const approver = callerOf(await tokens.create('approver', 'APPROVER'));
     const tools: Tools = {
       dataSource,
       control: new RunControlService(dataSource, client),

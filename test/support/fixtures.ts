@@ -129,6 +129,7 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
       try {
         api = await createApiServer({
           dataSource,
+          databaseUrl: database.url,
           temporal,
           taskQueue,
           retryHoldSeconds,

@@ -7,8 +7,9 @@ const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED', 'REJECT
 /**
  * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
  * webhook subscription that wants it (an outbox: the worker's dispatcher delivers, so a slow receiver
- * never slows a run). Parameters $1-$10: run, pipeline, key, type, stage, action, message, at, and the
- * events and deliveries channels. Statements that embed it put their own parameters after these.
+ * never slows a run); and the run announced as changed, event or not (live views re-read it).
+ * Parameters $1-$11: run, pipeline, key, type, stage, action, message, at, and the events, deliveries and
+ * runs channels. Statements that embed it put their own parameters after these.
  */
 const eventPart = `event AS (
     INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
@@ -24,9 +25,10 @@ const eventPart = `event AS (
         ON (s.pipeline_id IS NULL OR s.pipeline_id = $2::uuid)
        AND (cardinality(s.event_types) = 0 OR $4::text = ANY (s.event_types))
     RETURNING 1)
-  SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text),
-         CASE WHEN EXISTS (SELECT 1 FROM queued) THEN pg_notify($10::text, '') END
-    FROM event`;
+  SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text)
+    FROM event
+  UNION ALL SELECT pg_notify($10::text, '') WHERE EXISTS (SELECT 1 FROM queued)
+  UNION ALL SELECT pg_notify($11::text, json_build_object('runId', $1::text, 'pipelineId', $2::text)::text)`;
 
 function eventParams(ids: { runId: string; pipelineId: string }, event: EventRecord | undefined): unknown[] {
   return [
@@ -40,6 +42,7 @@ function eventParams(ids: { runId: string; pipelineId: string }, event: EventRec
     event?.at ?? null,
     notifyChannels.events,
     notifyChannels.deliveries,
+    notifyChannels.runs,
   ];
 }
 
@@ -56,25 +59,25 @@ export async function appendEvent(
  * `SET` of a status change; a start clears the finish. A stage's or action's start is kept through waits
  * (RUNNING again after WAITING) and replaced only by a restart after a finish (a manual retry).
  */
-const statusSet = (startedAt: string) => `status = $12,
+const statusSet = (startedAt: string) => `status = $13,
        started_at = ${startedAt},
-       finished_at = CASE WHEN $14::timestamptz IS NOT NULL THEN $14::timestamptz
-                          WHEN $13::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
-       failure_reason = $15`;
-const restartable = `CASE WHEN $13::timestamptz IS NULL THEN started_at
-                          WHEN started_at IS NULL OR finished_at IS NOT NULL THEN $13::timestamptz
+       finished_at = CASE WHEN $15::timestamptz IS NOT NULL THEN $15::timestamptz
+                          WHEN $14::timestamptz IS NOT NULL THEN NULL ELSE finished_at END,
+       failure_reason = $16`;
+const restartable = `CASE WHEN $14::timestamptz IS NULL THEN started_at
+                          WHEN started_at IS NULL OR finished_at IS NOT NULL THEN $14::timestamptz
                           ELSE started_at END`;
 /** A run started once: a manual retry continues it. */
-const firstStart = `COALESCE(started_at, $13::timestamptz)`;
+const firstStart = `COALESCE(started_at, $14::timestamptz)`;
 
 /**
- * After the event's parameters: $11 row id, $12-$15 status/started/finished/reason, $16 outputs. Every
- * statement mentions $16 so PostgreSQL can type it; only actions have outputs.
+ * After the event's parameters: $12 row id, $13-$16 status/started/finished/reason, $17 outputs. Every
+ * statement mentions $17 so PostgreSQL can type it; only actions have outputs.
  */
 const changeStatements = {
-  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $11 AND $16::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $11 AND $16::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($16::jsonb, outputs) WHERE id = $11 RETURNING 1), ${eventPart}`,
+  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs) WHERE id = $12 RETURNING 1), ${eventPart}`,
 } as const;
 
 /**

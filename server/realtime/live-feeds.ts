@@ -1,0 +1,184 @@
+import type { DataSource } from 'typeorm';
+import { LogLineEntity } from '../../db/entities/log-line.entity';
+import { PipelineEventEntity } from '../../db/entities/pipeline-event.entity';
+import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import { notFound } from '../errors';
+import { isUuid } from '../graphql/validate';
+import { AsyncQueue } from './async-queue';
+import type { NotificationHub } from './notification-hub';
+
+interface EventSubscriber {
+  pipelineId: string | null;
+  queue: AsyncQueue<PipelineEventEntity>;
+  lastId: bigint;
+  /** While catching up from the database, live rows wait here (then only newer ones are passed on). */
+  held: PipelineEventEntity[] | null;
+}
+
+const catchUpLimit = 1000;
+
+/**
+ * The live feeds behind the GraphQL subscriptions, fed by the engine's NOTIFY announcements through the
+ * process's hub. Each new event row is read once per process and handed to every subscriber that wants
+ * it; ids order events, so a subscriber resumes after the last id it saw (after a reconnect, or when a
+ * client asks with `afterEventId`) without gaps or repeats.
+ */
+export class LiveFeeds {
+  private readonly eventSubscribers = new Set<EventSubscriber>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hub: NotificationHub,
+  ) {
+    hub.on('events', ({ eventId }) => {
+      if (this.eventSubscribers.size > 0) void this.deliverEvent(eventId);
+    });
+    hub.on('reconnected', () => {
+      for (const subscriber of this.eventSubscribers) void this.catchUp(subscriber);
+    });
+  }
+
+  /** Events of one pipeline (or all), from after `afterEventId` when given, else from now on. */
+  async events(
+    pipelineId: string | null,
+    afterEventId: string | null,
+  ): Promise<AsyncQueue<PipelineEventEntity>> {
+    if (pipelineId !== null && !isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
+    const queue = new AsyncQueue<PipelineEventEntity>();
+    const subscriber: EventSubscriber = { pipelineId, queue, lastId: 0n, held: [] };
+    this.eventSubscribers.add(subscriber);
+    queue.onClose(() => this.eventSubscribers.delete(subscriber));
+    if (afterEventId !== null && /^\d{1,19}$/.test(afterEventId)) {
+      subscriber.lastId = BigInt(afterEventId);
+      await this.catchUp(subscriber);
+    } else {
+      const [row]: Array<{ last: string | null }> = await this.dataSource.query(
+        'SELECT max(id)::text AS last FROM pipeline_events',
+      );
+      subscriber.lastId = BigInt(row?.last ?? '0');
+      this.release(subscriber);
+    }
+    return queue;
+  }
+
+  /** The run as it is now, then again after each change. */
+  async runUpdates(runId: string): Promise<AsyncQueue<PipelineRunEntity>> {
+    const runs = this.dataSource.getRepository(PipelineRunEntity);
+    const first = isUuid(runId) ? await runs.findOneBy({ id: runId }) : null;
+    if (!first) throw notFound('pipeline run', runId);
+    const queue = new AsyncQueue<PipelineRunEntity>();
+    queue.push(first);
+    const reload = coalesced(async () => {
+      const run = await runs.findOneBy({ id: runId });
+      if (run) queue.push(run);
+    });
+    queue.onClose(this.hub.on('runs', (message) => message.runId === runId && reload()));
+    queue.onClose(this.hub.on('reconnected', reload));
+    return queue;
+  }
+
+  /** New log lines of an action run, from after `afterSeq` when given, else from now on. */
+  async logLines(actionRunId: string, afterSeq: number | null): Promise<AsyncQueue<LogLineEntity>> {
+    if (!isUuid(actionRunId)) throw notFound('action run', actionRunId);
+    const exists: unknown[] = await this.dataSource.query('SELECT 1 FROM action_runs WHERE id = $1', [
+      actionRunId,
+    ]);
+    if (exists.length === 0) throw notFound('action run', actionRunId);
+    const lines = this.dataSource.getRepository(LogLineEntity);
+    let last = afterSeq;
+    if (last === null) {
+      const [row]: Array<{ last: number }> = await this.dataSource.query(
+        'SELECT COALESCE(max(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
+        [actionRunId],
+      );
+      last = row?.last ?? 0;
+    }
+    const queue = new AsyncQueue<LogLineEntity>();
+    const fetchNew = coalesced(async () => {
+      const rows = await lines
+        .createQueryBuilder('l')
+        .where('l.action_run_id = :actionRunId AND l.seq > :last', { actionRunId, last })
+        .orderBy('l.seq', 'ASC')
+        .take(catchUpLimit)
+        .getMany();
+      for (const row of rows) {
+        last = Math.max(last!, row.seq);
+        queue.push(row);
+      }
+    });
+    queue.onClose(this.hub.on('logs', (message) => message.actionRunId === actionRunId && fetchNew()));
+    queue.onClose(this.hub.on('reconnected', fetchNew));
+    if (afterSeq !== null) fetchNew();
+    return queue;
+  }
+
+  private async deliverEvent(eventId: string): Promise<void> {
+    const event = await this.dataSource.getRepository(PipelineEventEntity).findOneBy({ id: eventId });
+    if (!event) return;
+    for (const subscriber of this.eventSubscribers) {
+      if (subscriber.pipelineId !== null && subscriber.pipelineId !== event.pipelineId) continue;
+      if (subscriber.held) subscriber.held.push(event);
+      else this.pass(subscriber, event);
+    }
+  }
+
+  private pass(subscriber: EventSubscriber, event: PipelineEventEntity): void {
+    const id = BigInt(event.id);
+    if (id <= subscriber.lastId) return;
+    subscriber.lastId = id;
+    subscriber.queue.push(event);
+  }
+
+  /** Reads what the subscriber missed from the database, then passes on what arrived meanwhile. */
+  private async catchUp(subscriber: EventSubscriber): Promise<void> {
+    subscriber.held ??= [];
+    try {
+      for (;;) {
+        const rows = await this.dataSource
+          .getRepository(PipelineEventEntity)
+          .createQueryBuilder('e')
+          .where('e.id > :last', { last: subscriber.lastId.toString() })
+          .andWhere(subscriber.pipelineId ? 'e.pipeline_id = :pipelineId' : 'TRUE', {
+            pipelineId: subscriber.pipelineId,
+          })
+          .orderBy('e.id', 'ASC')
+          .take(catchUpLimit)
+          .getMany();
+        for (const row of rows) this.pass(subscriber, row);
+        if (rows.length < catchUpLimit) break;
+      }
+    } finally {
+      this.release(subscriber);
+    }
+  }
+
+  private release(subscriber: EventSubscriber): void {
+    const held = subscriber.held ?? [];
+    subscriber.held = null;
+    for (const event of held.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)))
+      this.pass(subscriber, event);
+  }
+}
+
+/** Runs `work` now, or once more right after the run in progress: bursts of wake-ups collapse. */
+function coalesced(work: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    work()
+      .catch(() => undefined) // the next wake-up tries again
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  return run;
+}
