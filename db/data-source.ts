@@ -19,6 +19,7 @@ import { StageEntity } from './entities/stage.entity';
 import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
 import { Engine1763776800000 } from './migrations/1763776800000-engine';
 import { SecretsNotifications1763791200000 } from './migrations/1763791200000-secrets-notifications';
+import { Audit1763798400000 } from './migrations/1763798400000-audit';
 
 export const entities = [
   PrincipalEntity,
@@ -40,7 +41,12 @@ export const entities = [
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
-export const migrations = [Foundation1763769600000, Engine1763776800000, SecretsNotifications1763791200000];
+export const migrations = [
+  Foundation1763769600000,
+  Engine1763776800000,
+  SecretsNotifications1763791200000,
+  Audit1763798400000,
+];
 
 export interface DataSourceOptions {
   url: string;

@@ -49,7 +49,7 @@ const maxBodyBytes = 1024 * 1024;
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? ((message: string) => console.error(message));
-  const services = createServices(options);
+  const services = createServices({ ...options, log });
   const schema = await lockstepSchema();
   const formatError = createErrorFormatter(log);
 
@@ -152,22 +152,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // Bodies that never reach GraphQL: too large, or not JSON. Answered as GraphQL-shaped JSON errors.
   const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
     if (error.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          errors: [
-            {
-              message: `The request body is over ${maxBodyBytes} bytes`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE' },
-            },
-          ],
-        });
+      res.status(413).json({
+        errors: [
+          {
+            message: `The request body is over ${maxBodyBytes} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
     } else if (error.type === 'entity.parse.failed' || error.status === 400) {
-      res
-        .status(400)
-        .json({
-          errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
-        });
+      res.status(400).json({
+        errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      });
     } else {
       next(error);
     }

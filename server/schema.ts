@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { auditMutations } from './audit/audit.middleware';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import {
@@ -55,6 +56,17 @@ const topicsUnused: PubSub = {
 
 /** The API schema, built once per process from the resolver classes. */
 export function lockstepSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers, authChecker, validate: false, pubSub: topicsUnused });
+  built ??= buildSchema({
+    resolvers,
+    authChecker,
+    validate: false,
+    pubSub: topicsUnused,
+    globalMiddlewares: [auditMutations],
+  });
   return built;
+}
+
+/** The schema as SDL, sorted, as committed in server/schema.graphql. */
+export async function printLockstepSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await lockstepSchema()))}\n`;
 }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../db/secret-box';
 import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
+import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
@@ -20,6 +21,7 @@ export interface ServiceDeps {
   temporal: Client;
   taskQueue: string;
   retryHoldSeconds: number;
+  log?: (message: string) => void;
 }
 
 /** Writes are services, reads are presenters; each gets its handles here, so tests can pass their own. */
@@ -29,8 +31,10 @@ export function createServices({
   temporal,
   taskQueue,
   retryHoldSeconds,
+  log = (message) => console.error(message),
 }: ServiceDeps) {
   return {
+    audit: new AuditService(dataSource, log),
     tokens: new TokenService(dataSource),
     catalog: new CatalogService(dataSource),
     pipelines: new PipelineService(dataSource),

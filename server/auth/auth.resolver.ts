@@ -22,12 +22,29 @@ export function hasRole(actual: Role, needed: Role): boolean {
   return roles.indexOf(actual) >= roles.indexOf(needed);
 }
 
-/** `@Authorized(role)`: VIEWER < OPERATOR < APPROVER < ADMIN. Throws coded errors instead of returning false. */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, needed) => {
-  if (!context.principal) throw unauthenticated();
+/**
+ * `@Authorized(role)`: VIEWER < OPERATOR < APPROVER < ADMIN. Throws coded errors instead of returning false;
+ * a refused mutation is written to the audit trail.
+ */
+export const authChecker: AuthChecker<Context, Role> = async ({ context, info, args }, needed) => {
   const role = needed[0] ?? 'VIEWER';
-  if (!hasRole(context.principal.role, role)) throw forbidden(role);
-  return true;
+  const error = !context.principal
+    ? unauthenticated()
+    : !hasRole(context.principal.role, role)
+      ? forbidden(role)
+      : null;
+  if (!error) return true;
+  if (info.parentType.name === 'Mutation') {
+    await context.services.audit.record({
+      principal: context.principal,
+      operation: info.fieldName,
+      args,
+      outcome: 'DENIED',
+      errorCode: String(error.extensions.code),
+      detail: error.message,
+    });
+  }
+  throw error;
 };
 
 @Resolver()
