@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { ActionAttemptEntity } from './entities/action-attempt.entity';
 import { ApprovalEntity } from './entities/approval.entity';
 import { DeploymentRunEntity } from './entities/deployment-run.entity';
@@ -53,12 +53,15 @@ export interface DataSourceOptions {
   /** Connections in the pool; the API and worker each keep their own. */
   poolSize?: number;
   applicationName?: string;
+  /** Sees every statement (benchmarks count them); none by default. */
+  logger?: Logger;
 }
 
 export function createDataSource({
   url,
   poolSize = 10,
   applicationName = 'lockstep',
+  logger,
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -69,6 +72,7 @@ export function createDataSource({
     migrationsRun: false,
     migrationsTableName: 'lockstep_migrations',
     applicationName,
+    ...(logger ? { logger, logging: ['query' as const] } : {}),
     extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
   });
 }

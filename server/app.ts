@@ -53,10 +53,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const schema = await lockstepSchema();
   const formatError = createErrorFormatter(log);
 
+  const hub = await NotificationHub.start(options.databaseUrl, log);
+  const live = new LiveFeeds(options.dataSource, hub);
+  // Revocations on any replica reach every replica's token cache.
+  hub.on('tokens', ({ tokenId }) => services.tokens.forget(tokenId));
+  hub.on('reconnected', () => services.tokens.forgetAll()); // a revocation may have been missed while away
+
   async function authenticate(authorization: unknown): Promise<AuthenticatedPrincipal | null> {
     if (authorization === undefined || authorization === null || authorization === '') return null;
     const match = typeof authorization === 'string' ? bearer.exec(authorization) : null;
-    const principal = match?.[1] ? await services.tokens.authenticate(match[1]) : null;
+    const principal = match?.[1] ? await services.tokens.authenticateCached(match[1]) : null;
     if (!principal) {
       throw new DomainError('UNAUTHENTICATED', 'The API token is not valid or was revoked', {
         http: { status: 401 },
@@ -64,9 +70,6 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
     return principal;
   }
-
-  const hub = await NotificationHub.start(options.databaseUrl, log);
-  const live = new LiveFeeds(options.dataSource, hub);
 
   function contextOf(principal: AuthenticatedPrincipal | null): Context {
     const context: Context = {

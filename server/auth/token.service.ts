@@ -6,6 +6,7 @@ import { PrincipalEntity } from '../../db/entities/principal.entity';
 import { notifyChannels } from '../../db/notify';
 import { notFound } from '../errors';
 import { isUuid } from '../graphql/validate';
+import { TokenCache } from './token-cache';
 
 export interface AuthenticatedPrincipal {
   id: string;
@@ -40,7 +41,22 @@ export function callerOf(created: { tokenId: string; principal: PrincipalEntity 
 
 /** Issues, resolves and bootstraps API tokens. Tokens are random; only their SHA-256 is stored. */
 export class TokenService {
+  private readonly cache = new TokenCache((token) => this.authenticate(token));
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** `authenticate` through this process's cache (requests; revocations clear it, see `forget`). */
+  authenticateCached(token: string): Promise<AuthenticatedPrincipal | null> {
+    return this.cache.authenticate(token);
+  }
+
+  forget(tokenId: string): void {
+    this.cache.forget(tokenId);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
+  }
 
   async create(
     name: string,
@@ -70,6 +86,7 @@ export class TokenService {
         )
       : [[], 0];
     if (rows.length === 0) throw notFound('API token', tokenId);
+    this.forget(tokenId);
     await this.dataSource.query('SELECT pg_notify($1, $2)', [
       notifyChannels.tokens,
       JSON.stringify({ tokenId }),
