@@ -100,6 +100,15 @@ describe('npm start', () => {
     expect(web).toBe(200);
 
     const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    // Secrets work out of the box: npm start generated a sealing key and says where it keeps it.
+    expect(first.output()).toContain('secrets are sealed with the key in');
+    const secret = await graphql(
+      api,
+      'mutation { setSecret(input: { name: "SMOKE", value: "smoke-secret-value" }) { id } }',
+      {},
+      token,
+    );
+    expect(secret.errors).toBeUndefined();
     const created = await graphql<{ createPipeline: { id: string } }>(
       api,
       'mutation($i: PipelineInput!) { createPipeline(input: $i) { id } }',
@@ -109,7 +118,9 @@ describe('npm start', () => {
           stages: [
             {
               name: 'build',
-              actions: [{ name: 'hi', kind: 'COMMAND', config: { command: 'echo started-by-npm-start' } }],
+              actions: [
+                { name: 'hi', kind: 'COMMAND', config: { command: 'echo started-by-npm-start "$SMOKE"' } },
+              ],
             },
           ],
         },
@@ -134,7 +145,7 @@ describe('npm start', () => {
       (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED',
     );
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.stages[0]!.actions[0]!.logs.map((l) => l.text)).toEqual(['started-by-npm-start']);
+    expect(run.stages[0]!.actions[0]!.logs.map((l) => l.text)).toEqual(['started-by-npm-start ***']);
 
     expect(leftovers().length).toBeGreaterThan(4); // postgres, temporal, worker, api, web are all running
     pressCtrlC(first);
