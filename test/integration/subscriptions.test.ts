@@ -48,6 +48,13 @@ async function storedEvents(h: Harness, runId: string): Promise<Array<{ id: stri
   );
 }
 
+async function lastEventId(h: Harness): Promise<string> {
+  const [row]: Array<{ last: string }> = await h.dataSource.query(
+    'SELECT COALESCE(max(id), 0)::text AS last FROM pipeline_events',
+  );
+  return row!.last;
+}
+
 /** An API process of its own (a replica), against the harness's database and task queue. */
 async function apiProcess(h: Harness, secretKey: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -96,10 +103,9 @@ describe('subscriptions', () => {
     const pipeline = await createPipeline(h, twoStages('live'));
     const ws = wsClient(h.apiUrl, h.adminToken);
     try {
-      const events = ws.subscribe<EventView>(eventsSubscription, { p: pipeline.id });
-      const all = ws.subscribe<EventView>(eventsSubscription, {});
-      // Subscriptions start before the run exists; give the server a moment to register them.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // From event 0 of a new pipeline: nothing is missed however long the subscription takes to start.
+      const events = ws.subscribe<EventView>(eventsSubscription, { p: pipeline.id, after: '0' });
+      const all = ws.subscribe<EventView>(eventsSubscription, { after: await lastEventId(h) });
       const run = await trigger(h, pipeline.id);
       const updates = ws.subscribe<{ status: string; currentStage: { name: string } | null }>(
         runSubscription,
@@ -153,9 +159,8 @@ describe('subscriptions', () => {
     try {
       const pipeline = await createPipeline(h, twoStages('replicas'));
       const subscriptions = clients.map((c) =>
-        c.subscribe<EventView>(eventsSubscription, { p: pipeline.id }),
+        c.subscribe<EventView>(eventsSubscription, { p: pipeline.id, after: '0' }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 500));
       const run = await trigger(h, pipeline.id);
       expect((await waitForRun(h, run.id, ended)).status).toBe('SUCCEEDED');
       const stored = await storedEvents(h, run.id);
@@ -188,8 +193,7 @@ describe('subscriptions', () => {
     const { token, tokenId } = created.data!.createApiToken;
     const ws = wsClient(h.apiUrl, token);
     const pipeline = await createPipeline(h, twoStages('revoked'));
-    const subscription = ws.subscribe<EventView>(eventsSubscription, { p: pipeline.id });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const subscription = ws.subscribe<EventView>(eventsSubscription, { p: pipeline.id, after: '0' });
     await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
     await subscription.until((list) => list.some((e) => e.type === 'RUN_SUCCEEDED'));
 
