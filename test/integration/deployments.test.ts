@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
 import { eventually, test, type Harness } from '../support/fixtures';
+import { processesMatching } from '../support/processes';
 import {
   actionOf,
   command,
@@ -504,15 +505,22 @@ describe('Temporal visibility and timeouts', () => {
   test('a command that outlives its timeout is killed and fails the action as timed out', async ({
     harness: h,
   }) => {
+    const marker = `30.${Date.now() % 100000}`;
     const pipeline = await createPipeline(h, {
       name: `timeout-${counter++}`,
       stages: [
-        { name: 's', actions: [command('hangs', 'echo started; sleep 30', 1, { timeoutSeconds: 1 })] },
+        { name: 's', actions: [command('hangs', `echo started; sleep ${marker}`, 1, { timeoutSeconds: 1 })] },
       ],
     });
-    const started = Date.now();
     const done = await waitForRun(h, (await triggerWith(h, pipeline.id)).id, (r) => r.status === 'FAILED');
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Failed because it was killed at its timeout, not because it finished: nothing of it runs on.
+    expect(
+      await eventually(
+        async () => processesMatching(`sleep ${marker}`),
+        (left) => left.length === 0,
+        10_000,
+      ),
+    ).toEqual([]);
     expect(actionOf(done, 's', 'hangs').attempts).toEqual([{ number: 1, error: 'timed out after 1 s' }]);
     expect(done.failureReason).toBe('stage "s" failed: action "hangs" failed: timed out after 1 s');
   });
