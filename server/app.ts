@@ -163,10 +163,17 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           },
         ],
       });
-    } else if (error.type === 'entity.parse.failed' || error.status === 400) {
+    } else if (error.type === 'entity.parse.failed') {
       res.status(400).json({
         errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
       });
+    } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+      // Anything else the body reader refuses (a charset or content encoding it cannot read, ...).
+      const message =
+        error.status === 415
+          ? 'The request body has an unsupported charset or encoding'
+          : 'The request body cannot be read';
+      res.status(error.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     } else {
       next(error);
     }

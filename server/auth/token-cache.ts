@@ -29,7 +29,8 @@ export class TokenCache {
   }
 
   forget(tokenId: string): void {
-    for (const [key, entry] of this.entries) if (entry.principal.tokenId === tokenId) this.entries.delete(key);
+    for (const [key, entry] of this.entries)
+      if (entry.principal.tokenId === tokenId) this.entries.delete(key);
   }
 
   clear(): void {

@@ -14,7 +14,7 @@ import {
 } from '../../workflows/definitions';
 import type { AuthenticatedPrincipal } from '../auth/token.service';
 import { badInput, conflict, notFound } from '../errors';
-import { isUniqueViolation, isUuid, requiredText } from '../graphql/validate';
+import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
 import type { RevisionInput } from '../run/run.types';
 import { deploymentSnapshot, revisionFact } from '../run/run.service';
 import type { DeploymentInput } from './deployment.types';
@@ -24,7 +24,7 @@ function command(field: string, value: string | null | undefined, required: bool
   if (typeof value !== 'string' || value.trim() === '')
     throw badInput(field, 'must be a non-blank shell command');
   if (value.length > 65_536) throw badInput(field, 'must be at most 65536 characters');
-  return value;
+  return refuseNul(field, value);
 }
 
 /** Writes Deployments and starts standalone deployment runs. */

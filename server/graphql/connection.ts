@@ -35,6 +35,26 @@ export function decodeCursor(cursor: string, arity: number, field = 'after'): Ar
   throw badInput(field, 'is not a cursor this API returned');
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The usual keyset cursor: an instant (ISO-8601, as this API writes them) and a row id. Anything else is
+ * refused here, so a forged cursor never reaches SQL.
+ */
+export function decodeTimeIdCursor(cursor: string, field = 'after'): [string, string] {
+  const [at, id] = decodeCursor(cursor, 2, field);
+  if (
+    typeof at !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(at) ||
+    Number.isNaN(Date.parse(at)) ||
+    typeof id !== 'string' ||
+    !uuidPattern.test(id)
+  ) {
+    throw badInput(field, 'is not a cursor this API returned');
+  }
+  return [at, id];
+}
+
 export function pageSize(first: number | null | undefined, field = 'first'): number {
   if (first === null || first === undefined) return defaultPageSize;
   if (first < 0 || first > maxPageSize) throw badInput(field, `must be between 0 and ${maxPageSize}`);

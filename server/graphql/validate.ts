@@ -1,8 +1,14 @@
 import { badInput } from '../errors';
 
+/** PostgreSQL text cannot hold NUL; such input is refused, never half-stored. */
+export function refuseNul(field: string, value: string): string {
+  if (value.includes('\0')) throw badInput(field, 'must not contain NUL characters');
+  return value;
+}
+
 /** A trimmed, non-blank string of at most `max` characters. */
 export function requiredText(field: string, value: string | null | undefined, max = 200): string {
-  const text = (value ?? '').trim();
+  const text = refuseNul(field, value ?? '').trim();
   if (text === '') throw badInput(field, 'must not be blank');
   if (text.length > max) throw badInput(field, `must be at most ${max} characters`);
   return text;
@@ -10,7 +16,7 @@ export function requiredText(field: string, value: string | null | undefined, ma
 
 export function optionalText(field: string, value: string | null | undefined, max = 2000): string | null {
   if (value === null || value === undefined) return null;
-  const text = value.trim();
+  const text = refuseNul(field, value).trim();
   if (text.length > max) throw badInput(field, `must be at most ${max} characters`);
   return text === '' ? null : text;
 }

@@ -37,7 +37,29 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function plainObject(field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw badInput(field, 'must be an object');
+  const nul = pathOfNul(value, field);
+  if (nul) throw badInput(nul, 'must not contain NUL characters');
   return value as Record<string, unknown>;
+}
+
+/** Where in a JSON value a string (or key) holds a NUL character, which PostgreSQL cannot store. */
+function pathOfNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = pathOfNul(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\0')) return path;
+      const found = pathOfNul(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 function onlyKeys(field: string, config: Record<string, unknown>, allowed: string[]): void {
@@ -121,7 +143,8 @@ const configValidators: Record<
   },
   WAIT(field, config) {
     onlyKeys(field, config, ['seconds']);
-    if (config.seconds === undefined) throw badInput(`${field}.seconds`, 'is required');
+    if (config.seconds === undefined || config.seconds === null)
+      throw badInput(`${field}.seconds`, 'is required');
     return { seconds: intInRange(`${field}.seconds`, config.seconds as number, 1, 30 * 86_400, 0) };
   },
   HTTP(field, config) {

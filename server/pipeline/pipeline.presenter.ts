@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/connection';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../graphql/connection';
 import { isUuid } from '../graphql/validate';
 
 export interface Page<T> {
@@ -32,7 +32,7 @@ export class PipelinePresenter {
     }
     const totalCount = await query.getCount();
     if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after, 2);
+      const [createdAt, id] = decodeTimeIdCursor(args.after);
       query.andWhere('(p.created_at, p.id) > (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
     }
     const rows = await query

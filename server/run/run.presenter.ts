@@ -3,7 +3,7 @@ import type { RunStatus } from '../../db/domain';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/connection';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../graphql/connection';
 import { intInRange, isUuid } from '../graphql/validate';
 import type { Page } from '../pipeline/pipeline.presenter';
 
@@ -33,7 +33,7 @@ export class RunPresenter {
       query.andWhere('r.status IN (:...status)', { status: args.status });
     const totalCount = await query.getCount();
     if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after, 2);
+      const [createdAt, id] = decodeTimeIdCursor(args.after);
       query.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
     }
     const rows = await query
