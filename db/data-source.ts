@@ -20,6 +20,7 @@ import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
 import { Engine1763776800000 } from './migrations/1763776800000-engine';
 import { SecretsNotifications1763791200000 } from './migrations/1763791200000-secrets-notifications';
 import { Audit1763798400000 } from './migrations/1763798400000-audit';
+import { Dora1763805600000 } from './migrations/1763805600000-dora';
 
 export const entities = [
   PrincipalEntity,
@@ -46,6 +47,7 @@ export const migrations = [
   Engine1763776800000,
   SecretsNotifications1763791200000,
   Audit1763798400000,
+  Dora1763805600000,
 ];
 
 export interface DataSourceOptions {

@@ -9,6 +9,7 @@ import {
   DeploymentRunResolver,
   PlanApprovalResolver,
 } from './deployment/deployment.resolver';
+import { DoraResolver, IncidentResolver } from './dora/dora.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';
@@ -37,6 +38,8 @@ export const resolvers = [
   SecretResolver,
   NotificationResolver,
   RealtimeResolver,
+  DoraResolver,
+  IncidentResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -6,6 +6,8 @@ import { SecretService } from './secret/secret.service';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
+import { DoraPresenter } from './dora/dora.presenter';
+import { DoraService } from './dora/dora.service';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
 import { DeploymentService } from './deployment/deployment.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
@@ -45,6 +47,8 @@ export function createServices({
     deployments: new DeploymentService(dataSource, temporal, taskQueue),
     deploymentPresenter: new DeploymentPresenter(dataSource),
     secrets: new SecretService(dataSource, secretBox),
+    dora: new DoraService(dataSource),
+    doraPresenter: new DoraPresenter(dataSource),
     notifications: new NotificationService(dataSource, secretBox),
   };
 }

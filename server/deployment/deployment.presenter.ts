@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { DeploymentEntity } from '../../db/entities/deployment.entity';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../graphql/connection';
 import { intInRange, isUuid } from '../graphql/validate';
+import type { Page } from '../pipeline/pipeline.presenter';
 
 export interface DeploymentLogLineRow {
   seq: number;
@@ -25,6 +27,49 @@ export class DeploymentPresenter {
   async getRun(id: string): Promise<DeploymentRunEntity | null> {
     if (!isUuid(id)) return null;
     return this.dataSource.getRepository(DeploymentRunEntity).findOneBy({ id });
+  }
+
+  /** Deployment runs, newest first, narrowed by service, environment and finish time ([from, to)). */
+  async listRuns(args: {
+    serviceId?: string | null;
+    environmentId?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+    first?: number | null;
+    after?: string | null;
+  }): Promise<Page<DeploymentRunEntity>> {
+    const limit = pageSize(args.first);
+    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    const query = this.dataSource.getRepository(DeploymentRunEntity).createQueryBuilder('d');
+    if (args.serviceId) {
+      if (!isUuid(args.serviceId)) return empty;
+      query.andWhere('d.service_id = :serviceId', { serviceId: args.serviceId });
+    }
+    if (args.environmentId) {
+      if (!isUuid(args.environmentId)) return empty;
+      query.andWhere('d.environment_id = :environmentId', { environmentId: args.environmentId });
+    }
+    if (args.from) query.andWhere('d.finished_at >= :from', { from: args.from });
+    if (args.to) query.andWhere('d.finished_at < :to', { to: args.to });
+    const totalCount = await query.getCount();
+    if (args.after) {
+      const [startedAt, id] = decodeTimeIdCursor(args.after);
+      query.andWhere('(d.started_at, d.id) < (:startedAt::timestamptz, :id::uuid)', { startedAt, id });
+    }
+    const rows = await query
+      .orderBy('d.started_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+    const edges = rows.slice(0, limit).map((node) => ({
+      cursor: encodeCursor([node.startedAt.toISOString(), node.id]),
+      node,
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount,
+    };
   }
 
   logs(deploymentRunId: string, afterSeq: number | null | undefined, limit: number | null | undefined) {

@@ -1,4 +1,16 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import type { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { Principal } from '../auth/auth.types';
@@ -118,6 +130,34 @@ export class DeploymentRunResolver {
   @FieldResolver(() => Principal, { nullable: true, description: 'who started it, when a person did' })
   triggeredBy(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
     return run.triggeredById ? ctx.loaders.principal.load(run.triggeredById) : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'needed remediation: a linked incident or a later rollback' })
+  async changeFailed(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return (await ctx.loaders.doraByDeploymentRun.load(run.id))[0]?.changeFailed ?? false;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'a rollback, or deployed while an incident it remediates was open',
+  })
+  async rework(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return (await ctx.loaders.doraByDeploymentRun.load(run.id))[0]?.rework ?? false;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'median lead time of the commits it was first to deploy',
+  })
+  async leadTimeSeconds(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return (await ctx.loaders.doraByDeploymentRun.load(run.id))[0]?.leadTimeSeconds ?? null;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'for a failed deployment: time until service was restored',
+  })
+  async recoverySeconds(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
+    return (await ctx.loaders.doraByDeploymentRun.load(run.id))[0]?.recoverySeconds ?? null;
   }
 
   @FieldResolver(() => [PlanApproval])

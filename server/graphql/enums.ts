@@ -28,3 +28,9 @@ export const ActionStatusEnum = enumOf(actionStatuses, 'ActionStatus');
 export const PipelineEventTypeEnum = enumOf(pipelineEventTypes, 'PipelineEventType');
 export const DeploymentRunStatusEnum = enumOf(deploymentRunStatuses, 'DeploymentRunStatus');
 export const SecretScopeEnum = enumOf(['GLOBAL', 'ENVIRONMENT', 'PIPELINE'] as const, 'SecretScope');
+export const IntervalEnum = enumOf(['DAY', 'WEEK', 'MONTH'] as const, 'Interval');
+export const DoraLevelEnum = enumOf(['ELITE', 'HIGH', 'MEDIUM', 'LOW'] as const, 'DoraLevel');
+export const IncidentAttributionEnum = enumOf(
+  ['EXPLICIT', 'HEURISTIC', 'EXTERNAL', 'NONE'] as const,
+  'IncidentAttribution',
+);

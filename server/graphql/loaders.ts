@@ -23,6 +23,13 @@ export interface CommitRow {
   author: string | null;
 }
 
+export interface DoraVerdictRow {
+  changeFailed: boolean;
+  rework: boolean;
+  leadTimeSeconds: number | null;
+  recoverySeconds: number | null;
+}
+
 export interface PlanApprovalRow {
   principalId: string;
   approved: boolean;
@@ -77,6 +84,7 @@ export function createLoaders(dataSource: DataSource) {
     attemptsByActionRun: groupedBy(ActionAttemptEntity, 'actionRunId', { number: 'ASC' }),
     approvalsByActionRun: groupedBy(ApprovalEntity, 'actionRunId', { at: 'ASC' }),
     deployment: byId(DeploymentEntity),
+    deploymentRun: byId(DeploymentRunEntity),
     pipelineRun: byId(PipelineRunEntity),
     /** A DEPLOYMENT action's deployment runs, oldest first (a manual retry runs the Deployment again). */
     deploymentRunsByActionRun: groupedBy(DeploymentRunEntity, 'actionRunId', { startedAt: 'ASC' }),
@@ -84,6 +92,14 @@ export function createLoaders(dataSource: DataSource) {
       dataSource,
       `SELECT deployment_run_id AS key, sha, committed_at AS "committedAt", message, author
          FROM deployment_run_commits WHERE deployment_run_id = ANY($1) ORDER BY committed_at, sha`,
+    ),
+    /** DORA's verdict on each deployment run (DORA.md); none for runs that are not deployments. */
+    doraByDeploymentRun: rowsBy<DoraVerdictRow>(
+      dataSource,
+      `SELECT deployment_run_id AS key, change_failed AS "changeFailed", rework,
+              lead_time_seconds AS "leadTimeSeconds",
+              EXTRACT(EPOCH FROM restored_at - finished_at)::double precision AS "recoverySeconds"
+         FROM dora_deployments WHERE deployment_run_id = ANY($1)`,
     ),
     planApprovalsByDeploymentRun: rowsBy<PlanApprovalRow>(
       dataSource,

@@ -60,6 +60,7 @@ interface World {
   doomedSubscriptionId: string;
   keptSubscriptionId: string;
   victimTokenId: string;
+  openIncidentId: string;
 }
 
 const deploymentRunStatus = `query($id: ID!) { deploymentRun(id: $id) { status } }`;
@@ -169,7 +170,14 @@ async function buildWorld(h: Harness): Promise<World> {
     );
   }
 
+  const { openIncident } = await ok<{ openIncident: { id: string } }>(
+    h,
+    `mutation($i: IncidentInput!) { openIncident(input: $i) { id } }`,
+    { i: { serviceId: service.id, title: 'matrix incident', openedAt: '2026-11-01T10:00:00Z' } },
+  );
+
   return {
+    openIncidentId: openIncident.id,
     serviceId: service.id,
     environmentId: environment.id,
     applyDeploymentId,
@@ -396,6 +404,38 @@ const mutationCases: MutationCase[] = [
     state: count('pipeline_runs'),
   },
   {
+    name: 'recordExternalDeployment',
+    role: 'OPERATOR',
+    document: `mutation($input: ExternalDeploymentInput!) { recordExternalDeployment(input: $input) { id } }`,
+    variables: (w) => ({
+      input: {
+        serviceId: w.serviceId,
+        environmentId: w.environmentId,
+        status: 'SUCCEEDED',
+        startedAt: '2026-11-01T09:00:00Z',
+        finishedAt: '2026-11-01T09:05:00Z',
+        revision: { sha: 'abcdef0', committedAt: '2026-11-01T08:00:00Z' },
+      },
+    }),
+    state: count('deployment_runs'),
+  },
+  {
+    name: 'openIncident',
+    role: 'OPERATOR',
+    document: `mutation($input: IncidentInput!) { openIncident(input: $input) { id } }`,
+    variables: (w) => ({
+      input: { serviceId: w.serviceId, title: 'matrix outage', openedAt: '2026-11-02T10:00:00Z' },
+    }),
+    state: count('incidents'),
+  },
+  {
+    name: 'resolveIncident',
+    role: 'OPERATOR',
+    document: `mutation($id: ID!) { resolveIncident(id: $id, resolvedAt: "2026-11-01T11:00:00Z") { id resolvedAt } }`,
+    variables: (w) => ({ id: w.openIncidentId }),
+    state: (h, w) => one(h, 'SELECT resolved_at FROM incidents WHERE id = $1', [w.openIncidentId]),
+  },
+  {
     name: 'setSecret',
     role: 'ADMIN',
     document: `mutation($input: SecretInput!) { setSecret(input: $input) { id } }`,
@@ -463,6 +503,14 @@ const queryCases: QueryCase[] = [
     document: 'query($id: ID!) { pipelineRun(id: $id) { id status } }',
     variables: (w) => ({ id: w.succeededRunId }),
   },
+  {
+    name: 'doraMetrics',
+    role: 'VIEWER',
+    document:
+      '{ doraMetrics(filter: { from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z" }) { deploymentFrequency { value } } }',
+  },
+  { name: 'deploymentRuns', role: 'VIEWER', document: '{ deploymentRuns(first: 5) { totalCount } }' },
+  { name: 'incidents', role: 'VIEWER', document: '{ incidents { id attribution } }' },
   { name: 'apiTokens', role: 'ADMIN', document: '{ apiTokens { id revokedAt } }' },
   { name: 'secrets', role: 'ADMIN', document: '{ secrets { id name scope } }' },
   { name: 'webhookSubscriptions', role: 'ADMIN', document: '{ webhookSubscriptions { id url } }' },

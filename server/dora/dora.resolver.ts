@@ -1,0 +1,82 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Service } from '../catalog/catalog.types';
+import type { Context } from '../context';
+import { DeploymentRun } from '../deployment/deployment.types';
+import { DateTimeScalar } from '../graphql/scalars';
+import { DeploymentRunConnection } from './dora-connection.types';
+import type { IncidentRow } from './dora.service';
+import { DoraFilter, DoraMetrics, ExternalDeploymentInput, Incident, IncidentInput } from './dora.types';
+
+@Resolver()
+export class DoraResolver {
+  @Authorized('VIEWER')
+  @Query(() => DoraMetrics)
+  doraMetrics(@Arg('filter', () => DoraFilter) filter: DoraFilter, @Ctx() ctx: Context) {
+    return ctx.services.doraPresenter.metrics(filter);
+  }
+
+  @Authorized('VIEWER')
+  @Query(() => DeploymentRunConnection)
+  deploymentRuns(
+    @Arg('serviceId', () => ID, { nullable: true }) serviceId: string | null,
+    @Arg('environmentId', () => ID, { nullable: true }) environmentId: string | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.deploymentPresenter.listRuns({ serviceId, environmentId, from, to, first, after });
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => DeploymentRun)
+  recordExternalDeployment(
+    @Arg('input', () => ExternalDeploymentInput) input: ExternalDeploymentInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.dora.recordExternalDeployment(input);
+  }
+}
+
+@Resolver(() => Incident)
+export class IncidentResolver {
+  @Authorized('VIEWER')
+  @Query(() => [Incident])
+  incidents(
+    @Arg('serviceId', () => ID, { nullable: true }) serviceId: string | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.dora.incidents({ serviceId, from, to });
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => Incident)
+  openIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context) {
+    return ctx.services.dora.openIncident(input);
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => Incident)
+  resolveIncident(
+    @Arg('id', () => ID) id: string,
+    @Arg('resolvedAt', () => DateTimeScalar) resolvedAt: Date,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.dora.resolveIncident(id, resolvedAt);
+  }
+
+  @FieldResolver(() => Service)
+  service(@Root() incident: IncidentRow, @Ctx() ctx: Context) {
+    return ctx.loaders.service.load(incident.serviceId);
+  }
+
+  @FieldResolver(() => DeploymentRun, { nullable: true })
+  causedBy(@Root() incident: IncidentRow, @Ctx() ctx: Context) {
+    return incident.causedByDeploymentRunId
+      ? ctx.loaders.deploymentRun.load(incident.causedByDeploymentRunId)
+      : null;
+  }
+}

@@ -1,0 +1,174 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { DeploymentRunStatus } from '../../db/domain';
+import {
+  DeploymentRunStatusEnum,
+  DoraLevelEnum,
+  IncidentAttributionEnum,
+  IntervalEnum,
+} from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+import { CommitInput, RevisionInput } from '../run/run.types';
+import type { DoraLevel } from './dora-levels';
+import type { Interval } from './dora.presenter';
+
+@ObjectType('DoraPoint')
+export class DoraPoint {
+  @Field(() => DateTimeScalar)
+  bucketStart!: Date;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => Int)
+  sampleSize!: number;
+}
+
+@ObjectType('DoraMetric')
+export class DoraMetric {
+  @Field(() => Float, {
+    nullable: true,
+    description: 'the headline (DORA.md); null when there is nothing to measure',
+  })
+  value!: number | null;
+
+  @Field(() => String)
+  unit!: string;
+
+  @Field(() => Float, { nullable: true })
+  p75!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90!: number | null;
+
+  @Field(() => DoraLevelEnum, { nullable: true })
+  level!: DoraLevel | null;
+
+  @Field(() => Int)
+  sampleSize!: number;
+
+  @Field(() => [DoraPoint], { description: 'one point per bucket in [from, to), empty buckets included' })
+  series!: DoraPoint[];
+}
+
+@ObjectType('DoraMetrics')
+export class DoraMetrics {
+  @Field(() => DateTimeScalar)
+  from!: Date;
+
+  @Field(() => DateTimeScalar)
+  to!: Date;
+
+  @Field(() => IntervalEnum)
+  interval!: Interval;
+
+  @Field(() => String)
+  timeZone!: string;
+
+  @Field(() => String)
+  benchmark!: string;
+
+  @Field(() => DoraMetric)
+  deploymentFrequency!: DoraMetric;
+
+  @Field(() => DoraMetric)
+  leadTimeForChanges!: DoraMetric;
+
+  @Field(() => DoraMetric)
+  changeFailureRate!: DoraMetric;
+
+  @Field(() => DoraMetric)
+  timeToRestore!: DoraMetric;
+
+  @Field(() => DoraMetric)
+  deploymentReworkRate!: DoraMetric;
+}
+
+@InputType('DoraFilter')
+export class DoraFilter {
+  @Field(() => DateTimeScalar)
+  from!: Date;
+
+  @Field(() => DateTimeScalar)
+  to!: Date;
+
+  @Field(() => IntervalEnum, { nullable: true, description: 'default WEEK' })
+  interval?: Interval | null;
+
+  @Field(() => [ID], { nullable: true })
+  serviceIds?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  team?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA name, default "UTC"; buckets start at local midnight / Monday / 1st',
+  })
+  timeZone?: string | null;
+}
+
+@ObjectType('Incident')
+export class Incident {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => DateTimeScalar)
+  openedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => Boolean)
+  external!: boolean;
+
+  @Field(() => IncidentAttributionEnum, { description: 'how causedBy was decided (DORA.md)' })
+  attribution!: string;
+}
+
+@InputType('IncidentInput')
+export class IncidentInput {
+  @Field(() => ID)
+  serviceId!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => DateTimeScalar)
+  openedAt!: Date;
+
+  @Field(() => ID, { nullable: true })
+  causedByDeploymentRunId?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  external?: boolean | null;
+}
+
+@InputType('ExternalDeploymentInput')
+export class ExternalDeploymentInput {
+  @Field(() => ID)
+  serviceId!: string;
+
+  @Field(() => ID)
+  environmentId!: string;
+
+  @Field(() => DeploymentRunStatusEnum)
+  status!: DeploymentRunStatus;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt?: Date | null;
+
+  @Field(() => RevisionInput, { nullable: true })
+  revision?: RevisionInput | null;
+
+  @Field(() => [CommitInput], { nullable: true })
+  commits?: CommitInput[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isRollback?: boolean | null;
+}

@@ -1,0 +1,381 @@
+import { describe, expect } from 'vitest';
+import { test, type Harness } from '../support/fixtures';
+
+/** The worked example of ../shared/DORA.md, reported through the API, is the oracle. */
+
+const hour = 3600;
+
+async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await h.gql<T>(query, variables);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!;
+}
+
+let names = 0;
+async function catalog(h: Harness, team = 'payments') {
+  const n = ++names;
+  const { createService } = await ok<{ createService: { id: string } }>(
+    h,
+    `mutation($i: ServiceInput!) { createService(input: $i) { id } }`,
+    { i: { name: `dora-svc-${n}`, team } },
+  );
+  const env = async (name: string, tier: string) =>
+    (
+      await ok<{ createEnvironment: { id: string } }>(
+        h,
+        `mutation($i: EnvironmentInput!) { createEnvironment(input: $i) { id } }`,
+        { i: { name: `${name}-${n}`, tier } },
+      )
+    ).createEnvironment.id;
+  return {
+    serviceId: createService.id,
+    production: await env('prod', 'PRODUCTION'),
+    staging: await env('staging', 'STAGING'),
+  };
+}
+
+const record = `mutation($i: ExternalDeploymentInput!) { recordExternalDeployment(input: $i) { id status isRollback external } }`;
+const open = `mutation($i: IncidentInput!) { openIncident(input: $i) { id attribution causedBy { id } } }`;
+const resolve = `mutation($id: ID!, $at: DateTime!) { resolveIncident(id: $id, resolvedAt: $at) { id resolvedAt } }`;
+
+const t = (mmdd: string, hhmm: string) => `2024-${mmdd}T${hhmm}:00Z`;
+const c = (sha: string, at: string) => ({ sha, committedAt: at });
+
+const metricsQuery = `query($f: DoraFilter!) {
+  doraMetrics(filter: $f) {
+    from to interval timeZone benchmark
+    deploymentFrequency { value unit level sampleSize series { bucketStart value sampleSize } }
+    leadTimeForChanges { value unit p75 p90 level sampleSize series { bucketStart value sampleSize } }
+    changeFailureRate { value unit level sampleSize series { bucketStart value sampleSize } }
+    timeToRestore { value unit p75 p90 level sampleSize series { bucketStart value sampleSize } }
+    deploymentReworkRate { value unit level sampleSize series { bucketStart value sampleSize } }
+  }
+}`;
+
+interface Metric {
+  value: number | null;
+  unit: string;
+  p75?: number | null;
+  p90?: number | null;
+  level: string | null;
+  sampleSize: number;
+  series: Array<{ bucketStart: string; value: number | null; sampleSize: number }>;
+}
+type Metrics = Record<
+  | 'deploymentFrequency'
+  | 'leadTimeForChanges'
+  | 'changeFailureRate'
+  | 'timeToRestore'
+  | 'deploymentReworkRate',
+  Metric
+> & { benchmark: string; interval: string; timeZone: string };
+
+/** Reports the worked example's deployments and incidents; returns the deployment run ids by name. */
+async function workedExample(h: Harness) {
+  const { serviceId, production, staging } = await catalog(h);
+  const ids: Record<string, string> = {};
+  const deploy = async (
+    name: string,
+    finished: string,
+    commits: Array<{ sha: string; committedAt: string }>,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const finishedAt = new Date(finished);
+    const { recordExternalDeployment } = await ok<{ recordExternalDeployment: { id: string } }>(h, record, {
+      i: {
+        serviceId,
+        environmentId: production,
+        status: 'SUCCEEDED',
+        startedAt: new Date(finishedAt.getTime() - 10 * 60_000).toISOString(),
+        finishedAt: finished,
+        revision: commits.at(-1),
+        commits,
+        ...extra,
+      },
+    });
+    ids[name] = recordExternalDeployment.id;
+  };
+  const c0 = c('c0c0c0c', t('02-29', '12:00'));
+  const c1 = c('c1c1c1c', t('03-04', '06:00'));
+  const c2 = c('c2c2c2c', t('03-03', '10:00'));
+  const c3 = c('c3c3c3c', t('03-05', '12:00'));
+  const c4 = c('c4c4c4c', t('03-05', '15:00'));
+  const c5 = c('c5c5c5c', t('03-06', '03:00'));
+  const c6 = c('c6c6c6c', t('03-06', '08:00'));
+  const c7 = c('c7c7c7c', t('03-07', '11:00'));
+  const c8 = c('c8c8c8c', t('03-07', '17:00'));
+  const c9 = c('c9c9c9c', t('03-08', '09:00'));
+  const c10 = c('cacacac', t('03-10', '21:00'));
+  const c11 = c('cbcbcbc', t('03-10', '23:00'));
+  const c12 = c('cccccc1', t('03-12', '13:00'));
+  const c13 = c('cdcdcdc', t('03-12', '22:30'));
+  const c14 = c('cececec', t('03-14', '11:30'));
+  await deploy('D0', t('03-01', '12:00'), [c0]);
+  await deploy('D1', t('03-04', '10:00'), [c1, c2]);
+  await deploy('D2', t('03-05', '14:00'), [c3]);
+  await deploy('D3', t('03-06', '09:00'), [c4, c5, c6]);
+  await deploy('D4', t('03-06', '10:00'), [c3], { isRollback: true });
+  await deploy('D5', t('03-07', '16:00'), [c4, c5, c6, c7]);
+  await deploy('D6', t('03-08', '11:00'), [c8]);
+  await deploy('D7', t('03-11', '09:00'), [c9, c10, c11]);
+  await deploy('D8', t('03-12', '15:00'), [c12]);
+  await deploy('D9', t('03-13', '00:30'), [c13]);
+  await deploy('S1', t('03-13', '12:00'), [c13], { environmentId: staging });
+  await deploy('F1', t('03-14', '20:00'), [c14], { status: 'FAILED' });
+  await deploy('D10', t('03-14', '23:30'), [c14]);
+
+  const incident = async (
+    title: string,
+    opened: string,
+    resolved: string,
+    extra: Record<string, unknown>,
+  ) => {
+    const { openIncident } = await ok<{ openIncident: { id: string; attribution: string } }>(h, open, {
+      i: { serviceId, title, openedAt: opened, ...extra },
+    });
+    await ok(h, resolve, { id: openIncident.id, at: resolved });
+    return openIncident;
+  };
+  const i1 = await incident('I1', t('03-06', '09:30'), t('03-06', '10:15'), {
+    causedByDeploymentRunId: ids.D3,
+  });
+  const i2 = await incident('I2', t('03-12', '18:00'), t('03-13', '01:00'), {
+    causedByDeploymentRunId: ids.D8,
+  });
+  const i3 = await incident('I3', t('03-16', '08:00'), t('03-16', '12:00'), { external: true });
+  return { serviceId, ids, incidents: { i1, i2, i3 } };
+}
+
+const window = { from: '2024-03-04T00:00:00Z', to: '2024-03-18T00:00:00Z', interval: 'WEEK' };
+
+describe('DORA metrics', () => {
+  test('the worked example of DORA.md, number by number', async ({ harness: h }) => {
+    const { serviceId, ids, incidents } = await workedExample(h);
+    expect([incidents.i1.attribution, incidents.i2.attribution, incidents.i3.attribution]).toEqual([
+      'EXPLICIT',
+      'EXPLICIT',
+      'EXTERNAL',
+    ]);
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: { ...window, serviceIds: [serviceId] },
+    });
+    expect(m.benchmark).toBe('DORA 2023');
+    const weeks = ['2024-03-04T00:00:00.000Z', '2024-03-11T00:00:00.000Z'];
+
+    expect(m.deploymentFrequency).toMatchObject({ unit: 'per_day', level: 'HIGH', sampleSize: 10 });
+    expect(m.deploymentFrequency.value).toBeCloseTo(10 / 14, 7);
+    expect(m.deploymentFrequency.series).toEqual([
+      { bucketStart: weeks[0], value: 6, sampleSize: 6 },
+      { bucketStart: weeks[1], value: 4, sampleSize: 4 },
+    ]);
+
+    expect(m.leadTimeForChanges).toMatchObject({ unit: 'seconds', level: 'ELITE', sampleSize: 14 });
+    expect(m.leadTimeForChanges.value).toBeCloseTo(8 * hour, 6);
+    expect(m.leadTimeForChanges.p75).toBeCloseTo(16.5 * hour, 6);
+    expect(m.leadTimeForChanges.p90).toBeCloseTo(22.2 * hour, 6);
+    expect(m.leadTimeForChanges.series.map((p) => p.value! / hour)).toEqual([5.5, 11]);
+
+    expect(m.changeFailureRate).toMatchObject({ unit: 'ratio', value: 0.2, level: 'LOW', sampleSize: 10 });
+    expect(m.changeFailureRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
+
+    expect(m.timeToRestore).toMatchObject({
+      unit: 'seconds',
+      value: 5.625 * hour,
+      level: null,
+      sampleSize: 2,
+    });
+    expect(m.timeToRestore.series.map((p) => p.value! / hour)).toEqual([1.25, 10]);
+
+    expect(m.deploymentReworkRate).toMatchObject({ unit: 'ratio', value: 0.2, level: null, sampleSize: 10 });
+    expect(m.deploymentReworkRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
+
+    // The drill-down explains each number.
+    const run = async (id: string) =>
+      (
+        await ok<{
+          deploymentRun: {
+            changeFailed: boolean;
+            rework: boolean;
+            leadTimeSeconds: number | null;
+            recoverySeconds: number | null;
+          };
+        }>(
+          h,
+          `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
+          { id },
+        )
+      ).deploymentRun;
+    expect(await run(ids.D3!)).toEqual({
+      changeFailed: true,
+      rework: false,
+      leadTimeSeconds: 6 * hour,
+      recoverySeconds: 1.25 * hour,
+    });
+    expect(await run(ids.D4!)).toMatchObject({ changeFailed: false, rework: true, leadTimeSeconds: null });
+    expect(await run(ids.D5!)).toMatchObject({
+      changeFailed: false,
+      rework: false,
+      leadTimeSeconds: 5 * hour,
+    });
+    expect(await run(ids.D8!)).toMatchObject({ changeFailed: true, recoverySeconds: 10 * hour });
+    expect(await run(ids.D9!)).toMatchObject({ changeFailed: false, rework: true });
+    expect(await run(ids.F1!)).toMatchObject({ changeFailed: false, rework: false, leadTimeSeconds: null });
+  });
+
+  test('in America/Los_Angeles, D9 falls on Mar 12 and W11 has 3 deploy days: still HIGH', async ({
+    harness: h,
+  }) => {
+    const { serviceId } = await workedExample(h);
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: { ...window, serviceIds: [serviceId], timeZone: 'America/Los_Angeles', interval: 'DAY' },
+    });
+    expect(m.timeZone).toBe('America/Los_Angeles');
+    expect(m.deploymentFrequency.level).toBe('HIGH');
+    // Local midnights, as instants: PST is UTC-8 until Mar 10 2024, PDT (UTC-7) from then on.
+    expect(m.deploymentFrequency.series[0]!.bucketStart).toBe('2024-03-03T08:00:00.000Z');
+    expect(
+      m.deploymentFrequency.series.find((p) => p.bucketStart === '2024-03-11T07:00:00.000Z'),
+    ).toBeDefined();
+    const mar12 = m.deploymentFrequency.series.find((p) => p.bucketStart === '2024-03-12T07:00:00.000Z');
+    expect(mar12?.value).toBe(2); // D8 (08:00 local) and D9 (17:30 local on the 12th)
+    expect(m.deploymentFrequency.series.reduce((sum, p) => sum + (p.value ?? 0), 0)).toBe(10);
+  });
+
+  test('a week with a daylight-saving change is one calendar week; empty buckets are there, with zeros and nulls', async ({
+    harness: h,
+  }) => {
+    const { serviceId, production } = await catalog(h);
+    await ok(h, record, {
+      i: {
+        serviceId,
+        environmentId: production,
+        status: 'SUCCEEDED',
+        startedAt: '2024-03-31T00:30:00Z',
+        finishedAt: '2024-03-31T01:30:00Z',
+        revision: c('aaaaaaa', '2024-03-30T12:00:00Z'),
+      },
+    });
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: {
+        // Three weeks from local midnight to local midnight in Paris.
+        from: '2024-03-17T23:00:00Z',
+        to: '2024-04-07T22:00:00Z',
+        interval: 'WEEK',
+        timeZone: 'Europe/Paris',
+        serviceIds: [serviceId],
+      },
+    });
+    // Europe/Paris moved to summer time on Sunday Mar 31: that week is 167 hours long, and still one bucket.
+    expect(m.deploymentFrequency.series.map((p) => p.bucketStart)).toEqual([
+      '2024-03-17T23:00:00.000Z',
+      '2024-03-24T23:00:00.000Z',
+      '2024-03-31T22:00:00.000Z',
+    ]);
+    expect(m.deploymentFrequency.series.map((p) => p.value)).toEqual([0, 1, 0]);
+    expect(m.leadTimeForChanges.series.map((p) => p.value)).toEqual([null, 13.5 * hour, null]);
+    expect(m.changeFailureRate.series.map((p) => p.value)).toEqual([null, 0, null]);
+  });
+
+  test('a window with no deployments answers zeros and nulls, not errors', async ({ harness: h }) => {
+    const { serviceId } = await catalog(h);
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: { from: '2024-01-01T00:00:00Z', to: '2024-01-15T00:00:00Z', serviceIds: [serviceId] },
+    });
+    expect(m.deploymentFrequency).toMatchObject({ value: 0, level: null, sampleSize: 0 });
+    expect(m.leadTimeForChanges).toMatchObject({
+      value: null,
+      p75: null,
+      p90: null,
+      level: null,
+      sampleSize: 0,
+    });
+    expect(m.changeFailureRate).toMatchObject({ value: null, level: null, sampleSize: 0 });
+    expect(m.timeToRestore).toMatchObject({ value: null, sampleSize: 0 });
+    expect(m.deploymentFrequency.series).toHaveLength(2);
+  });
+
+  test('attribution: heuristic within 24 hours, none outside; an open incident keeps its deployment out of the median', async ({
+    harness: h,
+  }) => {
+    const { serviceId, production } = await catalog(h);
+    const { recordExternalDeployment: d } = await ok<{ recordExternalDeployment: { id: string } }>(
+      h,
+      record,
+      {
+        i: {
+          serviceId,
+          environmentId: production,
+          status: 'SUCCEEDED',
+          startedAt: '2024-05-01T09:00:00Z',
+          finishedAt: '2024-05-01T10:00:00Z',
+          revision: c('bbbbbbb', '2024-05-01T08:00:00Z'),
+        },
+      },
+    );
+    const inside = await ok<{ openIncident: { attribution: string; causedBy: { id: string } | null } }>(
+      h,
+      open,
+      {
+        i: { serviceId, title: 'slow checkout', openedAt: '2024-05-02T09:59:00Z' },
+      },
+    );
+    expect(inside.openIncident).toEqual({
+      id: expect.any(String),
+      attribution: 'HEURISTIC',
+      causedBy: { id: d.id },
+    });
+    const outside = await ok<{ openIncident: { attribution: string; causedBy: unknown } }>(h, open, {
+      i: { serviceId, title: 'later', openedAt: '2024-05-02T10:01:00Z' },
+    });
+    expect(outside.openIncident).toMatchObject({ attribution: 'NONE', causedBy: null });
+
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: { from: '2024-04-29T00:00:00Z', to: '2024-05-06T00:00:00Z', serviceIds: [serviceId] },
+    });
+    expect(m.changeFailureRate.value).toBe(1); // failed: an incident is attributed to it
+    expect(m.timeToRestore).toMatchObject({ value: null, sampleSize: 0 }); // not restored yet: left out
+  });
+
+  test('the same external deployment reported twice is stored once; bad filters are refused', async ({
+    harness: h,
+  }) => {
+    const { serviceId, production } = await catalog(h);
+    const input = {
+      serviceId,
+      environmentId: production,
+      status: 'RUNNING',
+      startedAt: '2024-06-01T10:00:00Z',
+      revision: c('ddddddd', '2024-06-01T09:00:00Z'),
+    };
+    const first = await ok<{ recordExternalDeployment: { id: string; status: string; external: boolean } }>(
+      h,
+      record,
+      { i: input },
+    );
+    const again = await ok<{ recordExternalDeployment: { id: string; status: string } }>(h, record, {
+      i: { ...input, status: 'SUCCEEDED', finishedAt: '2024-06-01T10:05:00Z' },
+    });
+    expect(again.recordExternalDeployment.id).toBe(first.recordExternalDeployment.id);
+    expect(again.recordExternalDeployment.status).toBe('SUCCEEDED');
+    expect(first.recordExternalDeployment.external).toBe(true);
+    const rows: unknown[] = await h.dataSource.query('SELECT 1 FROM deployment_runs WHERE service_id = $1', [
+      serviceId,
+    ]);
+    expect(rows).toHaveLength(1);
+
+    const bad = async (f: Record<string, unknown>, field: string) => {
+      const res = await h.gql(metricsQuery, {
+        f: { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z', ...f },
+      });
+      expect(res.errors?.[0]?.extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    };
+    await bad({ timeZone: 'Mars/Olympus' }, 'filter.timeZone');
+    await bad({ to: '2023-12-01T00:00:00Z' }, 'filter.to');
+    await bad({ to: '2030-01-01T00:00:00Z' }, 'filter.to');
+    const noFinish = await h.gql(record, { i: { ...input, status: 'FAILED' } });
+    expect(noFinish.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.finishedAt',
+    });
+  });
+});
