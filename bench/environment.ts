@@ -42,14 +42,14 @@ export interface BenchEnvironment {
 const retryHoldSeconds = 1;
 
 /** Creates a fresh database on the server `serverUrl` points at; the teardown drops it. */
-async function createBenchDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
+export async function createBenchDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
   const database = await createScratchDatabase(serverUrl, 'lockstep_bench_');
   teardown.add('drop the bench database', () => database.drop());
   return database.url;
 }
 
 /** PostgreSQL from DATABASE_URL, or a private cluster started here (as the integration tests do). */
-async function postgresServer(
+export async function postgresServer(
   databaseUrl: string | undefined,
   teardown: Teardown,
 ): Promise<{ url: string; origin: string }> {
@@ -64,7 +64,7 @@ async function postgresServer(
 }
 
 /** Temporal from TEMPORAL_ADDRESS, or a dev server started here. */
-async function temporalServer(
+export async function temporalServer(
   config: ReturnType<typeof parseConfig>,
   teardown: Teardown,
 ): Promise<{ address: string; origin: string }> {

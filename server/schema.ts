@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
-import { auditMutations } from './audit/audit.middleware';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import {
@@ -64,7 +63,6 @@ export function lockstepSchema(): Promise<GraphQLSchema> {
     authChecker,
     validate: false,
     pubSub: topicsUnused,
-    globalMiddlewares: [auditMutations],
   });
   return built;
 }

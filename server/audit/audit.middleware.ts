@@ -4,12 +4,12 @@ import type { Context } from '../context';
 import { DomainError } from '../errors';
 
 /**
- * Records every mutation that passed the role check, with its outcome: ALLOWED, DENIED (a rule such as
- * no self-approval refused it) or FAILED (bad input, a conflict, an internal error). Role-check denials are
- * recorded by the auth checker, which runs before this.
+ * Records a mutation that passed the role check, with its outcome: ALLOWED, DENIED (a rule such as no
+ * self-approval refused it) or FAILED (bad input, a conflict, an internal error). Role-check denials are
+ * recorded by the auth checker, which runs before this. Put on every mutation (`@UseMiddleware`), not as a
+ * global middleware, which would wrap every field of every query.
  */
 export const auditMutations: MiddlewareFn<Context> = async ({ info, args, context }, next) => {
-  if (info.parentType.name !== 'Mutation') return next();
   const entry = { principal: context.principal, operation: info.fieldName, args };
   try {
     const result: unknown = await next();

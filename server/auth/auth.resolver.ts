@@ -9,8 +9,10 @@ import {
   Resolver,
   Root,
   type AuthChecker,
+  UseMiddleware,
 } from 'type-graphql';
 import { roles, type Role } from '../../db/domain';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { badInput, forbidden, unauthenticated } from '../errors';
 import { RoleEnum } from '../graphql/enums';
@@ -56,6 +58,7 @@ export class AuthResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => CreatedToken)
   createApiToken(
     @Arg('name', () => String) name: string,
@@ -76,6 +79,7 @@ export class ApiTokenResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Boolean, { description: 'Revokes at once, also for live subscriptions' })
   revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.tokens.revoke(id);

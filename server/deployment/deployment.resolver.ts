@@ -10,11 +10,13 @@ import {
   Query,
   Resolver,
   Root,
+  UseMiddleware,
 } from 'type-graphql';
 import type { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import type { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { Principal } from '../auth/auth.types';
 import { Environment, Service } from '../catalog/catalog.types';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import type { PlanApprovalRow } from '../graphql/loaders';
@@ -36,12 +38,14 @@ export class DeploymentResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Deployment)
   createDeployment(@Arg('input', () => DeploymentInput) input: DeploymentInput, @Ctx() ctx: Context) {
     return ctx.services.deployments.create(input);
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => DeploymentRun)
   runDeployment(
     @Arg('deploymentId', () => ID) deploymentId: string,
@@ -72,6 +76,7 @@ export class DeploymentRunResolver {
   }
 
   @Authorized('APPROVER')
+  @UseMiddleware(auditMutations)
   @Mutation(() => DeploymentRun)
   approveDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,
@@ -82,6 +87,7 @@ export class DeploymentRunResolver {
   }
 
   @Authorized('APPROVER')
+  @UseMiddleware(auditMutations)
   @Mutation(() => DeploymentRun)
   rejectDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,

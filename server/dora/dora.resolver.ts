@@ -1,5 +1,18 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  UseMiddleware,
+} from 'type-graphql';
 import { Service } from '../catalog/catalog.types';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { DeploymentRun } from '../deployment/deployment.types';
 import { DateTimeScalar } from '../graphql/scalars';
@@ -30,6 +43,7 @@ export class DoraResolver {
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => DeploymentRun)
   recordExternalDeployment(
     @Arg('input', () => ExternalDeploymentInput) input: ExternalDeploymentInput,
@@ -53,12 +67,14 @@ export class IncidentResolver {
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Incident)
   openIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context) {
     return ctx.services.dora.openIncident(input);
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Incident)
   resolveIncident(
     @Arg('id', () => ID) id: string,

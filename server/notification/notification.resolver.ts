@@ -1,4 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  UseMiddleware,
+} from 'type-graphql';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { Pipeline } from '../pipeline/pipeline.types';
 import type { SubscriptionRow } from './notification.service';
@@ -23,6 +36,7 @@ export class NotificationResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => WebhookSubscription)
   createWebhookSubscription(
     @Arg('input', () => WebhookSubscriptionInput) input: WebhookSubscriptionInput,
@@ -32,6 +46,7 @@ export class NotificationResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Boolean)
   deleteWebhookSubscription(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.notifications.delete(id);

@@ -1,8 +1,21 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  UseMiddleware,
+} from 'type-graphql';
 import type { ActionEntity } from '../../db/entities/action.entity';
 import type { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { StageEntity } from '../../db/entities/stage.entity';
 import { Environment, Service } from '../catalog/catalog.types';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { PipelineRunConnection } from '../run/run.types';
 import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
@@ -27,12 +40,14 @@ export class PipelineResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Pipeline)
   createPipeline(@Arg('input', () => PipelineInput) input: PipelineInput, @Ctx() ctx: Context) {
     return ctx.services.pipelines.create(input);
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Pipeline, { description: 'running runs keep their snapshot' })
   updatePipeline(
     @Arg('id', () => ID) id: string,
@@ -43,6 +58,7 @@ export class PipelineResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Pipeline)
   reorderStages(
     @Arg('pipelineId', () => ID) pipelineId: string,
@@ -53,6 +69,7 @@ export class PipelineResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Boolean)
   deletePipeline(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.pipelines.delete(id);
@@ -82,6 +99,7 @@ export class PipelineResolver {
 @Resolver(() => Stage)
 export class StageResolver {
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Stage)
   setStageTransition(
     @Arg('stageId', () => ID) stageId: string,

@@ -1,10 +1,23 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  UseMiddleware,
+} from 'type-graphql';
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { ApprovalEntity } from '../../db/entities/approval.entity';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import { RunStatusEnum } from '../graphql/enums';
@@ -46,6 +59,7 @@ export class PipelineRunResolver {
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => PipelineRun)
   triggerPipeline(
     @Arg('pipelineId', () => ID) pipelineId: string,
@@ -58,6 +72,7 @@ export class PipelineRunResolver {
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => PipelineRun, {
     description:
       'Re-deploys the revision and definition snapshot of an earlier successful run, as a rollback',
@@ -77,12 +92,14 @@ export class PipelineRunResolver {
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => PipelineRun)
   retryFailedActions(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
     return ctx.services.runControl.retryFailedActions(runId);
   }
 
   @Authorized('OPERATOR')
+  @UseMiddleware(auditMutations)
   @Mutation(() => PipelineRun)
   cancelRun(
     @Arg('runId', () => ID) runId: string,
@@ -152,6 +169,7 @@ export class ActionRunResolver {
   }
 
   @Authorized('APPROVER')
+  @UseMiddleware(auditMutations)
   @Mutation(() => ActionRun)
   approveAction(
     @Arg('actionRunId', () => ID) actionRunId: string,
@@ -162,6 +180,7 @@ export class ActionRunResolver {
   }
 
   @Authorized('APPROVER')
+  @UseMiddleware(auditMutations)
   @Mutation(() => ActionRun)
   rejectAction(
     @Arg('actionRunId', () => ID) actionRunId: string,

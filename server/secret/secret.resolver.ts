@@ -1,5 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  UseMiddleware,
+} from 'type-graphql';
 import { Environment } from '../catalog/catalog.types';
+import { auditMutations } from '../audit/audit.middleware';
 import type { Context } from '../context';
 import { Pipeline } from '../pipeline/pipeline.types';
 import type { SecretRow } from './secret.service';
@@ -18,6 +30,7 @@ export class SecretResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Secret, {
     description: 'Creates or rotates; the value applies to actions that start afterwards',
   })
@@ -26,6 +39,7 @@ export class SecretResolver {
   }
 
   @Authorized('ADMIN')
+  @UseMiddleware(auditMutations)
   @Mutation(() => Boolean)
   deleteSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.secrets.delete(id);

@@ -637,3 +637,15 @@ describe('approval gates that allow self-approval', () => {
     expect(actionOf(done, 'production', 'deploy').logs.map((l) => l.text)).toEqual(['live']);
   });
 });
+
+describe('the audit trail of the matrix', () => {
+  test('every mutation left ALLOWED and DENIED rows naming the callers', async ({ harness: h }) => {
+    const rows: Array<{ operation: string; outcomes: string[] }> = await h.dataSource.query(
+      `SELECT operation, array_agg(DISTINCT outcome ORDER BY outcome) AS outcomes FROM audit_log GROUP BY operation`,
+    );
+    const byOperation = new Map(rows.map((r) => [r.operation, r.outcomes]));
+    for (const c of mutationCases) {
+      expect(byOperation.get(c.name), c.name).toEqual(expect.arrayContaining(['ALLOWED', 'DENIED']));
+    }
+  });
+});

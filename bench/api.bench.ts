@@ -1,0 +1,322 @@
+// The API benchmark (`npm run bench:api`): prints figures, asserts nothing. See bench/README.md.
+import 'reflect-metadata';
+import { Client, Connection } from '@temporalio/client';
+import os from 'node:os';
+import { Pool } from 'pg';
+import { createDataSource, migrate } from '../db/data-source';
+import { createApiServer, type ApiServer } from '../server/app';
+import { TokenService } from '../server/auth/token.service';
+import { parseConfig } from '../server/config';
+import { runMain, shutdownSignal } from '../server/process';
+import { startBaselineServer, type BaselineServer } from './api-baseline';
+import { closedLoop, GraphqlHttpClient, runsQuery, StatementCounter } from './api-load';
+import { seedRuns, type SeededPipeline } from './api-seed';
+import { createBenchDatabase, postgresServer, temporalServer } from './environment';
+import { measureFanOut, type FanOut } from './fan-out';
+import { percentile, ratio, table } from './stats';
+import { Teardown } from './teardown';
+
+const plan = {
+  seed: { runs: 150, stages: 3, actions: 3 },
+  throughput: { first: 20, concurrency: 10, warmupMs: 2000, durationMs: 8000, rounds: 2 },
+  statements: { pageSizes: [5, 20, 100], requests: 5 },
+  fanOut: { sizes: [100, 1000], events: 20 },
+  /** Connections of each server's pool (the product's default). */
+  poolSize: 10,
+} as const;
+
+const goals = {
+  /** Our requests/s over the baseline's, at least. */
+  throughputRatio: 0.5,
+  /** SQL statements per runs-list request, at most, whatever the page size. */
+  statements: 4,
+  /** Fan-out delivery at the largest size, at most. */
+  p50Ms: 20,
+  p99Ms: 100,
+} as const;
+
+interface Results {
+  origin: { database: string; temporal: string };
+  /** Requests/s of each round, in the order run (baseline then ours, twice). */
+  throughput: { ours: number[]; baseline: number[] };
+  /** Statements per request, by page size. */
+  statements: Array<{ first: number; ours: number; baseline: number }>;
+  fanOut: FanOut[];
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+interface RunsPage {
+  pipelineRuns: {
+    totalCount: number;
+    edges: Array<{ node: { id: string; status: string; stages: Array<{ id: string; status: string }> } }>;
+  };
+}
+
+/** Both servers must answer the query with the same data before either is timed. */
+async function checkSameAnswer(
+  client: GraphqlHttpClient,
+  oursUrl: string,
+  baselineUrl: string,
+  seeded: SeededPipeline,
+): Promise<void> {
+  const variables = { n: plan.throughput.first };
+  const ours = await client.data<RunsPage>(oursUrl, runsQuery, variables);
+  const baseline = await client.data<RunsPage>(baselineUrl, runsQuery, variables);
+  const summary = (page: RunsPage) =>
+    page.pipelineRuns.edges.map(({ node }) => `${node.id}:${node.status}`).join(',');
+  if (summary(ours) !== summary(baseline))
+    throw new Error(
+      `the two servers list different runs:\n ours ${summary(ours)}\n base ${summary(baseline)}`,
+    );
+  if (JSON.stringify(ours) !== JSON.stringify(baseline))
+    throw new Error('the two servers list the same runs but answer with different data');
+  const newest = seeded.runIds.slice(-plan.throughput.first).reverse().join(',');
+  if (ours.pipelineRuns.edges.map(({ node }) => node.id).join(',') !== newest)
+    throw new Error('the runs listed are not the newest seeded runs, newest first');
+  const stages = ours.pipelineRuns.edges.flatMap(({ node }) => node.stages);
+  if (ours.pipelineRuns.totalCount !== seeded.runIds.length || stages.length !== newest.split(',').length * 3)
+    throw new Error(`unexpected shape: ${JSON.stringify(ours).slice(0, 500)}`);
+}
+
+async function measure(teardown: Teardown): Promise<Results> {
+  progress('starting services, database and API');
+  const config = parseConfig(process.env);
+  const postgres = await postgresServer(config.databaseUrl, teardown);
+  const temporalAt = await temporalServer(config, teardown);
+  const databaseUrl = await createBenchDatabase(postgres.url, teardown);
+
+  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-bench-api' });
+  await dataSource.initialize();
+  teardown.add('close the API pool', () => dataSource.destroy());
+  await migrate(dataSource);
+  const admin = await new TokenService(dataSource).create('bench-admin', 'ADMIN');
+
+  // The bench's own connections: seeding, and announcing events for the fan-out.
+  const benchPool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'lockstep-bench' });
+  teardown.add('close the bench pool', () => benchPool.end());
+  const s = plan.seed;
+  progress(`seeding ${s.runs} runs of a pipeline of ${s.stages} stages x ${s.actions} actions`);
+  const seeded = await seedRuns(benchPool, admin.principal.id, s);
+
+  // Reads need no worker; the API wants a Temporal client all the same (mutations start workflows).
+  const connection = await Connection.connect({ address: temporalAt.address });
+  teardown.add('close the Temporal client', () => connection.close());
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const startApi = async (source: typeof dataSource): Promise<{ api: ApiServer; url: string }> => {
+    const api = await createApiServer({
+      dataSource: source,
+      databaseUrl,
+      temporal,
+      taskQueue: 'lockstep-bench-api-unused',
+      retryHoldSeconds: 1,
+      secretBox: null,
+      introspection: false,
+      log: () => undefined, // failures come back in the GraphQL response, which the bench checks
+    });
+    const port = await api.listen(0);
+    return { api, url: `http://127.0.0.1:${port}/graphql` };
+  };
+  const ours = await startApi(dataSource);
+  teardown.add('stop the API server', () => ours.api.close());
+  const baseline: BaselineServer = await startBaselineServer(databaseUrl, plan.poolSize);
+  teardown.add('stop the baseline server', () => baseline.close());
+  const http = new GraphqlHttpClient(admin.token, plan.throughput.concurrency);
+  teardown.add('close the HTTP client', async () => http.close());
+
+  await checkSameAnswer(http, ours.url, baseline.url, seeded);
+
+  const t = plan.throughput;
+  progress(
+    `1/3 runs list: ${t.concurrency} loops, ${t.warmupMs / 1000} s warm-up + ${t.durationMs / 1000} s, ` +
+      `baseline then ours, ${t.rounds} rounds`,
+  );
+  const throughput: Results['throughput'] = { ours: [], baseline: [] };
+  const load = (url: string) =>
+    closedLoop(() => http.post(url, runsQuery, { n: t.first }), {
+      concurrency: t.concurrency,
+      warmupMs: t.warmupMs,
+      durationMs: t.durationMs,
+    });
+  for (let round = 0; round < t.rounds; round++) {
+    throughput.baseline.push((await load(baseline.url)).perSecond);
+    throughput.ours.push((await load(ours.url)).perSecond);
+    progress(
+      `    round ${round + 1}: baseline ${throughput.baseline.at(-1)!.toFixed(1)} req/s, ` +
+        `ours ${throughput.ours.at(-1)!.toFixed(1)} req/s`,
+    );
+  }
+
+  const st = plan.statements;
+  progress(`2/3 statements per request: first ${st.pageSizes.join(', ')}, ${st.requests} requests each`);
+  const counter = new StatementCounter();
+  const counted = createDataSource({
+    url: databaseUrl,
+    applicationName: 'lockstep-bench-api-counted',
+    logger: counter,
+  });
+  await counted.initialize();
+  teardown.add('close the counted API pool', () => counted.destroy());
+  const countedApi = await startApi(counted);
+  teardown.add('stop the counted API server', () => countedApi.api.close());
+  await http.post(countedApi.url, runsQuery, { n: 20 }); // the token cache warm, TypeORM's metadata read
+  await http.post(baseline.url, runsQuery, { n: 20 });
+  const statements: Results['statements'] = [];
+  for (const first of st.pageSizes) {
+    const before = { ours: counter.count, baseline: baseline.statements() };
+    for (let i = 0; i < st.requests; i++) {
+      await http.post(countedApi.url, runsQuery, { n: first });
+      await http.post(baseline.url, runsQuery, { n: first });
+    }
+    statements.push({
+      first,
+      ours: (counter.count - before.ours) / st.requests,
+      baseline: (baseline.statements() - before.baseline) / st.requests,
+    });
+    progress(`    first ${first}: ours ${statements.at(-1)!.ours}, baseline ${statements.at(-1)!.baseline}`);
+  }
+
+  const fanOut: FanOut[] = [];
+  for (const subscribers of plan.fanOut.sizes) {
+    progress(`3/3 fan-out: ${subscribers} subscribers, ${plan.fanOut.events} events`);
+    const result = await measureFanOut(benchPool, {
+      wsUrl: ours.url.replace(/^http/, 'ws'),
+      token: admin.token,
+      run: { runId: seeded.runIds.at(-1)!, pipelineId: seeded.pipelineId },
+      subscribers,
+      events: plan.fanOut.events,
+    });
+    fanOut.push(result);
+    progress(
+      `    N=${subscribers}: p50 ${ms(percentile(result.delays, 50))}, p99 ${ms(percentile(result.delays, 99))}`,
+    );
+  }
+
+  progress('cleaning up');
+  return {
+    origin: { database: postgres.origin, temporal: temporalAt.origin },
+    throughput,
+    statements,
+    fanOut,
+  };
+}
+
+const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+function report({ origin, throughput, statements, fanOut }: Results): string {
+  const oursRate = mean(throughput.ours);
+  const baselineRate = mean(throughput.baseline);
+  const rateRatio = oursRate / baselineRate;
+  const t = plan.throughput;
+  const counts = statements.map((row) => row.ours);
+  const constant = counts.every((count) => count === counts[0]);
+  const fewEnough = counts.every((count) => count <= goals.statements);
+  const cpu = os.cpus();
+
+  const rows = [
+    ['measurement', '', 'ours', 'baseline', 'ours/baseline', 'goal'],
+    [
+      `1. runs list, first ${t.first}, ${t.concurrency} concurrent`,
+      'req/s',
+      oursRate.toFixed(1),
+      baselineRate.toFixed(1),
+      ratio(rateRatio),
+      `>= ${ratio(goals.throughputRatio)} ${met(rateRatio >= goals.throughputRatio)}`,
+    ],
+    ...statements.map((row, index) => [
+      index === 0 ? '2. SQL statements per request' : '',
+      `first ${row.first}`,
+      row.ours.toFixed(1),
+      row.baseline.toFixed(1),
+      '',
+      index === 0 ? `constant, <= ${goals.statements} ${met(constant && fewEnough)}` : '',
+    ]),
+    ...fanOut.flatMap((result, index) => {
+      const p50 = percentile(result.delays, 50);
+      const p99 = percentile(result.delays, 99);
+      const last = index === fanOut.length - 1;
+      return [
+        [
+          `${index === 0 ? '3.' : '  '} pipelineEvents fan-out, N=${result.subscribers}`,
+          'p50',
+          ms(p50),
+          '',
+          '',
+          last ? `<= ${ms(goals.p50Ms)} ${met(p50 <= goals.p50Ms)}` : '',
+        ],
+        ['', 'p99', ms(p99), '', '', last ? `<= ${ms(goals.p99Ms)} ${met(p99 <= goals.p99Ms)}` : ''],
+      ];
+    }),
+  ];
+  const rounds = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
+  return [
+    '',
+    'Lockstep API benchmark',
+    `  PostgreSQL: ${origin.database}, a fresh database migrated for this run`,
+    `  Temporal:   ${origin.temporal} (a client only: nothing here starts a workflow)`,
+    `  machine:    ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    '',
+    table(rows),
+    '',
+    'What is compared:',
+    `  Data: one pipeline of ${plan.seed.stages} stages x ${plan.seed.actions} actions and ${plan.seed.runs} SUCCEEDED runs with their stage and`,
+    `  action runs, written with SQL. Everything runs in this one process, the load and the clients too.`,
+    `  1. pipelineRuns(first: ${t.first}) with totalCount, each run's stages and their actions, as an ADMIN bearer`,
+    `     token, over HTTP keep-alive from ${t.concurrency} loops that each send the next request when the last is`,
+    `     answered; ${t.warmupMs / 1000} s warm-up, then requests answered in ${t.durationMs / 1000} s. ours: createApiServer (Apollo Server,`,
+    `     type-graphql, TypeORM, pool of ${plan.poolSize}). baseline: graphql-js (buildSchema, a root value, documents`,
+    `     parsed once) and pg (pool of ${plan.poolSize}) over node:http, hand-written SQL (the runs page with the count,`,
+    `     then stages and actions by = ANY($1)), the token looked up in api_tokens on every request. Both`,
+    `     answered with the same data before timing. Rounds alternate baseline/ours:`,
+    `     baseline ${rounds(throughput.baseline)} req/s; ours ${rounds(throughput.ours)} req/s.`,
+    `  2. Statements the API's DataSource was shown (a counting TypeORM logger) after one warm-up request,`,
+    `     ${plan.statements.requests} requests per page size: ours with the token cached; the baseline's include its token lookup.`,
+    `  3. graphql-ws clients (one socket each, in this process) subscribed to the pipeline's events. Per event:`,
+    `     a pipeline_events row inserted, then the clock started and pg_notify('lockstep_events', {eventId,`,
+    `     runId, pipelineId}) sent, as the engine does; the delay to each subscriber's \`next\`. ${plan.fanOut.events} events, one`,
+    `     at a time, each once the last reached everyone. The first delivery of an event comes roughly when`,
+    `     the server has sent it to all N (its work runs without yielding to I/O); the rest is the clients'.`,
+    ...fanOut.map((result) => {
+      const first = result.perEvent.map((event) => event.first);
+      const last = result.perEvent.map((event) => event.last);
+      return (
+        `     N=${result.subscribers}: ${result.delays.length} deliveries; per event, first delivery p50 ` +
+        `${ms(percentile(first, 50))}, last p50 ${ms(percentile(last, 50))}; all subscribed in ` +
+        `${(result.subscribeMs / 1000).toFixed(1)} s.`
+      );
+    }),
+    '  Percentiles are nearest-rank. One process on a shared machine: read the ratios more than the figures.',
+    '',
+  ].join('\n');
+}
+
+async function bench(): Promise<void> {
+  const teardown = new Teardown();
+  let results: Results | undefined;
+  let failure: Error | undefined;
+  const measuring = measure(teardown);
+  measuring.catch(() => undefined); // raced below; an interrupt leaves it running into the teardown
+  try {
+    const interrupted = shutdownSignal().then((signal): never => {
+      throw new Error(`interrupted by ${signal}`);
+    });
+    results = await Promise.race([measuring, interrupted]);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  const problems = await teardown.run();
+  if (failure !== undefined) {
+    if (problems.length > 0) progress(`cleanup also failed: ${problems.join('; ')}`);
+    throw failure;
+  }
+  if (problems.length > 0) throw new Error(`cleanup failed: ${problems.join('; ')}`);
+  if (!results) throw new Error('the benchmark produced no results');
+  process.stdout.write(report(results));
+}
+
+runMain('bench', async () => {
+  await bench();
+  process.exit(0); // every handle was closed; exit even if a library keeps a timer around
+});
