@@ -21,6 +21,7 @@ import { LiveFeeds } from './realtime/live-feeds';
 import { NotificationHub } from './realtime/notification-hub';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
+import { createInboundWebhooks } from './webhooks/inbound';
 
 export interface ApiServerOptions {
   dataSource: DataSource;
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   taskQueue: string;
   retryHoldSeconds: number;
   secretBox: SecretBox | null;
+  /** LOCKSTEP_WEBHOOK_SECRET: verifies POST /webhooks/events; unset, that endpoint is off. */
+  webhookSecret?: string;
   introspection: boolean;
   log?: (message: string) => void;
 }
@@ -144,6 +147,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   await apollo.start();
 
+  app.use(
+    '/webhooks',
+    createInboundWebhooks({
+      dataSource: options.dataSource,
+      dora: services.dora,
+      secret: options.webhookSecret,
+      log,
+    }),
+  );
   app.get('/healthz', async (_req, res) => {
     const report = await checkHealth(options.dataSource, options.temporal);
     res.status(report.ok ? 200 : 503).json(report);

@@ -95,6 +95,9 @@ export const configVariables = {
   LOCKSTEP_SECRET_KEY: optionalString.refine((value) => value === undefined || isSecretKey(value), {
     message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
   }),
+  LOCKSTEP_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -130,6 +133,8 @@ export interface Config {
   retryHoldSeconds: number;
   /** The key secrets and webhook secrets are sealed with (base64, 32 bytes); unset: none can be stored. */
   secretKey: string | undefined;
+  /** Verifies signed inbound webhooks (POST /webhooks/events); unset: that endpoint is off. */
+  webhookSecret: string | undefined;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
 }
@@ -137,7 +142,12 @@ export interface Config {
 const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
 
 /** Variables whose values never appear in an error message. */
-const secretVariables = new Set(['LOCKSTEP_ADMIN_TOKEN', 'LOCKSTEP_SECRET_KEY', 'DATABASE_URL']);
+const secretVariables = new Set([
+  'LOCKSTEP_ADMIN_TOKEN',
+  'LOCKSTEP_SECRET_KEY',
+  'LOCKSTEP_WEBHOOK_SECRET',
+  'DATABASE_URL',
+]);
 
 function isSecretKey(value: string): boolean {
   try {
@@ -188,6 +198,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     startWeb: v.LOCKSTEP_START_WEB,
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
     secretKey: v.LOCKSTEP_SECRET_KEY,
+    webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

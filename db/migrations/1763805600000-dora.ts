@@ -22,11 +22,22 @@ export class Dora1763805600000 implements MigrationInterface {
           CONSTRAINT incidents_caused_by_fk REFERENCES deployment_runs (id) ON DELETE SET NULL,
         attribution text NOT NULL
           CONSTRAINT incidents_attribution_check CHECK (attribution IN ('EXPLICIT', 'HEURISTIC', 'EXTERNAL', 'NONE')),
+        -- the reporting system's own id, for incidents reported by webhook (opened, then resolved)
+        external_key text,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT incidents_resolved_check CHECK (resolved_at IS NULL OR resolved_at >= opened_at)
       )`);
     await q.query(`CREATE INDEX incidents_service_opened_idx ON incidents (service_id, opened_at)`);
     await q.query(`CREATE INDEX incidents_caused_by_idx ON incidents (caused_by_deployment_run_id)`);
+    await q.query(`CREATE UNIQUE INDEX incidents_external_key ON incidents (external_key) WHERE external_key IS NOT NULL`);
+    // Deliveries of signed inbound webhooks already processed: a replay is answered, not applied again.
+    await q.query(`
+      CREATE TABLE inbound_deliveries (
+        source text NOT NULL,
+        delivery_id text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (source, delivery_id)
+      )`);
     // A deployment reported from outside is stored once, however often it is reported.
     await q.query(`ALTER TABLE deployment_runs ADD COLUMN external_key text`);
     await q.query(
@@ -98,6 +109,7 @@ export class Dora1763805600000 implements MigrationInterface {
     await q.query(`DROP INDEX deployment_runs_deployments_idx`);
     await q.query(`DROP INDEX deployment_runs_external_key`);
     await q.query(`ALTER TABLE deployment_runs DROP COLUMN external_key`);
+    await q.query(`DROP TABLE inbound_deliveries`);
     await q.query(`DROP TABLE incidents`);
   }
 }

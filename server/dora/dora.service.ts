@@ -111,9 +111,16 @@ export class DoraService {
    * Opens an incident, deciding once how it is attributed (DORA.md, "Incident attribution"): the deployment
    * named, else none when external, else the latest deployment of the service in the 24 hours before.
    */
-  async openIncident(input: IncidentInput): Promise<IncidentRow> {
+  async openIncident(input: IncidentInput, externalKey: string | null = null): Promise<IncidentRow> {
     if (!(await this.exists('services', input.serviceId)))
       throw badInput('input.serviceId', 'no service has this id');
+    if (externalKey) {
+      const [known]: IncidentRow[] = await this.dataSource.query(
+        `SELECT ${incidentColumns} FROM incidents WHERE external_key = $1`,
+        [externalKey],
+      );
+      if (known) return known; // reported again: the incident exists already
+    }
     const title = requiredText('input.title', input.title, 300);
     let causedBy: string | null = null;
     let attribution: IncidentRow['attribution'];
@@ -141,11 +148,30 @@ export class DoraService {
       attribution = causedBy ? 'HEURISTIC' : 'NONE';
     }
     const [row]: IncidentRow[] = await this.dataSource.query(
-      `INSERT INTO incidents (service_id, title, opened_at, external, caused_by_deployment_run_id, attribution)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${incidentColumns}`,
-      [input.serviceId, title, input.openedAt, input.external ?? false, causedBy, attribution],
+      `INSERT INTO incidents (service_id, title, opened_at, external, caused_by_deployment_run_id, attribution, external_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${incidentColumns}`,
+      [input.serviceId, title, input.openedAt, input.external ?? false, causedBy, attribution, externalKey],
     );
     return row!;
+  }
+
+  /** Resolves an incident reported by webhook, found by the reporting system's own id. */
+  async resolveIncidentByKey(externalKey: string, resolvedAt: Date): Promise<IncidentRow> {
+    const [known]: Array<{ id: string }> = await this.dataSource.query(
+      'SELECT id FROM incidents WHERE external_key = $1',
+      [externalKey],
+    );
+    if (!known) throw notFound('incident', externalKey);
+    return this.resolveIncident(known.id, resolvedAt);
+  }
+
+  /** A service or environment by its name (systems reporting by webhook know names, not ids). */
+  async idByName(table: 'services' | 'environments', name: string): Promise<string | null> {
+    const [row]: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM ${table} WHERE name = $1`,
+      [name],
+    );
+    return row?.id ?? null;
   }
 
   async resolveIncident(id: string, resolvedAt: Date): Promise<IncidentRow> {

@@ -26,6 +26,7 @@ runMain('api', async () => {
       taskQueue: config.temporal.taskQueue,
       retryHoldSeconds: config.retryHoldSeconds,
       secretBox,
+      webhookSecret: config.webhookSecret,
       introspection: config.nodeEnv !== 'production',
     });
     const port = await server.listen(config.port);

@@ -10,12 +10,21 @@ import type { NotificationHub } from './notification-hub';
 interface EventSubscriber {
   pipelineId: string | null;
   queue: AsyncQueue<PipelineEventEntity>;
+  /** The highest id passed on; catching up reads from a little below it (see `reorderMargin`). */
   lastId: bigint;
+  /** Ids recently passed on, so an event read twice (live and while catching up) goes out once. */
+  seen: Set<string>;
   /** While catching up from the database, live rows wait here (then only newer ones are passed on). */
   held: PipelineEventEntity[] | null;
 }
 
 const catchUpLimit = 1000;
+/**
+ * Ids are taken when a row is inserted, but transactions commit in their own order, so an event can
+ * become visible after one with a higher id. Catching up re-reads this far below the last id passed on.
+ */
+const reorderMargin = 200n;
+const seenLimit = 2000;
 
 /**
  * The live feeds behind the GraphQL subscriptions, fed by the engine's NOTIFY announcements through the
@@ -25,13 +34,16 @@ const catchUpLimit = 1000;
  */
 export class LiveFeeds {
   private readonly eventSubscribers = new Set<EventSubscriber>();
+  /** Announced events are read and handed on one at a time, in the order they were announced. */
+  private deliveries: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly hub: NotificationHub,
   ) {
     hub.on('events', ({ eventId }) => {
-      if (this.eventSubscribers.size > 0) void this.deliverEvent(eventId);
+      if (this.eventSubscribers.size === 0) return;
+      this.deliveries = this.deliveries.then(() => this.deliverEvent(eventId)).catch(() => undefined);
     });
     hub.on('reconnected', () => {
       for (const subscriber of this.eventSubscribers) void this.catchUp(subscriber);
@@ -45,7 +57,7 @@ export class LiveFeeds {
   ): Promise<AsyncQueue<PipelineEventEntity>> {
     if (pipelineId !== null && !isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
     const queue = new AsyncQueue<PipelineEventEntity>();
-    const subscriber: EventSubscriber = { pipelineId, queue, lastId: 0n, held: [] };
+    const subscriber: EventSubscriber = { pipelineId, queue, lastId: 0n, seen: new Set(), held: [] };
     this.eventSubscribers.add(subscriber);
     queue.onClose(() => this.eventSubscribers.delete(subscriber));
     if (afterEventId !== null && /^\d{1,19}$/.test(afterEventId)) {
@@ -123,9 +135,11 @@ export class LiveFeeds {
   }
 
   private pass(subscriber: EventSubscriber, event: PipelineEventEntity): void {
+    if (subscriber.seen.has(event.id)) return;
+    subscriber.seen.add(event.id);
+    if (subscriber.seen.size > seenLimit) subscriber.seen.delete(subscriber.seen.values().next().value!);
     const id = BigInt(event.id);
-    if (id <= subscriber.lastId) return;
-    subscriber.lastId = id;
+    if (id > subscriber.lastId) subscriber.lastId = id;
     subscriber.queue.push(event);
   }
 
@@ -133,11 +147,13 @@ export class LiveFeeds {
   private async catchUp(subscriber: EventSubscriber): Promise<void> {
     subscriber.held ??= [];
     try {
+      // A client resuming after an id gets exactly what came after it; a reconnect re-reads a margin.
+      let from = subscriber.seen.size > 0 ? subscriber.lastId - reorderMargin : subscriber.lastId;
       for (;;) {
         const rows = await this.dataSource
           .getRepository(PipelineEventEntity)
           .createQueryBuilder('e')
-          .where('e.id > :last', { last: subscriber.lastId.toString() })
+          .where('e.id > :from', { from: (from < 0n ? 0n : from).toString() })
           .andWhere(subscriber.pipelineId ? 'e.pipeline_id = :pipelineId' : 'TRUE', {
             pipelineId: subscriber.pipelineId,
           })
@@ -146,6 +162,7 @@ export class LiveFeeds {
           .getMany();
         for (const row of rows) this.pass(subscriber, row);
         if (rows.length < catchUpLimit) break;
+        from = BigInt(rows.at(-1)!.id);
       }
     } finally {
       this.release(subscriber);

@@ -47,6 +47,9 @@ export function createTestDatabase(): Promise<{ url: string; drop(): Promise<voi
   return createScratchDatabase(inject('databaseUrl'), 'lockstep_t_');
 }
 
+/** LOCKSTEP_WEBHOOK_SECRET of the test APIs. */
+export const testWebhookSecret = 'test-inbound-webhook-secret';
+
 /** The dashboard URL the test workers put in notification links. */
 export const testPublicUrl = 'http://lockstep.test';
 
@@ -134,6 +137,7 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
           taskQueue,
           retryHoldSeconds,
           secretBox,
+          webhookSecret: testWebhookSecret,
           introspection: true,
           log: () => undefined,
         });
