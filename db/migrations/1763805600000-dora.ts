@@ -29,7 +29,9 @@ export class Dora1763805600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX incidents_service_opened_idx ON incidents (service_id, opened_at)`);
     await q.query(`CREATE INDEX incidents_caused_by_idx ON incidents (caused_by_deployment_run_id)`);
-    await q.query(`CREATE UNIQUE INDEX incidents_external_key ON incidents (external_key) WHERE external_key IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX incidents_external_key ON incidents (external_key) WHERE external_key IS NOT NULL`,
+    );
     // Deliveries of signed inbound webhooks already processed: a replay is answered, not applied again.
     await q.query(`
       CREATE TABLE inbound_deliveries (
