@@ -139,9 +139,11 @@ export class DoraService {
       attribution = 'EXTERNAL';
     } else {
       const [latest]: Array<{ deployment_run_id: string }> = await this.dataSource.query(
-        `SELECT deployment_run_id FROM dora_deployments
-          WHERE service_id = $1 AND finished_at <= $2 AND finished_at >= $2::timestamptz - interval '24 hours'
-          ORDER BY finished_at DESC, deployment_run_id DESC LIMIT 1`,
+        `SELECT d.id AS deployment_run_id
+           FROM deployment_runs d JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
+          WHERE d.service_id = $1 AND d.status = 'SUCCEEDED'
+            AND d.finished_at <= $2 AND d.finished_at >= $2::timestamptz - interval '24 hours'
+          ORDER BY d.finished_at DESC, d.id DESC LIMIT 1`,
         [input.serviceId, input.openedAt],
       );
       causedBy = latest?.deployment_run_id ?? null;

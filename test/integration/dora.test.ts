@@ -379,3 +379,60 @@ describe('DORA metrics', () => {
     });
   });
 });
+
+describe('npm run seed:demo', () => {
+  test('reports a realistic history through the API that the metrics can read; a second run adds nothing', async ({
+    harness: h,
+  }) => {
+    // Asynchronously: the API answering the script runs in this very process.
+    const { execFile } = await import('node:child_process');
+    const path = await import('node:path');
+    const seed = () =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'server/main/seed-demo.ts'],
+          {
+            cwd: path.resolve(__dirname, '..', '..'),
+            env: {
+              PATH: process.env.PATH,
+              HOME: process.env.HOME,
+              LOCKSTEP_API_URL: h.apiUrl,
+              LOCKSTEP_ADMIN_TOKEN: h.adminToken,
+              SEED_DAYS: '35',
+            },
+            timeout: 120_000,
+          },
+          (error, stdout, stderr) =>
+            resolve({
+              status: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+              stdout,
+              stderr,
+            }),
+        );
+      });
+    const first = await seed();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/seed:demo: \d+ production deployments and \d+ incidents over 35 days/);
+    const count = async () =>
+      (await ok<{ deploymentRuns: { totalCount: number } }>(h, '{ deploymentRuns(first: 1) { totalCount } }'))
+        .deploymentRuns.totalCount;
+    const stored = await count();
+
+    const to = new Date();
+    to.setUTCHours(0, 0, 0, 0);
+    const from = new Date(to.getTime() - 28 * 86_400_000);
+    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+      f: { from: from.toISOString(), to: to.toISOString(), interval: 'WEEK', team: 'payments' },
+    });
+    expect(m.deploymentFrequency.sampleSize).toBeGreaterThan(20);
+    expect(m.deploymentFrequency.level).not.toBeNull();
+    expect(m.leadTimeForChanges.level).not.toBeNull();
+    expect(m.changeFailureRate.value).toBeGreaterThan(0);
+    expect(m.deploymentFrequency.series.length).toBeGreaterThanOrEqual(4);
+
+    const again = await seed();
+    expect(again.status, again.stderr).toBe(0);
+    expect(await count()).toBe(stored);
+  });
+});
