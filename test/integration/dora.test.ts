@@ -436,3 +436,114 @@ describe('npm run seed:demo', () => {
     expect(await count()).toBe(stored);
   });
 });
+
+describe('DORA edge cases', () => {
+  const day = '2024-07-';
+  async function facts(h: Harness) {
+    const { serviceId, production } = await catalog(h);
+    const deploy = async (finished: string, extra: Record<string, unknown> = {}) =>
+      (
+        await ok<{ recordExternalDeployment: { id: string } }>(h, record, {
+          i: {
+            serviceId,
+            environmentId: production,
+            status: 'SUCCEEDED',
+            startedAt: new Date(new Date(finished).getTime() - 60_000).toISOString(),
+            finishedAt: finished,
+            ...extra,
+          },
+        })
+      ).recordExternalDeployment.id;
+    const incident = async (
+      openedAt: string,
+      resolvedAt: string | null,
+      extra: Record<string, unknown> = {},
+    ) => {
+      const { openIncident } = await ok<{ openIncident: { id: string } }>(h, open, {
+        i: { serviceId, title: 'edge', openedAt, ...extra },
+      });
+      if (resolvedAt) await ok(h, resolve, { id: openIncident.id, at: resolvedAt });
+    };
+    const metrics = async () =>
+      (
+        await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+          f: { from: `${day}01T00:00:00Z`, to: `${day}29T00:00:00Z`, serviceIds: [serviceId] },
+        })
+      ).doraMetrics;
+    const verdict = async (id: string) =>
+      (
+        await ok<{
+          deploymentRun: {
+            changeFailed: boolean;
+            rework: boolean;
+            leadTimeSeconds: number | null;
+            recoverySeconds: number | null;
+          };
+        }>(
+          h,
+          `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
+          { id },
+        )
+      ).deploymentRun;
+    return { deploy, incident, metrics, verdict };
+  }
+
+  test('a commit dated after its deployment is left out; a revision alone is the change set', async ({
+    harness: h,
+  }) => {
+    const { deploy, metrics, verdict } = await facts(h);
+    const skewed = await deploy(`${day}02T10:00:00Z`, {
+      commits: [c('1111111', `${day}02T08:00:00Z`), c('2222222', `${day}02T11:00:00Z`)], // the second: clock skew
+    });
+    const revisionOnly = await deploy(`${day}03T10:00:00Z`, { revision: c('3333333', `${day}03T07:00:00Z`) });
+    expect((await verdict(skewed)).leadTimeSeconds).toBe(2 * hour);
+    expect((await verdict(revisionOnly)).leadTimeSeconds).toBe(3 * hour);
+    const m = await metrics();
+    expect(m.leadTimeForChanges.sampleSize).toBe(2);
+    expect(m.leadTimeForChanges.value).toBe(2.5 * hour);
+  });
+
+  test('several incidents on one deployment count once; it is restored when the last is resolved', async ({
+    harness: h,
+  }) => {
+    const { deploy, incident, metrics, verdict } = await facts(h);
+    const bad = await deploy(`${day}08T10:00:00Z`);
+    await deploy(`${day}09T10:00:00Z`);
+    await incident(`${day}08T11:00:00Z`, `${day}08T12:00:00Z`, { causedByDeploymentRunId: bad });
+    await incident(`${day}08T11:30:00Z`, `${day}08T15:00:00Z`, { causedByDeploymentRunId: bad });
+    expect(await verdict(bad)).toMatchObject({ changeFailed: true, recoverySeconds: 5 * hour });
+    const m = await metrics();
+    expect(m.changeFailureRate).toMatchObject({ value: 0.5, sampleSize: 2 });
+    expect(m.timeToRestore).toMatchObject({ value: 5 * hour, sampleSize: 1 });
+  });
+
+  test('a rollback without an incident fails the deployment it undoes, restored when the rollback finished', async ({
+    harness: h,
+  }) => {
+    const { deploy, metrics, verdict } = await facts(h);
+    await deploy(`${day}15T10:00:00Z`, { revision: c('4444444', `${day}15T09:00:00Z`) });
+    const bad = await deploy(`${day}16T10:00:00Z`, { revision: c('5555555', `${day}16T09:00:00Z`) });
+    const rollback = await deploy(`${day}16T10:40:00Z`, {
+      revision: c('4444444', `${day}15T09:00:00Z`),
+      isRollback: true,
+    });
+    expect(await verdict(bad)).toMatchObject({ changeFailed: true, rework: false, recoverySeconds: 40 * 60 });
+    expect(await verdict(rollback)).toMatchObject({
+      changeFailed: false,
+      rework: true,
+      leadTimeSeconds: null,
+    }); // nothing new
+    const m = await metrics();
+    expect(m.changeFailureRate.value).toBeCloseTo(1 / 3, 10);
+    expect(m.deploymentReworkRate.value).toBeCloseTo(1 / 3, 10);
+  });
+
+  test('with an incident as well, the incident decides when service was restored', async ({ harness: h }) => {
+    const { deploy, incident, verdict } = await facts(h);
+    await deploy(`${day}22T10:00:00Z`);
+    const bad = await deploy(`${day}23T10:00:00Z`);
+    await deploy(`${day}23T10:20:00Z`, { isRollback: true });
+    await incident(`${day}23T10:05:00Z`, `${day}23T11:00:00Z`, { causedByDeploymentRunId: bad });
+    expect(await verdict(bad)).toMatchObject({ changeFailed: true, recoverySeconds: hour });
+  });
+});
