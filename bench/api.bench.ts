@@ -7,14 +7,14 @@ import { createDataSource, migrate } from '../db/data-source';
 import { createApiServer, type ApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
 import { parseConfig } from '../server/config';
-import { runMain, shutdownSignal } from '../server/process';
 import { startBaselineServer, type BaselineServer } from './api-baseline';
 import { closedLoop, GraphqlHttpClient, runsQuery, StatementCounter } from './api-load';
 import { seedRuns, type SeededPipeline } from './api-seed';
 import { createBenchDatabase, postgresServer, temporalServer } from './environment';
+import { progress, runBench } from './runner';
 import { measureFanOut, type FanOut } from './fan-out';
 import { percentile, ratio, table } from './stats';
-import { Teardown } from './teardown';
+import { type Teardown } from './teardown';
 
 const plan = {
   seed: { runs: 150, stages: 3, actions: 3 },
@@ -43,8 +43,6 @@ interface Results {
   statements: Array<{ first: number; ours: number; baseline: number }>;
   fanOut: FanOut[];
 }
-
-const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 interface RunsPage {
   pipelineRuns: {
@@ -292,31 +290,4 @@ function report({ origin, throughput, statements, fanOut }: Results): string {
   ].join('\n');
 }
 
-async function bench(): Promise<void> {
-  const teardown = new Teardown();
-  let results: Results | undefined;
-  let failure: Error | undefined;
-  const measuring = measure(teardown);
-  measuring.catch(() => undefined); // raced below; an interrupt leaves it running into the teardown
-  try {
-    const interrupted = shutdownSignal().then((signal): never => {
-      throw new Error(`interrupted by ${signal}`);
-    });
-    results = await Promise.race([measuring, interrupted]);
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-  }
-  const problems = await teardown.run();
-  if (failure !== undefined) {
-    if (problems.length > 0) progress(`cleanup also failed: ${problems.join('; ')}`);
-    throw failure;
-  }
-  if (problems.length > 0) throw new Error(`cleanup failed: ${problems.join('; ')}`);
-  if (!results) throw new Error('the benchmark produced no results');
-  process.stdout.write(report(results));
-}
-
-runMain('bench', async () => {
-  await bench();
-  process.exit(0); // every handle was closed; exit even if a library keeps a timer around
-});
+runBench(measure, report);

@@ -2,15 +2,15 @@
 import 'reflect-metadata';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import os from 'node:os';
-import { runMain, shutdownSignal } from '../server/process';
 import { callerOf } from '../server/auth/token.service';
 import { idleGateMs, measureApprovalLatency, type ApprovalLatency } from './approval-latency';
 import { measureConcurrentThroughput, runsPerSecond, type Throughput } from './concurrent-throughput';
+import { progress, runBench } from './runner';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
 import type { RunProfile } from './runs';
 import { measureSequentialLatency, type SequentialLatency } from './sequential-latency';
 import { ms, perSecond, ratio, spread, table } from './stats';
-import { Teardown } from './teardown';
+import { type Teardown } from './teardown';
 
 const plan = {
   sequential: { actions: 10, warmup: 2, samples: 20 },
@@ -27,8 +27,6 @@ interface Results {
   concurrent: Throughput;
   approval: ApprovalLatency;
 }
-
-const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 async function measure(teardown: Teardown): Promise<Results> {
   progress('starting services, database, worker and API');
@@ -136,33 +134,6 @@ function report({ env, sequential, concurrent, approval }: Results): string {
   ].join('\n');
 }
 
-async function bench(): Promise<void> {
-  // Workers log at INFO by default; the figures are what this process is for.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const teardown = new Teardown();
-  let results: Results | undefined;
-  let failure: Error | undefined;
-  const measuring = measure(teardown);
-  measuring.catch(() => undefined); // raced below; an interrupt leaves it running into the teardown
-  try {
-    const interrupted = shutdownSignal().then((signal): never => {
-      throw new Error(`interrupted by ${signal}`);
-    });
-    results = await Promise.race([measuring, interrupted]);
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-  }
-  const problems = await teardown.run();
-  if (failure !== undefined) {
-    if (problems.length > 0) progress(`cleanup also failed: ${problems.join('; ')}`);
-    throw failure;
-  }
-  if (problems.length > 0) throw new Error(`cleanup failed: ${problems.join('; ')}`);
-  if (!results) throw new Error('the benchmark produced no results');
-  process.stdout.write(report(results));
-}
-
-runMain('bench', async () => {
-  await bench();
-  process.exit(0); // every handle was closed; exit even if a library keeps a timer around
-});
+// Workers log at INFO by default; the figures are what this process is for.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+runBench(measure, report);
