@@ -76,4 +76,30 @@ describe('action kinds', () => {
     expect(hits.filter((hit) => hit === 'GET /down')).toHaveLength(2);
     expect(hits).toContain('POST /created');
   });
+
+  test('a command that cannot start (its working directory is missing) fails once, with the reason', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'nowhere',
+      stages: [
+        {
+          name: 'build',
+          actions: [
+            {
+              name: 'lost',
+              kind: 'COMMAND',
+              config: { command: 'true', workingDirectory: '/no/such/directory' },
+            },
+          ],
+        },
+      ],
+    });
+    const done = await waitForRun(h, (await trigger(h, pipeline.id)).id, (r) => r.status === 'FAILED');
+    const lost = actionOf(done, 'build', 'lost');
+    expect(lost.attempts).toHaveLength(1); // not retried as if a worker had been lost
+    expect(lost.attempts[0]!.error).toMatch(
+      /^exit code 127: could not start the command in \/no\/such\/directory/,
+    );
+  });
 });

@@ -81,8 +81,14 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
       lines.on('close', resolve);
     });
   const drained = Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
+  // A command that cannot even start (its working directory is missing, say) fails like a command would:
+  // retrying on another attempt would not help.
+  let startError: Error | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('error', (error) => {
+      startError = error;
+      resolve({ code: 127, signal: null });
+    });
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
@@ -103,7 +109,9 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
     // The leader is gone; anything it left running in its group goes with it.
     killGroup(child.pid, 'SIGKILL');
     await drained;
-    const tail = stderrTail.join('\n').trim();
+    const tail = startError
+      ? `could not start the command in ${options.cwd}: ${(startError as Error).message}`
+      : stderrTail.join('\n').trim();
     if (stopping === 'cancelled') {
       const reason: unknown = ctx.cancellationSignal.reason;
       return { kind: 'cancelled', reason: reason instanceof Error ? reason : new Error('cancelled') };
