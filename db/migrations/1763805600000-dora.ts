@@ -49,65 +49,69 @@ export class Dora1763805600000 implements MigrationInterface {
       `CREATE INDEX deployment_runs_deployments_idx ON deployment_runs (service_id, environment_id, finished_at)
         WHERE status = 'SUCCEEDED'`,
     );
+    // Windows across all services (the metrics) scan deployments by finish time.
+    await q.query(
+      `CREATE INDEX deployment_runs_finished_idx ON deployment_runs (finished_at) WHERE status = 'SUCCEEDED'`,
+    );
 
-    // Deployments: succeeded deployment runs in PRODUCTION-tier environments, at their finish.
+    // Deployments: succeeded deployment runs in PRODUCTION-tier environments, at their finish. The views
+    // use no CTEs, so a filter on service or finish time reaches the base tables (and their indexes).
     // Each commit is credited to the first deployment of its service that delivered it.
     await q.query(`
       CREATE VIEW dora_commits AS
-      WITH deployments AS (
-        SELECT d.id, d.service_id, d.finished_at
-          FROM deployment_runs d JOIN environments e ON e.id = d.environment_id
-         WHERE d.status = 'SUCCEEDED' AND e.tier = 'PRODUCTION' AND d.finished_at IS NOT NULL)
-      SELECT DISTINCT ON (d.service_id, c.sha)
-             d.id AS deployment_run_id, d.service_id, d.finished_at, c.sha, c.committed_at,
+      SELECT d.id AS deployment_run_id, d.service_id, d.finished_at, c.sha, c.committed_at,
              EXTRACT(EPOCH FROM d.finished_at - c.committed_at)::double precision AS lead_seconds
-        FROM deployments d JOIN deployment_run_commits c ON c.deployment_run_id = d.id
-       ORDER BY d.service_id, c.sha, d.finished_at, d.id`);
+        FROM deployment_runs d
+        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
+        JOIN deployment_run_commits c ON c.deployment_run_id = d.id
+       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM deployment_run_commits c2
+             JOIN deployment_runs d2 ON d2.id = c2.deployment_run_id
+             JOIN environments e2 ON e2.id = d2.environment_id AND e2.tier = 'PRODUCTION'
+            WHERE c2.sha = c.sha AND d2.service_id = d.service_id AND d2.status = 'SUCCEEDED'
+              AND d2.finished_at IS NOT NULL AND (d2.finished_at, d2.id) < (d.finished_at, d.id))`);
 
     await q.query(`
       CREATE VIEW dora_deployments AS
-      WITH deployments AS (
-        SELECT d.id, d.service_id, d.environment_id, d.finished_at, d.is_rollback
-          FROM deployment_runs d JOIN environments e ON e.id = d.environment_id
-         WHERE d.status = 'SUCCEEDED' AND e.tier = 'PRODUCTION' AND d.finished_at IS NOT NULL),
-      -- A rollback remediates the latest earlier deployment of the same service and environment.
-      remediations AS (
-        SELECT prev.id AS deployment_run_id, min(r.finished_at) AS rolled_back_at
-          FROM deployments r
-          CROSS JOIN LATERAL (
-            SELECT p.id FROM deployments p
-             WHERE p.service_id = r.service_id AND p.environment_id = r.environment_id
-               AND (p.finished_at, p.id) < (r.finished_at, r.id)
-             ORDER BY p.finished_at DESC, p.id DESC LIMIT 1) prev
-         WHERE r.is_rollback
-         GROUP BY prev.id),
-      -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
-      attributed AS (
-        SELECT i.caused_by_deployment_run_id AS deployment_run_id,
-               bool_or(i.resolved_at IS NULL) AS any_open, max(i.resolved_at) AS last_resolved_at
-          FROM incidents i
-         WHERE i.attribution IN ('EXPLICIT', 'HEURISTIC') AND i.caused_by_deployment_run_id IS NOT NULL
-         GROUP BY i.caused_by_deployment_run_id)
       SELECT d.id AS deployment_run_id, d.service_id, d.environment_id, d.finished_at, d.is_rollback,
-             (a.deployment_run_id IS NOT NULL OR m.deployment_run_id IS NOT NULL) AS change_failed,
-             CASE WHEN a.deployment_run_id IS NOT NULL THEN CASE WHEN a.any_open THEN NULL ELSE a.last_resolved_at END
-                  ELSE m.rolled_back_at END AS restored_at,
+             (inc.attributed > 0 OR nxt.is_rollback IS TRUE) AS change_failed,
+             -- restored: when the last attributed incident was resolved (none open), else when the rollback
+             -- that undid it finished
+             CASE WHEN inc.attributed > 0 THEN CASE WHEN inc.open > 0 THEN NULL ELSE inc.last_resolved_at END
+                  WHEN nxt.is_rollback THEN nxt.finished_at END AS restored_at,
              (d.is_rollback OR EXISTS (
-               SELECT 1 FROM incidents i JOIN deployments p ON p.id = i.caused_by_deployment_run_id
-                WHERE i.attribution IN ('EXPLICIT', 'HEURISTIC') AND p.service_id = d.service_id
-                  AND p.finished_at < d.finished_at
+               SELECT 1 FROM incidents i
+                 JOIN deployment_runs p ON p.id = i.caused_by_deployment_run_id
+                 JOIN environments pe ON pe.id = p.environment_id AND pe.tier = 'PRODUCTION'
+                WHERE i.service_id = d.service_id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')
+                  AND p.status = 'SUCCEEDED' AND p.finished_at < d.finished_at
                   AND i.opened_at <= d.finished_at AND (i.resolved_at IS NULL OR i.resolved_at > d.finished_at)
              )) AS rework,
              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c.lead_seconds)
                 FROM dora_commits c WHERE c.deployment_run_id = d.id AND c.lead_seconds >= 0) AS lead_time_seconds
-        FROM deployments d
-        LEFT JOIN attributed a ON a.deployment_run_id = d.id
-        LEFT JOIN remediations m ON m.deployment_run_id = d.id`);
+        FROM deployment_runs d
+        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
+        -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS attributed, count(*) FILTER (WHERE i.resolved_at IS NULL) AS open,
+                 max(i.resolved_at) AS last_resolved_at
+            FROM incidents i
+           WHERE i.caused_by_deployment_run_id = d.id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')) inc
+        -- A rollback remediates the latest earlier deployment of its service and environment: this one when
+        -- the next deployment there is a rollback.
+        LEFT JOIN LATERAL (
+          SELECT n.is_rollback, n.finished_at FROM deployment_runs n
+           WHERE n.service_id = d.service_id AND n.environment_id = d.environment_id AND n.status = 'SUCCEEDED'
+             AND n.finished_at IS NOT NULL AND (n.finished_at, n.id) > (d.finished_at, d.id)
+           ORDER BY n.finished_at, n.id LIMIT 1) nxt ON true
+       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP VIEW dora_deployments`);
     await q.query(`DROP VIEW dora_commits`);
+    await q.query(`DROP INDEX deployment_runs_finished_idx`);
     await q.query(`DROP INDEX deployment_runs_deployments_idx`);
     await q.query(`DROP INDEX deployment_runs_external_key`);
     await q.query(`ALTER TABLE deployment_runs DROP COLUMN external_key`);

@@ -62,7 +62,8 @@ const windowFacts = `
   services_in AS (
     SELECT id FROM services WHERE ($5::uuid[] IS NULL OR id = ANY ($5::uuid[])) AND ($6::text IS NULL OR team = $6::text)),
   deps AS (
-    SELECT d.*, date_trunc($4::text, d.finished_at AT TIME ZONE $3::text) AS local_bucket,
+    SELECT d.finished_at, d.change_failed, d.rework,
+           date_trunc($4::text, d.finished_at AT TIME ZONE $3::text) AS local_bucket,
            EXTRACT(EPOCH FROM d.restored_at - d.finished_at)::double precision AS recovery_seconds
       FROM dora_deployments d JOIN services_in s ON s.id = d.service_id
      WHERE d.finished_at >= $1::timestamptz AND d.finished_at < $2::timestamptz),
