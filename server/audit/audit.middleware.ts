@@ -6,8 +6,8 @@ import { DomainError } from '../errors';
 /**
  * Records a mutation that passed the role check, with its outcome: ALLOWED, DENIED (a rule such as no
  * self-approval refused it) or FAILED (bad input, a conflict, an internal error). Role-check denials are
- * recorded by the auth checker, which runs before this. Put on every mutation (`@UseMiddleware`), not as a
- * global middleware, which would wrap every field of every query.
+ * recorded by the auth checker, which runs before this. Every mutation gets it through `@GuardedMutation`
+ * (a global middleware would wrap every field of every query).
  */
 export const auditMutations: MiddlewareFn<Context> = async ({ info, args, context }, next) => {
   const entry = { principal: context.principal, operation: info.fieldName, args };

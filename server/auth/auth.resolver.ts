@@ -4,15 +4,13 @@ import {
   Ctx,
   FieldResolver,
   ID,
-  Mutation,
   Query,
   Resolver,
   Root,
   type AuthChecker,
-  UseMiddleware,
 } from 'type-graphql';
 import { roles, type Role } from '../../db/domain';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { badInput, forbidden, unauthenticated } from '../errors';
 import { RoleEnum } from '../graphql/enums';
@@ -57,9 +55,7 @@ export class AuthResolver {
     return ctx.principal;
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => CreatedToken)
+  @GuardedMutation('ADMIN', () => CreatedToken)
   createApiToken(
     @Arg('name', () => String) name: string,
     @Arg('role', () => RoleEnum) role: Role,
@@ -78,9 +74,7 @@ export class ApiTokenResolver {
     return ctx.services.tokens.list();
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Boolean, { description: 'Revokes at once, also for live subscriptions' })
+  @GuardedMutation('ADMIN', () => Boolean, { description: 'Revokes at once, also for live subscriptions' })
   revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.tokens.revoke(id);
   }

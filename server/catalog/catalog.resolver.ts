@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
-import { auditMutations } from '../audit/audit.middleware';
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { Environment, EnvironmentInput, Service, ServiceInput } from './catalog.types';
 
@@ -17,16 +17,12 @@ export class CatalogResolver {
     return ctx.services.catalog.listEnvironments();
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Service)
+  @GuardedMutation('ADMIN', () => Service)
   createService(@Arg('input', () => ServiceInput) input: ServiceInput, @Ctx() ctx: Context) {
     return ctx.services.catalog.createService(input);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Environment)
+  @GuardedMutation('ADMIN', () => Environment)
   createEnvironment(@Arg('input', () => EnvironmentInput) input: EnvironmentInput, @Ctx() ctx: Context) {
     return ctx.services.catalog.createEnvironment(input);
   }

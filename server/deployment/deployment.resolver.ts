@@ -1,22 +1,9 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  Float,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import type { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { Principal } from '../auth/auth.types';
 import { Environment, Service } from '../catalog/catalog.types';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import type { PlanApprovalRow } from '../graphql/loaders';
@@ -37,16 +24,12 @@ export class DeploymentResolver {
     return ctx.services.deploymentPresenter.list(serviceId);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Deployment)
+  @GuardedMutation('ADMIN', () => Deployment)
   createDeployment(@Arg('input', () => DeploymentInput) input: DeploymentInput, @Ctx() ctx: Context) {
     return ctx.services.deployments.create(input);
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => DeploymentRun)
+  @GuardedMutation('OPERATOR', () => DeploymentRun)
   runDeployment(
     @Arg('deploymentId', () => ID) deploymentId: string,
     @Arg('revision', () => RevisionInput) revision: RevisionInput,
@@ -75,9 +58,7 @@ export class DeploymentRunResolver {
     return ctx.services.deploymentPresenter.getRun(id);
   }
 
-  @Authorized('APPROVER')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => DeploymentRun)
+  @GuardedMutation('APPROVER', () => DeploymentRun)
   approveDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
@@ -86,9 +67,7 @@ export class DeploymentRunResolver {
     return ctx.services.runControl.decidePlan(deploymentRunId, true, comment, ctx.principal!);
   }
 
-  @Authorized('APPROVER')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => DeploymentRun)
+  @GuardedMutation('APPROVER', () => DeploymentRun)
   rejectDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,

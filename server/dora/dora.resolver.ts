@@ -1,18 +1,6 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Service } from '../catalog/catalog.types';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { DeploymentRun } from '../deployment/deployment.types';
 import { DateTimeScalar } from '../graphql/scalars';
@@ -42,9 +30,7 @@ export class DoraResolver {
     return ctx.services.deploymentPresenter.listRuns({ serviceId, environmentId, from, to, first, after });
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => DeploymentRun)
+  @GuardedMutation('OPERATOR', () => DeploymentRun)
   recordExternalDeployment(
     @Arg('input', () => ExternalDeploymentInput) input: ExternalDeploymentInput,
     @Ctx() ctx: Context,
@@ -66,16 +52,12 @@ export class IncidentResolver {
     return ctx.services.dora.incidents({ serviceId, from, to });
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Incident)
+  @GuardedMutation('OPERATOR', () => Incident)
   openIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context) {
     return ctx.services.dora.openIncident(input);
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Incident)
+  @GuardedMutation('OPERATOR', () => Incident)
   resolveIncident(
     @Arg('id', () => ID) id: string,
     @Arg('resolvedAt', () => DateTimeScalar) resolvedAt: Date,

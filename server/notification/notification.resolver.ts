@@ -1,17 +1,5 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
-import { auditMutations } from '../audit/audit.middleware';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { Pipeline } from '../pipeline/pipeline.types';
 import type { SubscriptionRow } from './notification.service';
@@ -35,9 +23,7 @@ export class NotificationResolver {
     return ctx.services.notifications.deliveries(subscriptionId, first);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => WebhookSubscription)
+  @GuardedMutation('ADMIN', () => WebhookSubscription)
   createWebhookSubscription(
     @Arg('input', () => WebhookSubscriptionInput) input: WebhookSubscriptionInput,
     @Ctx() ctx: Context,
@@ -45,9 +31,7 @@ export class NotificationResolver {
     return ctx.services.notifications.create(input);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Boolean)
+  @GuardedMutation('ADMIN', () => Boolean)
   deleteWebhookSubscription(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.notifications.delete(id);
   }

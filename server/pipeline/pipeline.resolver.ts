@@ -1,21 +1,9 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ActionEntity } from '../../db/entities/action.entity';
 import type { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { StageEntity } from '../../db/entities/stage.entity';
 import { Environment, Service } from '../catalog/catalog.types';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { PipelineRunConnection } from '../run/run.types';
 import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
@@ -39,16 +27,12 @@ export class PipelineResolver {
     return ctx.services.pipelinePresenter.get(id);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Pipeline)
+  @GuardedMutation('ADMIN', () => Pipeline)
   createPipeline(@Arg('input', () => PipelineInput) input: PipelineInput, @Ctx() ctx: Context) {
     return ctx.services.pipelines.create(input);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Pipeline, { description: 'running runs keep their snapshot' })
+  @GuardedMutation('ADMIN', () => Pipeline, { description: 'running runs keep their snapshot' })
   updatePipeline(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => PipelineInput) input: PipelineInput,
@@ -57,9 +41,7 @@ export class PipelineResolver {
     return ctx.services.pipelines.update(id, input);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Pipeline)
+  @GuardedMutation('ADMIN', () => Pipeline)
   reorderStages(
     @Arg('pipelineId', () => ID) pipelineId: string,
     @Arg('stageIds', () => [ID]) stageIds: string[],
@@ -68,9 +50,7 @@ export class PipelineResolver {
     return ctx.services.pipelines.reorderStages(pipelineId, stageIds);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Boolean)
+  @GuardedMutation('ADMIN', () => Boolean)
   deletePipeline(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.pipelines.delete(id);
   }
@@ -98,9 +78,7 @@ export class PipelineResolver {
 
 @Resolver(() => Stage)
 export class StageResolver {
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Stage)
+  @GuardedMutation('OPERATOR', () => Stage)
   setStageTransition(
     @Arg('stageId', () => ID) stageId: string,
     @Arg('enabled', () => Boolean) enabled: boolean,

@@ -1,23 +1,11 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { ApprovalEntity } from '../../db/entities/approval.entity';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import { RunStatusEnum } from '../graphql/enums';
@@ -58,9 +46,7 @@ export class PipelineRunResolver {
     return ctx.services.runPresenter.list({ pipelineId, status, first, after });
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => PipelineRun)
+  @GuardedMutation('OPERATOR', () => PipelineRun)
   triggerPipeline(
     @Arg('pipelineId', () => ID) pipelineId: string,
     @Arg('revision', () => RevisionInput) revision: RevisionInput,
@@ -71,9 +57,7 @@ export class PipelineRunResolver {
     return ctx.services.runs.trigger(pipelineId, revision, commits, ctx.principal);
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => PipelineRun, {
+  @GuardedMutation('OPERATOR', () => PipelineRun, {
     description:
       'Re-deploys the revision and definition snapshot of an earlier successful run, as a rollback',
   })
@@ -91,16 +75,12 @@ export class PipelineRunResolver {
     return run.isRollback;
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => PipelineRun)
+  @GuardedMutation('OPERATOR', () => PipelineRun)
   retryFailedActions(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
     return ctx.services.runControl.retryFailedActions(runId);
   }
 
-  @Authorized('OPERATOR')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => PipelineRun)
+  @GuardedMutation('OPERATOR', () => PipelineRun)
   cancelRun(
     @Arg('runId', () => ID) runId: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
@@ -168,9 +148,7 @@ export class ActionRunResolver {
     return ctx.loaders.approvalsByActionRun.load(action.id);
   }
 
-  @Authorized('APPROVER')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => ActionRun)
+  @GuardedMutation('APPROVER', () => ActionRun)
   approveAction(
     @Arg('actionRunId', () => ID) actionRunId: string,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
@@ -179,9 +157,7 @@ export class ActionRunResolver {
     return ctx.services.runControl.decide(actionRunId, true, comment, ctx.principal!);
   }
 
-  @Authorized('APPROVER')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => ActionRun)
+  @GuardedMutation('APPROVER', () => ActionRun)
   rejectAction(
     @Arg('actionRunId', () => ID) actionRunId: string,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,

@@ -1,17 +1,6 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  UseMiddleware,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Environment } from '../catalog/catalog.types';
-import { auditMutations } from '../audit/audit.middleware';
+import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { Pipeline } from '../pipeline/pipeline.types';
 import type { SecretRow } from './secret.service';
@@ -29,18 +18,14 @@ export class SecretResolver {
     return ctx.services.secrets.list({ environmentId, pipelineId });
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Secret, {
+  @GuardedMutation('ADMIN', () => Secret, {
     description: 'Creates or rotates; the value applies to actions that start afterwards',
   })
   setSecret(@Arg('input', () => SecretInput) input: SecretInput, @Ctx() ctx: Context) {
     return ctx.services.secrets.set(input);
   }
 
-  @Authorized('ADMIN')
-  @UseMiddleware(auditMutations)
-  @Mutation(() => Boolean)
+  @GuardedMutation('ADMIN', () => Boolean)
   deleteSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.secrets.delete(id);
   }
