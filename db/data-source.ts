@@ -21,6 +21,7 @@ import { Engine1763776800000 } from './migrations/1763776800000-engine';
 import { SecretsNotifications1763791200000 } from './migrations/1763791200000-secrets-notifications';
 import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
+import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 
 export const entities = [
   PrincipalEntity,
@@ -48,6 +49,7 @@ export const migrations = [
   SecretsNotifications1763791200000,
   Audit1763798400000,
   Dora1763805600000,
+  DoraFacts1763812800000,
 ];
 
 export interface DataSourceOptions {

@@ -21,6 +21,18 @@ export class DoraPoint {
 
   @Field(() => Int)
   sampleSize!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'durations only: the 75th percentile within the bucket',
+  })
+  p75!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'durations only: the 90th percentile within the bucket',
+  })
+  p90!: number | null;
 }
 
 @ObjectType('DoraMetric')

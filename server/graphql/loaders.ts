@@ -97,9 +97,8 @@ export function createLoaders(dataSource: DataSource) {
     doraByDeploymentRun: rowsBy<DoraVerdictRow>(
       dataSource,
       `SELECT deployment_run_id AS key, change_failed AS "changeFailed", rework,
-              lead_time_seconds AS "leadTimeSeconds",
-              EXTRACT(EPOCH FROM restored_at - finished_at)::double precision AS "recoverySeconds"
-         FROM dora_deployments WHERE deployment_run_id = ANY($1)`,
+              lead_time_seconds AS "leadTimeSeconds", recovery_seconds AS "recoverySeconds"
+         FROM dora_deployment_facts WHERE deployment_run_id = ANY($1)`,
     ),
     planApprovalsByDeploymentRun: rowsBy<PlanApprovalRow>(
       dataSource,

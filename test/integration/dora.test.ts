@@ -45,7 +45,7 @@ const metricsQuery = `query($f: DoraFilter!) {
   doraMetrics(filter: $f) {
     from to interval timeZone benchmark
     deploymentFrequency { value unit level sampleSize series { bucketStart value sampleSize } }
-    leadTimeForChanges { value unit p75 p90 level sampleSize series { bucketStart value sampleSize } }
+    leadTimeForChanges { value unit p75 p90 level sampleSize series { bucketStart value sampleSize p75 p90 } }
     changeFailureRate { value unit level sampleSize series { bucketStart value sampleSize } }
     timeToRestore { value unit p75 p90 level sampleSize series { bucketStart value sampleSize } }
     deploymentReworkRate { value unit level sampleSize series { bucketStart value sampleSize } }
@@ -59,7 +59,13 @@ interface Metric {
   p90?: number | null;
   level: string | null;
   sampleSize: number;
-  series: Array<{ bucketStart: string; value: number | null; sampleSize: number }>;
+  series: Array<{
+    bucketStart: string;
+    value: number | null;
+    sampleSize: number;
+    p75?: number | null;
+    p90?: number | null;
+  }>;
 }
 type Metrics = Record<
   | 'deploymentFrequency'
@@ -71,7 +77,7 @@ type Metrics = Record<
 > & { benchmark: string; interval: string; timeZone: string };
 
 /** Reports the worked example's deployments and incidents; returns the deployment run ids by name. */
-async function workedExample(h: Harness) {
+async function workedExample(h: Harness, order: 'as-finished' | 'reverse' = 'as-finished') {
   const { serviceId, production, staging } = await catalog(h);
   const ids: Record<string, string> = {};
   const deploy = async (
@@ -110,19 +116,23 @@ async function workedExample(h: Harness) {
   const c12 = c('cccccc1', t('03-12', '13:00'));
   const c13 = c('cdcdcdc', t('03-12', '22:30'));
   const c14 = c('cececec', t('03-14', '11:30'));
-  await deploy('D0', t('03-01', '12:00'), [c0]);
-  await deploy('D1', t('03-04', '10:00'), [c1, c2]);
-  await deploy('D2', t('03-05', '14:00'), [c3]);
-  await deploy('D3', t('03-06', '09:00'), [c4, c5, c6]);
-  await deploy('D4', t('03-06', '10:00'), [c3], { isRollback: true });
-  await deploy('D5', t('03-07', '16:00'), [c4, c5, c6, c7]);
-  await deploy('D6', t('03-08', '11:00'), [c8]);
-  await deploy('D7', t('03-11', '09:00'), [c9, c10, c11]);
-  await deploy('D8', t('03-12', '15:00'), [c12]);
-  await deploy('D9', t('03-13', '00:30'), [c13]);
-  await deploy('S1', t('03-13', '12:00'), [c13], { environmentId: staging });
-  await deploy('F1', t('03-14', '20:00'), [c14], { status: 'FAILED' });
-  await deploy('D10', t('03-14', '23:30'), [c14]);
+  const deployments = [
+    () => deploy('D0', t('03-01', '12:00'), [c0]),
+    () => deploy('D1', t('03-04', '10:00'), [c1, c2]),
+    () => deploy('D2', t('03-05', '14:00'), [c3]),
+    () => deploy('D3', t('03-06', '09:00'), [c4, c5, c6]),
+    () => deploy('D4', t('03-06', '10:00'), [c3], { isRollback: true }),
+    () => deploy('D5', t('03-07', '16:00'), [c4, c5, c6, c7]),
+    () => deploy('D6', t('03-08', '11:00'), [c8]),
+    () => deploy('D7', t('03-11', '09:00'), [c9, c10, c11]),
+    () => deploy('D8', t('03-12', '15:00'), [c12]),
+    () => deploy('D9', t('03-13', '00:30'), [c13]),
+    () => deploy('S1', t('03-13', '12:00'), [c13], { environmentId: staging }),
+    () => deploy('F1', t('03-14', '20:00'), [c14], { status: 'FAILED' }),
+    () => deploy('D10', t('03-14', '23:30'), [c14]),
+  ];
+  // Reported late, in reverse: each deployment then changes the verdicts and credits of those after it.
+  for (const report of order === 'reverse' ? deployments.reverse() : deployments) await report();
 
   const incident = async (
     title: string,
@@ -146,81 +156,121 @@ async function workedExample(h: Harness) {
   return { serviceId, ids, incidents: { i1, i2, i3 } };
 }
 
+/**
+ * The fact tables kept on write hold exactly what the views (the definition) say, for every service in
+ * the database: nothing missing, nothing stale.
+ */
+async function expectFactsMatchDefinition(h: Harness) {
+  const differences = async (definition: string, facts: string) => {
+    const [row] = await h.dataSource.query(
+      `SELECT (SELECT count(*) FROM (${definition} EXCEPT ${facts}) a)::int AS missing,
+              (SELECT count(*) FROM (${facts} EXCEPT ${definition}) b)::int AS stale`,
+    );
+    return row as { missing: number; stale: number };
+  };
+  expect(
+    await differences(
+      `SELECT deployment_run_id, service_id, finished_at, change_failed, rework,
+              EXTRACT(EPOCH FROM restored_at - finished_at)::double precision, lead_time_seconds FROM dora_deployments`,
+      `SELECT deployment_run_id, service_id, finished_at, change_failed, rework, recovery_seconds, lead_time_seconds
+         FROM dora_deployment_facts`,
+    ),
+  ).toEqual({ missing: 0, stale: 0 });
+  expect(
+    await differences(
+      `SELECT deployment_run_id, sha, service_id, finished_at, lead_seconds FROM dora_commits`,
+      `SELECT deployment_run_id, sha, service_id, finished_at, lead_seconds FROM dora_commit_facts`,
+    ),
+  ).toEqual({ missing: 0, stale: 0 });
+}
+
 const window = { from: '2024-03-04T00:00:00Z', to: '2024-03-18T00:00:00Z', interval: 'WEEK' };
 
 describe('DORA metrics', () => {
-  test('the worked example of DORA.md, number by number', async ({ harness: h }) => {
-    const { serviceId, ids, incidents } = await workedExample(h);
-    expect([incidents.i1.attribution, incidents.i2.attribution, incidents.i3.attribution]).toEqual([
-      'EXPLICIT',
-      'EXPLICIT',
-      'EXTERNAL',
-    ]);
-    const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
-      f: { ...window, serviceIds: [serviceId] },
-    });
-    expect(m.benchmark).toBe('DORA 2023');
-    const weeks = ['2024-03-04T00:00:00.000Z', '2024-03-11T00:00:00.000Z'];
+  test.for(['as-finished', 'reverse'] as const)(
+    'the worked example of DORA.md, number by number (deployments reported %s)',
+    async (order, { harness: h }) => {
+      const { serviceId, ids, incidents } = await workedExample(h, order);
+      expect([incidents.i1.attribution, incidents.i2.attribution, incidents.i3.attribution]).toEqual([
+        'EXPLICIT',
+        'EXPLICIT',
+        'EXTERNAL',
+      ]);
+      const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, {
+        f: { ...window, serviceIds: [serviceId] },
+      });
+      expect(m.benchmark).toBe('DORA 2023');
+      const weeks = ['2024-03-04T00:00:00.000Z', '2024-03-11T00:00:00.000Z'];
 
-    expect(m.deploymentFrequency).toMatchObject({ unit: 'per_day', level: 'HIGH', sampleSize: 10 });
-    expect(m.deploymentFrequency.value).toBeCloseTo(10 / 14, 7);
-    expect(m.deploymentFrequency.series).toEqual([
-      { bucketStart: weeks[0], value: 6, sampleSize: 6 },
-      { bucketStart: weeks[1], value: 4, sampleSize: 4 },
-    ]);
+      expect(m.deploymentFrequency).toMatchObject({ unit: 'per_day', level: 'HIGH', sampleSize: 10 });
+      expect(m.deploymentFrequency.value).toBeCloseTo(10 / 14, 7);
+      expect(m.deploymentFrequency.series).toEqual([
+        { bucketStart: weeks[0], value: 6, sampleSize: 6 },
+        { bucketStart: weeks[1], value: 4, sampleSize: 4 },
+      ]);
 
-    expect(m.leadTimeForChanges).toMatchObject({ unit: 'seconds', level: 'ELITE', sampleSize: 14 });
-    expect(m.leadTimeForChanges.value).toBeCloseTo(8 * hour, 6);
-    expect(m.leadTimeForChanges.p75).toBeCloseTo(16.5 * hour, 6);
-    expect(m.leadTimeForChanges.p90).toBeCloseTo(22.2 * hour, 6);
-    expect(m.leadTimeForChanges.series.map((p) => p.value! / hour)).toEqual([5.5, 11]);
+      expect(m.leadTimeForChanges).toMatchObject({ unit: 'seconds', level: 'ELITE', sampleSize: 14 });
+      expect(m.leadTimeForChanges.value).toBeCloseTo(8 * hour, 6);
+      expect(m.leadTimeForChanges.p75).toBeCloseTo(16.5 * hour, 6);
+      expect(m.leadTimeForChanges.p90).toBeCloseTo(22.2 * hour, 6);
+      expect(m.leadTimeForChanges.series.map((p) => p.value! / hour)).toEqual([5.5, 11]);
+      // W10's commits in hours: 1, 2, 4, 5, 6, 18, 18, 24; percentiles within the bucket, exact as well.
+      expect(m.leadTimeForChanges.series[0]!.p75! / hour).toBeCloseTo(18, 9);
+      expect(m.leadTimeForChanges.series[0]!.p90! / hour).toBeCloseTo(19.8, 9);
 
-    expect(m.changeFailureRate).toMatchObject({ unit: 'ratio', value: 0.2, level: 'LOW', sampleSize: 10 });
-    expect(m.changeFailureRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
+      expect(m.changeFailureRate).toMatchObject({ unit: 'ratio', value: 0.2, level: 'LOW', sampleSize: 10 });
+      expect(m.changeFailureRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
 
-    expect(m.timeToRestore).toMatchObject({
-      unit: 'seconds',
-      value: 5.625 * hour,
-      level: null,
-      sampleSize: 2,
-    });
-    expect(m.timeToRestore.series.map((p) => p.value! / hour)).toEqual([1.25, 10]);
+      expect(m.timeToRestore).toMatchObject({
+        unit: 'seconds',
+        value: 5.625 * hour,
+        level: null,
+        sampleSize: 2,
+      });
+      expect(m.timeToRestore.series.map((p) => p.value! / hour)).toEqual([1.25, 10]);
 
-    expect(m.deploymentReworkRate).toMatchObject({ unit: 'ratio', value: 0.2, level: null, sampleSize: 10 });
-    expect(m.deploymentReworkRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
+      expect(m.deploymentReworkRate).toMatchObject({
+        unit: 'ratio',
+        value: 0.2,
+        level: null,
+        sampleSize: 10,
+      });
+      expect(m.deploymentReworkRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
 
-    // The drill-down explains each number.
-    const run = async (id: string) =>
-      (
-        await ok<{
-          deploymentRun: {
-            changeFailed: boolean;
-            rework: boolean;
-            leadTimeSeconds: number | null;
-            recoverySeconds: number | null;
-          };
-        }>(
-          h,
-          `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
-          { id },
-        )
-      ).deploymentRun;
-    expect(await run(ids.D3!)).toEqual({
-      changeFailed: true,
-      rework: false,
-      leadTimeSeconds: 6 * hour,
-      recoverySeconds: 1.25 * hour,
-    });
-    expect(await run(ids.D4!)).toMatchObject({ changeFailed: false, rework: true, leadTimeSeconds: null });
-    expect(await run(ids.D5!)).toMatchObject({
-      changeFailed: false,
-      rework: false,
-      leadTimeSeconds: 5 * hour,
-    });
-    expect(await run(ids.D8!)).toMatchObject({ changeFailed: true, recoverySeconds: 10 * hour });
-    expect(await run(ids.D9!)).toMatchObject({ changeFailed: false, rework: true });
-    expect(await run(ids.F1!)).toMatchObject({ changeFailed: false, rework: false, leadTimeSeconds: null });
-  });
+      // The drill-down explains each number.
+      const run = async (id: string) =>
+        (
+          await ok<{
+            deploymentRun: {
+              changeFailed: boolean;
+              rework: boolean;
+              leadTimeSeconds: number | null;
+              recoverySeconds: number | null;
+            };
+          }>(
+            h,
+            `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
+            { id },
+          )
+        ).deploymentRun;
+      expect(await run(ids.D3!)).toEqual({
+        changeFailed: true,
+        rework: false,
+        leadTimeSeconds: 6 * hour,
+        recoverySeconds: 1.25 * hour,
+      });
+      expect(await run(ids.D4!)).toMatchObject({ changeFailed: false, rework: true, leadTimeSeconds: null });
+      expect(await run(ids.D5!)).toMatchObject({
+        changeFailed: false,
+        rework: false,
+        leadTimeSeconds: 5 * hour,
+      });
+      expect(await run(ids.D8!)).toMatchObject({ changeFailed: true, recoverySeconds: 10 * hour });
+      expect(await run(ids.D9!)).toMatchObject({ changeFailed: false, rework: true });
+      expect(await run(ids.F1!)).toMatchObject({ changeFailed: false, rework: false, leadTimeSeconds: null });
+      await expectFactsMatchDefinition(h);
+    },
+  );
 
   test('in America/Los_Angeles, D9 falls on Mar 12 and W11 has 3 deploy days: still HIGH', async ({
     harness: h,
@@ -485,7 +535,7 @@ describe('DORA edge cases', () => {
           { id },
         )
       ).deploymentRun;
-    return { deploy, incident, metrics, verdict };
+    return { serviceId, production, deploy, incident, metrics, verdict };
   }
 
   test('a commit dated after its deployment is left out; a revision alone is the change set', async ({
@@ -545,5 +595,48 @@ describe('DORA edge cases', () => {
     await deploy(`${day}23T10:20:00Z`, { isRollback: true });
     await incident(`${day}23T10:05:00Z`, `${day}23T11:00:00Z`, { causedByDeploymentRunId: bad });
     expect(await verdict(bad)).toMatchObject({ changeFailed: true, recoverySeconds: hour });
+  });
+
+  test('the facts kept on write follow late reports, corrected rows and an environment leaving production', async ({
+    harness: h,
+  }) => {
+    const { serviceId, production, deploy, incident, verdict } = await facts(h);
+    const later = await deploy(`${day}26T10:00:00Z`, {
+      commits: [c('7777777', `${day}26T08:00:00Z`), c('8888888', `${day}25T08:00:00Z`)],
+    });
+    expect(await verdict(later)).toMatchObject({ leadTimeSeconds: 14 * hour });
+    // An earlier deployment of 8888888 reported late takes its credit; a late rollback fails what it undid.
+    const earlier = await deploy(`${day}25T10:00:00Z`, { commits: [c('8888888', `${day}25T08:00:00Z`)] });
+    expect(await verdict(later)).toMatchObject({ leadTimeSeconds: 2 * hour });
+    expect(await verdict(earlier)).toMatchObject({ leadTimeSeconds: 2 * hour, changeFailed: false });
+    await deploy(`${day}25T12:00:00Z`, { isRollback: true });
+    expect(await verdict(earlier)).toMatchObject({ changeFailed: true, recoverySeconds: 2 * hour });
+    // An incident still open makes the later deployment rework; resolving it before keeps it out.
+    await incident(`${day}26T09:00:00Z`, null, { causedByDeploymentRunId: earlier });
+    expect(await verdict(later)).toMatchObject({ rework: true });
+    await expectFactsMatchDefinition(h);
+    // Unfiltered, the metrics read every service's facts: the counts of the definition, nothing else.
+    const july = { from: `${day}01T00:00:00Z`, to: `${day}29T00:00:00Z` };
+    const [defined] = await h.dataSource.query(
+      `SELECT count(*)::int AS deployments, count(*) FILTER (WHERE change_failed)::int AS failed
+         FROM dora_deployments WHERE finished_at >= $1 AND finished_at < $2`,
+      [july.from, july.to],
+    );
+    const { doraMetrics: all } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, { f: july });
+    expect(defined.deployments).toBeGreaterThan(3);
+    expect(all.deploymentFrequency.sampleSize).toBe(defined.deployments);
+    expect(all.changeFailureRate.value).toBeCloseTo(defined.failed / defined.deployments, 10);
+    // A row corrected in place (a deployment found to have failed after all), then the environment leaving
+    // the PRODUCTION tier: neither leaves a stale fact behind.
+    await h.dataSource.query(`UPDATE deployment_runs SET status = 'FAILED' WHERE id = $1`, [earlier]);
+    expect(await verdict(later)).toMatchObject({ leadTimeSeconds: 14 * hour });
+    await expectFactsMatchDefinition(h);
+    await h.dataSource.query(`UPDATE environments SET tier = 'STAGING' WHERE id = $1`, [production]);
+    const [{ remaining }] = await h.dataSource.query(
+      `SELECT count(*)::int AS remaining FROM dora_deployment_facts WHERE service_id = $1`,
+      [serviceId],
+    );
+    expect(remaining).toBe(0);
+    await expectFactsMatchDefinition(h);
   });
 });
