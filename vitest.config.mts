@@ -23,6 +23,7 @@ export default defineConfig({
             'server/**/*.test.ts',
             'workflows/**/*.test.ts',
             'db/**/*.test.ts',
+            'web/**/*.test.ts',
           ],
         },
       },

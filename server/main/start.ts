@@ -212,7 +212,10 @@ runMain('start', async () => {
         }
       }
       components.push(
-        launch('web', [process.execPath, next, 'start', 'web', '--port', String(config.webPort)], env),
+        launch('web', [process.execPath, ...tsx, 'web/server.ts'], {
+          ...env,
+          WEB_PORT: String(config.webPort),
+        }),
       );
     }
 

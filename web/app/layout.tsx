@@ -1,5 +1,9 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { tokenCookie } from '@/lib/session';
+import { signOut } from './login/actions';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -7,14 +11,28 @@ export const metadata: Metadata = {
   description: 'Deployment pipelines and DORA metrics',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const signedIn = (await cookies()).has(tokenCookie);
   return (
     <html lang="en">
       <body>
         <header className="topbar">
-          <a href="/" className="brand">
+          <Link href="/" className="brand">
             Lockstep
-          </a>
+          </Link>
+          {signedIn ? (
+            <nav aria-label="Main">
+              <Link href="/">DORA</Link>
+              <Link href="/pipelines">Pipelines</Link>
+              <Link href="/deployments">Deployments</Link>
+              <Link href="/incidents">Incidents</Link>
+              <form action={signOut}>
+                <button type="submit" className="link">
+                  Sign out
+                </button>
+              </form>
+            </nav>
+          ) : null}
         </header>
         <main>{children}</main>
       </body>

@@ -1,15 +1,233 @@
-import { webConfig } from '@/lib/config';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { ApiProblem, load } from '@/components/api-problem';
+import { gql } from '@/lib/api';
+import { dateTime, duration, levelLabels, percent, perDay } from '@/lib/format';
+import type { DoraLevel, Interval } from '@/lib/graphql-types';
+import { ChartsLazy } from './charts-lazy';
+import { chartRows, doraQuery, type DoraResult, type Metric, type MetricKey } from './dora-query';
+import { DrillDown } from './drill-down';
 
+export const metadata: Metadata = { title: 'DORA metrics · Lockstep' };
 export const dynamic = 'force-dynamic';
 
-export default function Home() {
+const windows = [7, 30, 90, 180, 365] as const;
+const intervals: Interval[] = ['DAY', 'WEEK', 'MONTH'];
+const zones = [
+  'UTC',
+  'Europe/London',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+];
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** The filters, all from the URL: window in days, interval, time zone, team, services, chosen bucket. */
+function filtersOf(search: Search) {
+  const days = windows.find((d) => String(d) === one(search.days)) ?? 90;
+  const interval = intervals.find((i) => i === one(search.interval)) ?? 'WEEK';
+  const timeZone = one(search.tz) || 'UTC';
+  const team = one(search.team) || null;
+  const services = [search.service ?? []].flat().filter(Boolean);
+  const to = new Date();
+  to.setUTCHours(24, 0, 0, 0); // through the end of today
+  const from = new Date(to.getTime() - days * 86_400_000);
+  return { days, interval, timeZone, team, services, from, to, bucket: one(search.bucket) ?? null };
+}
+
+const cards: Array<{ key: MetricKey; title: string; show: (m: Metric) => string; better: 'up' | 'down' }> = [
+  { key: 'deploymentFrequency', title: 'Deployment frequency', show: (m) => perDay(m.value), better: 'up' },
+  {
+    key: 'leadTimeForChanges',
+    title: 'Lead time for changes',
+    show: (m) => duration(m.value),
+    better: 'down',
+  },
+  { key: 'changeFailureRate', title: 'Change failure rate', show: (m) => percent(m.value), better: 'down' },
+  { key: 'timeToRestore', title: 'Time to restore', show: (m) => duration(m.value), better: 'down' },
+  { key: 'deploymentReworkRate', title: 'Rework rate', show: (m) => percent(m.value), better: 'down' },
+];
+
+function Change({
+  now,
+  before,
+  better,
+}: {
+  now: number | null;
+  before: number | null;
+  better: 'up' | 'down';
+}) {
+  if (now === null || before === null || before === 0) return <span className="muted">no earlier data</span>;
+  const change = (now - before) / Math.abs(before);
+  const good = better === 'up' ? change >= 0 : change <= 0;
+  return (
+    <span className={good ? 'good' : 'bad'}>
+      {change >= 0 ? '▲' : '▼'} {Math.abs(change * 100).toFixed(0)} % vs previous window
+    </span>
+  );
+}
+
+function LevelBadge({
+  level,
+  sampleSize,
+  rework,
+}: {
+  level: DoraLevel | null;
+  sampleSize: number;
+  rework: boolean;
+}) {
+  if (rework) return <span className="badge none">no DORA level yet</span>;
+  if (level === null)
+    return <span className="badge none">{sampleSize < 3 ? `level needs 3+ samples` : 'no level'}</span>;
+  return <span className={`badge ${level.toLowerCase()}`}>{levelLabels[level]}</span>;
+}
+
+export default async function DoraPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const f = filtersOf(await searchParams);
+  const filter = {
+    from: f.from.toISOString(),
+    to: f.to.toISOString(),
+    interval: f.interval,
+    timeZone: f.timeZone,
+    ...(f.team ? { team: f.team } : {}),
+    ...(f.services.length ? { serviceIds: f.services } : {}),
+  };
+  const previous = {
+    ...filter,
+    from: new Date(f.from.getTime() - f.days * 86_400_000).toISOString(),
+    to: filter.from,
+  };
+  const result = await load(() => gql<DoraResult>(doraQuery, { f: filter, p: previous }));
+  if ('problem' in result) return <ApiProblem problem={result.problem} />;
+  const { current: m, previous: before, services } = result.data;
+  const teams = [...new Set(services.map((s) => s.team).filter((t): t is string => !!t))].sort();
+  const rows = chartRows(m);
+  const params = new URLSearchParams({ days: String(f.days), interval: f.interval, tz: f.timeZone });
+  if (f.team) params.set('team', f.team);
+  for (const s of f.services) params.append('service', s);
+
   return (
     <section>
-      <h1>Lockstep</h1>
-      <p>
-        Durable deployment pipelines on Temporal. The GraphQL API is at <code>{webConfig.apiUrl}</code> (HTTP
-        and WebSocket); send <code>Authorization: Bearer &lt;api token&gt;</code>.
+      <h1>DORA metrics</h1>
+      <form method="get" className="filters" aria-label="Filters">
+        <label>
+          Window
+          <select name="days" defaultValue={String(f.days)}>
+            {windows.map((d) => (
+              <option key={d} value={d}>
+                last {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Interval
+          <select name="interval" defaultValue={f.interval}>
+            {intervals.map((i) => (
+              <option key={i} value={i}>
+                {i.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Time zone
+          <select name="tz" defaultValue={f.timeZone}>
+            {[...new Set([f.timeZone, ...zones])].map((z) => (
+              <option key={z}>{z}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Team
+          <select name="team" defaultValue={f.team ?? ''}>
+            <option value="">all teams</option>
+            {teams.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Service
+          <select name="service" defaultValue={f.services[0] ?? ''}>
+            <option value="">all services</option>
+            {services.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+      </form>
+      <p className="muted">
+        {dateTime(m.from, m.timeZone)} – {dateTime(m.to, m.timeZone)} ({m.timeZone}), benchmark {m.benchmark}
       </p>
+
+      <div className="cards">
+        {cards.map(({ key, title, show, better }) => {
+          const metric = m[key];
+          return (
+            <article key={key} className="card" aria-label={title} data-metric={key}>
+              <h2>{title}</h2>
+              <p className="value">{metric.sampleSize === 0 ? 'no data' : show(metric)}</p>
+              <LevelBadge
+                level={metric.level}
+                sampleSize={metric.sampleSize}
+                rework={key === 'deploymentReworkRate'}
+              />
+              <p className="muted">
+                {metric.p75 !== null ? `p75 ${duration(metric.p75)} · p90 ${duration(metric.p90)} · ` : ''}
+                sample {metric.sampleSize}
+              </p>
+              <Change now={metric.value} before={before[key].value} better={better} />
+            </article>
+          );
+        })}
+      </div>
+
+      {m.deploymentFrequency.sampleSize === 0 ? (
+        <p className="panel">
+          No production deployments in this window. Deployments come from pipeline runs,{' '}
+          <code>runDeployment</code>,<code>recordExternalDeployment</code> or the signed webhook; try a longer
+          window or another team.
+        </p>
+      ) : (
+        <ChartsLazy rows={rows} timeZone={m.timeZone} query={params.toString()} />
+      )}
+
+      <nav aria-label="Buckets" className="buckets">
+        <span className="muted">Explain a {f.interval.toLowerCase()}:</span>
+        {rows.map((row) => {
+          const q = new URLSearchParams(params);
+          q.set('bucket', row.bucketStart);
+          return (
+            <Link
+              key={row.bucketStart}
+              href={`/?${q}`}
+              aria-current={row.bucketStart === f.bucket ? 'true' : undefined}
+            >
+              {new Date(row.bucketStart).toISOString().slice(0, 10)}
+            </Link>
+          );
+        })}
+      </nav>
+
+      {f.bucket ? (
+        <Suspense fallback={<div className="skeleton chart" />}>
+          <DrillDown
+            bucketStart={f.bucket}
+            bucketEnd={rows[rows.findIndex((r) => r.bucketStart === f.bucket) + 1]?.bucketStart ?? m.to}
+            serviceIds={f.services}
+            team={f.team}
+            timeZone={m.timeZone}
+          />
+        </Suspense>
+      ) : null}
     </section>
   );
 }

@@ -1,0 +1,261 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
+import { test, type Harness } from '../support/fixtures';
+import { approval, command, createPipeline } from '../support/pipelines';
+
+/** The dashboard in Debian's Chromium, against the built web app, a real API, worker, PostgreSQL, Temporal. */
+
+let browser: Browser;
+let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+async function webFor(h: Harness) {
+  web ??= await startWeb(h.apiUrl);
+  return web.url;
+}
+
+async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await h.gql<T>(query, variables);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!;
+}
+
+describe('dashboard', () => {
+  test('sign in: a bad token is refused with a message, a good one opens the page asked for', async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const context = await browser.newContext();
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(`${url}/pipelines`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('form [role="alert"]').textContent()).toMatch(/not valid|revoked/i);
+    await screenshot(page, 'login-refused');
+
+    await page.goto(`${url}/login?next=/pipelines`);
+    await page.getByLabel('API token').fill(h.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/pipelines$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Pipelines');
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'lockstep_token')).toMatchObject({ httpOnly: true });
+    expect(await page.evaluate<string>('document.cookie')).not.toContain(h.adminToken);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await context.close();
+  });
+
+  test("an action the token's role may not take says so, and nothing happens", async ({ harness: h }) => {
+    const url = await webFor(h);
+    const pipeline = await createPipeline(h, {
+      name: 'dash-viewer-only',
+      stages: [{ name: 'only', actions: [command('noop', 'true')] }],
+    });
+    const context = await signedIn(browser, url, await h.tokenFor('VIEWER', 'dash-viewer'));
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(`${url}/pipelines/${pipeline.id}`);
+    await page.getByLabel('Revision').fill('abcdef12');
+    await page.getByRole('button', { name: 'Release change' }).click();
+    await expect
+      .poll(() => page.getByRole('form', { name: 'Release change' }).locator('[role="alert"]').textContent())
+      .toMatch(/DEPLOYER|role/i);
+    expect(page.url()).toContain(`/pipelines/${pipeline.id}`);
+    const { pipelineRuns } = await ok<{ pipelineRuns: { totalCount: number } }>(
+      h,
+      `query($p: ID!) { pipelineRuns(pipelineId: $p) { totalCount } }`,
+      { p: pipeline.id },
+    );
+    expect(pipelineRuns.totalCount).toBe(0);
+    await screenshot(page, 'viewer-refused');
+    await context.close();
+  });
+
+  test('the DORA page draws every bucket from the data, and a bucket explains its deployments', async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const { createService } = await ok<{ createService: { id: string } }>(
+      h,
+      `mutation { createService(input: { name: "dash-svc", team: "dash" }) { id } }`,
+    );
+    const { createEnvironment } = await ok<{ createEnvironment: { id: string } }>(
+      h,
+      `mutation { createEnvironment(input: { name: "dash-prod", tier: PRODUCTION }) { id } }`,
+    );
+    const now = Date.now();
+    const day = 86_400_000;
+    // Deployments on 12 of the last 28 days, a few days apart, with a rollback among them.
+    for (let i = 0; i < 12; i++) {
+      const finishedAt = new Date(now - (2 + i * 2.2) * day);
+      await ok(h, `mutation($i: ExternalDeploymentInput!) { recordExternalDeployment(input: $i) { id } }`, {
+        i: {
+          serviceId: createService.id,
+          environmentId: createEnvironment.id,
+          status: 'SUCCEEDED',
+          startedAt: new Date(finishedAt.getTime() - 300_000).toISOString(),
+          finishedAt: finishedAt.toISOString(),
+          isRollback: i === 3,
+          revision: {
+            sha: `dada${i}abc`,
+            committedAt: new Date(finishedAt.getTime() - (i + 1) * 3_600_000).toISOString(),
+          },
+        },
+      });
+    }
+    const context = await signedIn(browser, url, h.adminToken);
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(`${url}/?days=30&interval=WEEK&team=dash`);
+    const chart = page.locator('figure[data-chart="deployments"]');
+    await chart.locator('.recharts-bar-rectangle').first().waitFor();
+
+    // The same filter through the API: the page draws exactly its buckets.
+    const to = new Date();
+    to.setUTCHours(24, 0, 0, 0);
+    const { doraMetrics } = await ok<{
+      doraMetrics: { deploymentFrequency: { sampleSize: number; series: Array<{ value: number }> } };
+    }>(
+      h,
+      `query($f: DoraFilter!) { doraMetrics(filter: $f) { deploymentFrequency { sampleSize series { value } } } }`,
+      {
+        f: {
+          from: new Date(to.getTime() - 30 * day).toISOString(),
+          to: to.toISOString(),
+          interval: 'WEEK',
+          team: 'dash',
+        },
+      },
+    );
+    const series = doraMetrics.deploymentFrequency.series;
+    expect(doraMetrics.deploymentFrequency.sampleSize).toBe(12);
+    expect(Number(await chart.getAttribute('data-points'))).toBe(series.length);
+    expect(await chart.locator('.recharts-xAxis .recharts-cartesian-axis-tick').count()).toBe(series.length);
+    // One bar per bucket that had deployments (Recharts draws nothing for a zero).
+    const bars = chart.locator('.recharts-bar').first().locator('.recharts-bar-rectangle path');
+    expect(await bars.count()).toBe(series.filter((p) => p.value > 0).length);
+    await expect
+      .poll(() => page.locator('[data-metric="deploymentFrequency"] .value').textContent())
+      .toMatch(/\/ (day|week)/);
+    await expect
+      .poll(() => page.locator('figure[data-chart="lead-time"] .recharts-line-curve').count())
+      .toBe(1);
+    await screenshot(page, 'dora');
+
+    // Explaining a bucket (keyboard-reachable links; a click on a chart does the same).
+    await page.getByRole('navigation', { name: 'Buckets' }).getByRole('link').last().click();
+    const drill = page.getByTestId('drill-down');
+    await drill.waitFor();
+    await expect.poll(() => drill.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await drill.textContent()).toMatch(/lead time|no new commits/);
+    await screenshot(page, 'dora-drill-down');
+    await context.close();
+  });
+
+  test('a run page follows a live run to its approval gate; Approve from another user lets it succeed', async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const pipeline = await createPipeline(h, {
+      name: 'dash-release',
+      stages: [
+        { name: 'build', actions: [command('compile', 'echo compiling; sleep 1; echo done')] },
+        { name: 'production', actions: [approval('go-live'), command('deploy', 'echo live', 2)] },
+      ],
+    });
+    const admin = await signedIn(browser, url, h.adminToken);
+    const page = watchErrors(await admin.newPage(), errors);
+    await page.goto(`${url}/pipelines/${pipeline.id}`);
+    await screenshot(page, 'pipeline');
+    await page.getByLabel('Revision').fill('f00dfeed');
+    await page.getByRole('button', { name: 'Release change' }).click();
+    await page.waitForURL(/\/runs\//);
+    const runUrl = page.url();
+    let navigations = 0;
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+    await page
+      .locator('[data-action="go-live"][data-action-status="WAITING_FOR_APPROVAL"]')
+      .waitFor({ timeout: 30_000 });
+    await page.locator('[data-action="compile"]').getByRole('button', { name: 'Show logs' }).click();
+    await expect
+      .poll(() => page.locator('[data-action="compile"] .logs').textContent())
+      .toContain('compiling');
+    await screenshot(page, 'run-waiting');
+
+    const approver = await signedIn(browser, url, await h.tokenFor('APPROVER', 'dash-approver'));
+    const other = watchErrors(await approver.newPage(), errors);
+    await other.goto(runUrl);
+    const gate = other.getByRole('group', { name: 'Approval for go-live' });
+    await gate.getByLabel('Comment').first().fill('dashboards green');
+    await gate.getByRole('button', { name: 'Approve' }).click();
+
+    // The first page, never reloaded, sees the run through.
+    await page.locator('section[data-run-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    expect(navigations).toBe(0);
+    expect(await page.locator('[data-action="go-live"]').textContent()).toContain(
+      'approved by dash-approver',
+    );
+    await screenshot(page, 'run-succeeded');
+    await approver.close();
+    await admin.close();
+  });
+
+  test('Retry failed actions re-runs what failed, and the page follows it to success', async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const marker = `/tmp/lockstep-dash-retry-${Date.now()}`;
+    const pipeline = await createPipeline(h, {
+      name: 'dash-flaky',
+      stages: [
+        {
+          name: 'only',
+          actions: [
+            command(
+              'flaky',
+              `if [ -f ${marker} ]; then echo second time; else touch ${marker}; echo boom >&2; exit 3; fi`,
+              1,
+              {
+                retryPolicy: { maximumAttempts: 1 },
+              },
+            ),
+          ],
+        },
+      ],
+    });
+    const { triggerPipeline } = await ok<{ triggerPipeline: { id: string } }>(
+      h,
+      `mutation($p: ID!) { triggerPipeline(pipelineId: $p, revision: { sha: "badc0ffee", committedAt: "2026-01-01T00:00:00Z" }) { id } }`,
+      { p: pipeline.id },
+    );
+    const context = await signedIn(browser, url, h.adminToken);
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(`${url}/runs/${triggerPipeline.id}`);
+    const retry = page.getByRole('button', { name: 'Retry failed actions' });
+    await retry.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'run-failed');
+    await retry.click();
+    await page.locator('section[data-run-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-action="flaky"]').textContent()).toContain('2 attempts');
+    await page.goto(`${url}/deployments`);
+    await screenshot(page, 'deployments');
+    await page.goto(`${url}/incidents`);
+    await screenshot(page, 'incidents');
+    await context.close();
+  });
+
+  test('no page logged a console error or threw', () => {
+    expect(errors).toEqual([]);
+  });
+});

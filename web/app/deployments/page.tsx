@@ -1,0 +1,152 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ApiProblem, load } from '@/components/api-problem';
+import { StatusBadge } from '@/components/status-badge';
+import { gql } from '@/lib/api';
+import { dateTime, duration } from '@/lib/format';
+import type { DeploymentRun } from '@/lib/graphql-types';
+
+export const metadata: Metadata = { title: 'Deployments · Lockstep' };
+export const dynamic = 'force-dynamic';
+
+type Row = Pick<
+  DeploymentRun,
+  | 'id'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'isRollback'
+  | 'external'
+  | 'changeFailed'
+  | 'rework'
+  | 'leadTimeSeconds'
+  | 'recoverySeconds'
+> & {
+  service: { name: string };
+  environment: { id: string; name: string; tier: string };
+  revision: { sha: string; message: string | null } | null;
+  pipelineRun: { id: string; number: number } | null;
+};
+
+const query = `query($first: Int, $after: String, $serviceId: ID, $environmentId: ID, $from: DateTime, $to: DateTime) {
+  services { id name }
+  environments { id name }
+  deploymentRuns(first: $first, after: $after, serviceId: $serviceId, environmentId: $environmentId, from: $from, to: $to) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id status startedAt finishedAt isRollback external changeFailed rework leadTimeSeconds recoverySeconds
+      service { name } environment { id name tier } revision { sha message } pipelineRun { id number } } }
+  }
+}`;
+
+type Search = Record<string, string | undefined>;
+
+export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const s = await searchParams;
+  const variables = {
+    first: 50,
+    after: s.after || null,
+    serviceId: s.service || null,
+    environmentId: s.environment || null,
+    from: s.from ? new Date(s.from).toISOString() : null,
+    to: s.to ? new Date(s.to).toISOString() : null,
+  };
+  const result = await load(() =>
+    gql<{
+      services: Array<{ id: string; name: string }>;
+      environments: Array<{ id: string; name: string }>;
+      deploymentRuns: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: Array<{ node: Row }>;
+      };
+    }>(query, variables),
+  );
+  if ('problem' in result) return <ApiProblem problem={result.problem} />;
+  const { services, environments, deploymentRuns } = result.data;
+  const next = new URLSearchParams(Object.entries(s).filter((e): e is [string, string] => !!e[1]));
+  next.set('after', deploymentRuns.pageInfo.endCursor ?? '');
+  return (
+    <section>
+      <h1>Deployments</h1>
+      <form method="get" className="filters" aria-label="Filters">
+        <label>
+          Service
+          <select name="service" defaultValue={s.service ?? ''}>
+            <option value="">all</option>
+            {services.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Environment
+          <select name="environment" defaultValue={s.environment ?? ''}>
+            <option value="">all</option>
+            {environments.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" defaultValue={s.from?.slice(0, 10)} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" defaultValue={s.to?.slice(0, 10)} />
+        </label>
+        <button type="submit">Apply</button>
+      </form>
+      <p className="muted">{deploymentRuns.totalCount} deployment runs</p>
+      <table>
+        <thead>
+          <tr>
+            <th>Finished</th>
+            <th>Service</th>
+            <th>Environment</th>
+            <th>Status</th>
+            <th>Revision</th>
+            <th>DORA</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deploymentRuns.edges.map(({ node: d }) => (
+            <tr key={d.id}>
+              <td>{dateTime(d.finishedAt ?? d.startedAt)}</td>
+              <td>{d.service.name}</td>
+              <td>{d.environment.name}</td>
+              <td>
+                <StatusBadge status={d.status} />
+                {d.isRollback ? <span className="badge none">rollback</span> : null}
+                {d.external ? <span className="badge none">external</span> : null}
+              </td>
+              <td>
+                <code>{d.revision?.sha.slice(0, 8) ?? '—'}</code>{' '}
+                {d.pipelineRun ? (
+                  <Link href={`/runs/${d.pipelineRun.id}`}>run #{d.pipelineRun.number}</Link>
+                ) : null}
+              </td>
+              <td>
+                {[
+                  d.changeFailed ? 'failed' : null,
+                  d.rework ? 'rework' : null,
+                  d.leadTimeSeconds !== null ? `lead ${duration(d.leadTimeSeconds)}` : null,
+                  d.recoverySeconds !== null ? `restored in ${duration(d.recoverySeconds)}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ') || '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {deploymentRuns.pageInfo.hasNextPage ? (
+        <Link href={`/deployments?${next}`}>Older deployments →</Link>
+      ) : null}
+    </section>
+  );
+}

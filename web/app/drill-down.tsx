@@ -1,0 +1,131 @@
+import Link from 'next/link';
+import { gql } from '@/lib/api';
+import { dateTime, duration } from '@/lib/format';
+import type { DeploymentRun, Incident, Service } from '@/lib/graphql-types';
+
+type Row = Pick<
+  DeploymentRun,
+  | 'id'
+  | 'finishedAt'
+  | 'isRollback'
+  | 'changeFailed'
+  | 'rework'
+  | 'leadTimeSeconds'
+  | 'recoverySeconds'
+  | 'status'
+> & {
+  service: Pick<Service, 'id' | 'name' | 'team'>;
+  environment: { name: string; tier: string };
+  revision: { sha: string } | null;
+};
+type IncidentRow = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
+  service: Pick<Service, 'id' | 'name' | 'team'>;
+  causedBy: { id: string } | null;
+};
+
+const query = `query DrillDown($from: DateTime!, $to: DateTime!, $incidentsTo: DateTime!) {
+  deploymentRuns(from: $from, to: $to, first: 100) {
+    totalCount
+    edges { node { id finishedAt isRollback changeFailed rework leadTimeSeconds recoverySeconds status
+      service { id name team } environment { name tier } revision { sha } } }
+  }
+  incidents(from: $from, to: $incidentsTo) { id title openedAt resolvedAt attribution external
+    service { id name team } causedBy { id } }
+}`;
+
+/** Why each deployment of a bucket counts the way it does, with the incidents of the same period. */
+function reasons(run: Row, incidents: IncidentRow[]): string[] {
+  const out: string[] = [];
+  const blamed = incidents.filter((i) => i.causedBy?.id === run.id);
+  if (run.changeFailed)
+    out.push(
+      blamed.length
+        ? `failed: ${blamed.map((i) => `“${i.title}” (${i.attribution.toLowerCase()})`).join(', ')}`
+        : 'failed: undone by the rollback that followed',
+    );
+  if (run.isRollback) out.push('rework: a rollback');
+  else if (run.rework) out.push('rework: deployed while an incident on an earlier deployment was open');
+  if (run.leadTimeSeconds !== null)
+    out.push(`lead time ${duration(run.leadTimeSeconds)} (median of its new commits)`);
+  else out.push('no new commits: no lead time');
+  if (run.recoverySeconds !== null) out.push(`restored after ${duration(run.recoverySeconds)}`);
+  return out;
+}
+
+export async function DrillDown(props: {
+  bucketStart: string;
+  bucketEnd: string;
+  serviceIds: string[];
+  team: string | null;
+  timeZone: string;
+}) {
+  const incidentsTo = new Date(new Date(props.bucketEnd).getTime() + 7 * 86_400_000).toISOString();
+  const data = await gql<{
+    deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> };
+    incidents: IncidentRow[];
+  }>(query, { from: props.bucketStart, to: props.bucketEnd, incidentsTo });
+  const inScope = (service: Pick<Service, 'id' | 'team'>) =>
+    (props.serviceIds.length === 0 || props.serviceIds.includes(service.id)) &&
+    (props.team === null || service.team === props.team);
+  const runs = data.deploymentRuns.edges
+    .map((e) => e.node)
+    .filter((r) => r.status === 'SUCCEEDED' && r.environment.tier === 'PRODUCTION' && inScope(r.service));
+  const incidents = data.incidents.filter((i) => inScope(i.service));
+  return (
+    <section className="panel" aria-label="Drill-down" data-testid="drill-down">
+      <h2>
+        {dateTime(props.bucketStart, props.timeZone)} – {dateTime(props.bucketEnd, props.timeZone)}
+      </h2>
+      <h3>Deployments ({runs.length})</h3>
+      {runs.length === 0 ? (
+        <p className="muted">No production deployments in this bucket.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Finished</th>
+              <th>Service</th>
+              <th>Revision</th>
+              <th>Why it counts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} className={run.changeFailed ? 'row-failed' : undefined}>
+                <td>{dateTime(run.finishedAt, props.timeZone)}</td>
+                <td>{run.service.name}</td>
+                <td>
+                  <code>{run.revision?.sha.slice(0, 8) ?? '—'}</code>
+                </td>
+                <td>{reasons(run, incidents).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data.deploymentRuns.totalCount > 100 ? (
+        <p className="muted">
+          Showing the first 100 runs; see <Link href="/deployments">all deployments</Link>.
+        </p>
+      ) : null}
+      <h3>Incidents opened in and just after this bucket ({incidents.length})</h3>
+      {incidents.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {incidents.map((i) => (
+            <li key={i.id}>
+              {i.title} — {i.service.name}, opened {dateTime(i.openedAt, props.timeZone)},{' '}
+              {i.resolvedAt ? `resolved ${dateTime(i.resolvedAt, props.timeZone)}` : 'still open'};{' '}
+              {i.attribution === 'EXTERNAL'
+                ? 'external: never counts against a deployment'
+                : i.attribution === 'NONE'
+                  ? 'no deployment in the 24 hours before: counts against none'
+                  : `counts against a deployment (${i.attribution.toLowerCase()})`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

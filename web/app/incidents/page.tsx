@@ -1,0 +1,104 @@
+import type { Metadata } from 'next';
+import { ApiProblem, load } from '@/components/api-problem';
+import { gql } from '@/lib/api';
+import { dateTime, duration, elapsed } from '@/lib/format';
+import type { Incident } from '@/lib/graphql-types';
+
+export const metadata: Metadata = { title: 'Incidents · Lockstep' };
+export const dynamic = 'force-dynamic';
+
+type Row = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
+  service: { name: string };
+  causedBy: { id: string; finishedAt: string | null; revision: { sha: string } | null } | null;
+};
+
+const query = `query($serviceId: ID, $from: DateTime, $to: DateTime) {
+  services { id name }
+  incidents(serviceId: $serviceId, from: $from, to: $to) {
+    id title openedAt resolvedAt attribution external service { name } causedBy { id finishedAt revision { sha } }
+  }
+}`;
+
+const why: Record<string, string> = {
+  EXPLICIT: 'counts against the deployment named when it was opened',
+  HEURISTIC: 'counts against the latest deployment in the 24 hours before it opened',
+  EXTERNAL: 'external: never counts against a deployment',
+  NONE: 'no deployment in the 24 hours before: counts against none',
+};
+
+export default async function IncidentsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const s = await searchParams;
+  const result = await load(() =>
+    gql<{ services: Array<{ id: string; name: string }>; incidents: Row[] }>(query, {
+      serviceId: s.service || null,
+      from: s.from ? new Date(s.from).toISOString() : null,
+      to: s.to ? new Date(s.to).toISOString() : null,
+    }),
+  );
+  if ('problem' in result) return <ApiProblem problem={result.problem} />;
+  const { services, incidents } = result.data;
+  return (
+    <section>
+      <h1>Incidents</h1>
+      <form method="get" className="filters" aria-label="Filters">
+        <label>
+          Service
+          <select name="service" defaultValue={s.service ?? ''}>
+            <option value="">all</option>
+            {services.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" defaultValue={s.from?.slice(0, 10)} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" defaultValue={s.to?.slice(0, 10)} />
+        </label>
+        <button type="submit">Apply</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>Opened</th>
+            <th>Title</th>
+            <th>Service</th>
+            <th>Open for</th>
+            <th>Attribution</th>
+          </tr>
+        </thead>
+        <tbody>
+          {incidents.map((i) => (
+            <tr key={i.id}>
+              <td>{dateTime(i.openedAt)}</td>
+              <td>{i.title}</td>
+              <td>{i.service.name}</td>
+              <td>
+                {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
+              </td>
+              <td>
+                {why[i.attribution]}
+                {i.causedBy ? (
+                  <span className="muted">
+                    {' '}
+                    (<code>{i.causedBy.revision?.sha.slice(0, 8) ?? i.causedBy.id.slice(0, 8)}</code>,
+                    finished {dateTime(i.causedBy.finishedAt)})
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

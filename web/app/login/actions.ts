@@ -1,0 +1,38 @@
+'use server';
+
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { ApiError, gqlWithToken } from '@/lib/api';
+import { field } from '@/lib/form';
+import { tokenCookie } from '@/lib/session';
+
+export interface SignInState {
+  error: string | null;
+}
+
+/** Checks the token against the API, then keeps it in an httpOnly cookie. */
+export async function signIn(_state: SignInState, form: FormData): Promise<SignInState> {
+  const token = field(form, 'token');
+  if (!token) return { error: 'Enter an API token.' };
+  try {
+    await gqlWithToken<{ viewer: { id: string } }>(token, '{ viewer { id } }');
+  } catch (error) {
+    if (error instanceof ApiError) return { error: error.message };
+    // gqlWithToken redirects on UNAUTHENTICATED: say so here instead
+    return { error: 'That token is not valid or was revoked.' };
+  }
+  (await cookies()).set(tokenCookie, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: (process.env.LOCKSTEP_PUBLIC_URL ?? '').startsWith('https:'),
+    path: '/',
+    maxAge: 60 * 60 * 24 * 30,
+  });
+  const next = field(form, 'next') || '/';
+  redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+}
+
+export async function signOut(): Promise<void> {
+  (await cookies()).delete(tokenCookie);
+  redirect('/login');
+}

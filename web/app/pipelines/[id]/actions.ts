@@ -1,0 +1,46 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { attempt, gql } from '@/lib/api';
+import { field } from '@/lib/form';
+
+export interface FormState {
+  error: string | null;
+}
+
+/** "Release change": triggers a run for a revision, then opens the run. */
+export async function releaseChange(_state: FormState, form: FormData): Promise<FormState> {
+  const pipelineId = field(form, 'pipelineId');
+  const sha = field(form, 'sha');
+  if (!sha) return { error: 'Enter the revision (commit SHA) to release.' };
+  let runId = '';
+  const outcome = await attempt(async () => {
+    const { triggerPipeline } = await gql<{ triggerPipeline: { id: string } }>(
+      `mutation($p: ID!, $r: RevisionInput!) { triggerPipeline(pipelineId: $p, revision: $r) { id } }`,
+      {
+        p: pipelineId,
+        r: { sha, message: field(form, 'message') || null, committedAt: new Date().toISOString() },
+      },
+    );
+    runId = triggerPipeline.id;
+  });
+  if (outcome.error) return outcome;
+  redirect(`/runs/${runId}`);
+}
+
+/** Turns a stage's incoming transition on or off, with the reason people will read. */
+export async function setTransition(_state: FormState, form: FormData): Promise<FormState> {
+  const outcome = await attempt(() =>
+    gql(
+      `mutation($s: ID!, $e: Boolean!, $r: String) { setStageTransition(stageId: $s, enabled: $e, reason: $r) { id } }`,
+      {
+        s: field(form, 'stageId'),
+        e: field(form, 'enabled') === 'true',
+        r: field(form, 'reason') || null,
+      },
+    ),
+  );
+  revalidatePath(`/pipelines/${field(form, 'pipelineId')}`);
+  return outcome;
+}

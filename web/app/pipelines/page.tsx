@@ -1,0 +1,57 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ApiProblem, load } from '@/components/api-problem';
+import { gql } from '@/lib/api';
+import type { Pipeline, Service } from '@/lib/graphql-types';
+
+export const metadata: Metadata = { title: 'Pipelines · Lockstep' };
+export const dynamic = 'force-dynamic';
+
+type Row = Pick<Pipeline, 'id' | 'name' | 'description' | 'executionMode'> & {
+  service: Pick<Service, 'name'> | null;
+  stages: Array<{ id: string }>;
+};
+
+export default async function PipelinesPage() {
+  const result = await load(() =>
+    gql<{ pipelines: { edges: Array<{ node: Row }> } }>(
+      `{ pipelines(first: 100) { edges { node { id name description executionMode service { name } stages { id } } } } }`,
+    ),
+  );
+  if ('problem' in result) return <ApiProblem problem={result.problem} />;
+  const pipelines = result.data.pipelines.edges.map((e) => e.node);
+  return (
+    <section>
+      <h1>Pipelines</h1>
+      {pipelines.length === 0 ? (
+        <p className="panel">
+          No pipelines yet. Create one with the <code>createPipeline</code> mutation.
+        </p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Service</th>
+              <th>Stages</th>
+              <th>Runs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pipelines.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link href={`/pipelines/${p.id}`}>{p.name}</Link>
+                  {p.description ? <div className="muted">{p.description}</div> : null}
+                </td>
+                <td>{p.service?.name ?? '—'}</td>
+                <td>{p.stages.length}</td>
+                <td>{p.executionMode.toLowerCase()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { webConfig } from './config';
+import { tokenCookie } from './session';
+
+/** A GraphQL error the page can explain: its `extensions.code` and message, never a stack. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Sends one operation to the API with the signed-in token (none: back to /login). */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const token = (await cookies()).get(tokenCookie)?.value;
+  if (!token) redirect('/login');
+  return gqlWithToken<T>(token, query, variables);
+}
+
+export async function gqlWithToken<T>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(webConfig.apiUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError('API_UNREACHABLE', `The Lockstep API at ${webConfig.apiUrl} is not answering`);
+  }
+  const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
+  const error = body.errors?.[0];
+  if (error) {
+    const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+    if (code === 'UNAUTHENTICATED') redirect('/login?expired=1');
+    throw new ApiError(code, error.message);
+  }
+  if (!body.data) throw new ApiError('BAD_RESPONSE', `The API answered ${response.status} with no data`);
+  return body.data;
+}
+
+/** For server actions: the outcome as a message the form shows, instead of an exception. */
+export async function attempt(run: () => Promise<unknown>): Promise<{ error: string | null }> {
+  try {
+    await run();
+    return { error: null };
+  } catch (error) {
+    if (error instanceof ApiError) return { error: error.message };
+    throw error; // redirects and anything unexpected
+  }
+}

@@ -1,0 +1,57 @@
+import type { DoraLevel } from './graphql-types';
+
+/** Labels and colours, declared once for cards, badges and charts. */
+export const levelLabels: Record<DoraLevel, string> = {
+  ELITE: 'Elite',
+  HIGH: 'High',
+  MEDIUM: 'Medium',
+  LOW: 'Low',
+};
+
+export const colours = {
+  deployments: '#4c9be8',
+  rework: '#e8a33d',
+  failed: '#e5534b',
+  lead: '#4cc38a',
+  band: '#4cc38a',
+  restore: '#b083f0',
+} as const;
+
+/** A duration in seconds as people say it: 45 s, 12 min, 3.4 h, 2.1 d. */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  const abs = Math.abs(seconds);
+  if (abs < 60) return `${seconds.toFixed(0)} s`;
+  if (abs < 3600) return `${(seconds / 60).toFixed(0)} min`;
+  if (abs < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+export function percent(ratio: number | null | undefined): string {
+  return ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(1)} %`;
+}
+
+export function perDay(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (value >= 1) return `${value.toFixed(1)} / day`;
+  return `${(value * 7).toFixed(1)} / week`;
+}
+
+export function dateTime(iso: string | null | undefined, timeZone = 'UTC'): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+export function day(iso: string, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(iso));
+}
+
+/** Seconds between two instants (the second defaults to now), for run and action durations. */
+export function elapsed(from: string | null | undefined, to?: string | null): number | null {
+  if (!from) return null;
+  return ((to ? new Date(to) : new Date()).getTime() - new Date(from).getTime()) / 1000;
+}

@@ -1,0 +1,501 @@
+// Generated from server/schema.graphql by `npm run web:types`; do not edit.
+/* eslint-disable */
+
+export interface Action {
+  config: unknown;
+  id: string;
+  kind: ActionKind;
+  name: string;
+  retryPolicy: RetryPolicy;
+  runOrder: number;
+  timeoutSeconds: number | null;
+}
+
+export interface ActionAttempt {
+  error: string | null;
+  finishedAt: string | null;
+  number: number;
+  startedAt: string;
+}
+
+export interface ActionInput {
+  config: unknown;
+  kind: ActionKind;
+  name: string;
+  retryPolicy?: RetryPolicyInput | null;
+  runOrder?: number | null;
+  timeoutSeconds?: number | null;
+}
+
+export type ActionKind = 'APPROVAL' | 'COMMAND' | 'DEPLOYMENT' | 'HTTP' | 'WAIT';
+
+export interface ActionRun {
+  approvals: Array<Approval>;
+  attempts: Array<ActionAttempt>;
+  /** DEPLOYMENT actions: the deployment run of its latest execution */
+  deploymentRun: DeploymentRun | null;
+  finishedAt: string | null;
+  id: string;
+  kind: ActionKind;
+  logs: Array<LogLine>;
+  name: string;
+  outputs: unknown | null;
+  runOrder: number;
+  startedAt: string | null;
+  status: ActionStatus;
+}
+
+export type ActionStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'RUNNING'
+  | 'SKIPPED'
+  | 'SUCCEEDED'
+  | 'WAITING_FOR_APPROVAL';
+
+/** An issued API token (never its value). */
+export interface ApiToken {
+  createdAt: string;
+  id: string;
+  principal: Principal;
+  revokedAt: string | null;
+}
+
+export interface Approval {
+  approved: boolean;
+  at: string;
+  comment: string | null;
+  principal: Principal;
+}
+
+export interface CommitInput {
+  author?: string | null;
+  /** the author date */
+  committedAt: string;
+  message?: string | null;
+  sha: string;
+}
+
+/** The token is shown only here, once; it is stored hashed. */
+export interface CreatedToken {
+  principal: Principal;
+  token: string;
+  /** for revokeApiToken */
+  tokenId: string;
+}
+
+/** A reusable unit that puts one service into one environment: plan, optional plan approval, apply. */
+export interface Deployment {
+  applyCommand: string;
+  environment: Environment;
+  id: string;
+  name: string;
+  planCommand: string | null;
+  requirePlanApproval: boolean;
+  service: Service;
+}
+
+export interface DeploymentInput {
+  applyCommand: string;
+  environmentId: string;
+  name: string;
+  planCommand?: string | null;
+  requirePlanApproval?: boolean | null;
+  serviceId: string;
+}
+
+/** A line written by a deployment run’s plan or apply command. */
+export interface DeploymentLogLine {
+  at: string;
+  seq: number;
+  /** "plan" or "apply" */
+  step: string;
+  stream: string;
+  text: string;
+}
+
+export interface DeploymentRun {
+  /** needed remediation: a linked incident or a later rollback */
+  changeFailed: boolean;
+  /** the change set it delivered */
+  commits: Array<Revision>;
+  deployment: Deployment | null;
+  environment: Environment;
+  external: boolean;
+  /** why the deployment run failed or was cancelled */
+  failureReason: string | null;
+  finishedAt: string | null;
+  id: string;
+  isRollback: boolean;
+  /** median lead time of the commits it was first to deploy */
+  leadTimeSeconds: number | null;
+  /** what its plan and apply commands wrote */
+  logs: Array<DeploymentLogLine>;
+  pipelineRun: PipelineRun | null;
+  planApprovals: Array<PlanApproval>;
+  /** for a failed deployment: time until service was restored */
+  recoverySeconds: number | null;
+  revision: Revision | null;
+  /** a rollback, or deployed while an incident it remediates was open */
+  rework: boolean;
+  service: Service;
+  startedAt: string;
+  status: DeploymentRunStatus;
+  /** who started it, when a person did */
+  triggeredBy: Principal | null;
+}
+
+export interface DeploymentRunConnection {
+  edges: Array<DeploymentRunEdge>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface DeploymentRunEdge {
+  cursor: string;
+  node: DeploymentRun;
+}
+
+export type DeploymentRunStatus = 'CANCELLED' | 'FAILED' | 'RUNNING' | 'SUCCEEDED' | 'WAITING';
+
+export interface DoraFilter {
+  from: string;
+  /** default WEEK */
+  interval?: Interval | null;
+  serviceIds?: Array<string> | null;
+  team?: string | null;
+  /** IANA name, default "UTC"; buckets start at local midnight / Monday / 1st */
+  timeZone?: string | null;
+  to: string;
+}
+
+export type DoraLevel = 'ELITE' | 'HIGH' | 'LOW' | 'MEDIUM';
+
+export interface DoraMetric {
+  level: DoraLevel | null;
+  p75: number | null;
+  p90: number | null;
+  sampleSize: number;
+  /** one point per bucket in [from, to), empty buckets included */
+  series: Array<DoraPoint>;
+  unit: string;
+  /** the headline (DORA.md); null when there is nothing to measure */
+  value: number | null;
+}
+
+export interface DoraMetrics {
+  benchmark: string;
+  changeFailureRate: DoraMetric;
+  deploymentFrequency: DoraMetric;
+  deploymentReworkRate: DoraMetric;
+  from: string;
+  interval: Interval;
+  leadTimeForChanges: DoraMetric;
+  timeToRestore: DoraMetric;
+  timeZone: string;
+  to: string;
+}
+
+export interface DoraPoint {
+  bucketStart: string;
+  /** durations only: the 75th percentile within the bucket */
+  p75: number | null;
+  /** durations only: the 90th percentile within the bucket */
+  p90: number | null;
+  sampleSize: number;
+  value: number | null;
+}
+
+export interface Environment {
+  id: string;
+  name: string;
+  tier: EnvironmentTier;
+}
+
+export interface EnvironmentInput {
+  name: string;
+  tier: EnvironmentTier;
+}
+
+export type EnvironmentTier = 'DEVELOPMENT' | 'PRODUCTION' | 'STAGING';
+
+export type ExecutionMode = 'PARALLEL' | 'QUEUED' | 'SUPERSEDED';
+
+export interface ExternalDeploymentInput {
+  commits?: Array<CommitInput> | null;
+  environmentId: string;
+  finishedAt?: string | null;
+  isRollback?: boolean | null;
+  revision?: RevisionInput | null;
+  serviceId: string;
+  startedAt: string;
+  status: DeploymentRunStatus;
+}
+
+export interface Incident {
+  /** how causedBy was decided (DORA.md) */
+  attribution: IncidentAttribution;
+  causedBy: DeploymentRun | null;
+  external: boolean;
+  id: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  service: Service;
+  title: string;
+}
+
+export type IncidentAttribution = 'EXPLICIT' | 'EXTERNAL' | 'HEURISTIC' | 'NONE';
+
+export interface IncidentInput {
+  causedByDeploymentRunId?: string | null;
+  external?: boolean | null;
+  openedAt: string;
+  serviceId: string;
+  title: string;
+}
+
+export type Interval = 'DAY' | 'MONTH' | 'WEEK';
+
+export interface LogLine {
+  at: string;
+  seq: number;
+  stream: string;
+  text: string;
+}
+
+export interface PageInfo {
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface Pipeline {
+  description: string | null;
+  executionMode: ExecutionMode;
+  id: string;
+  name: string;
+  runs: PipelineRunConnection;
+  service: Service | null;
+  stages: Array<Stage>;
+}
+
+export interface PipelineConnection {
+  edges: Array<PipelineEdge>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface PipelineEdge {
+  cursor: string;
+  node: Pipeline;
+}
+
+/** A change of state of a run; ids order events (resume with afterEventId). */
+export interface PipelineEvent {
+  actionName: string | null;
+  at: string;
+  id: string;
+  message: string | null;
+  pipelineId: string;
+  runId: string;
+  stageName: string | null;
+  type: PipelineEventType;
+}
+
+export type PipelineEventType =
+  | 'ACTION_FAILED'
+  | 'ACTION_RETRYING'
+  | 'ACTION_STARTED'
+  | 'ACTION_SUCCEEDED'
+  | 'APPROVAL_GRANTED'
+  | 'APPROVAL_REJECTED'
+  | 'APPROVAL_REQUESTED'
+  | 'RUN_CANCELLED'
+  | 'RUN_FAILED'
+  | 'RUN_STARTED'
+  | 'RUN_SUCCEEDED'
+  | 'RUN_SUPERSEDED'
+  | 'STAGE_FAILED'
+  | 'STAGE_STARTED'
+  | 'STAGE_SUCCEEDED'
+  | 'TRANSITION_BLOCKED';
+
+export interface PipelineInput {
+  description?: string | null;
+  executionMode?: ExecutionMode | null;
+  name: string;
+  serviceId?: string | null;
+  stages: Array<StageInput>;
+}
+
+export interface PipelineRun {
+  createdAt: string;
+  currentStage: StageRun | null;
+  failureReason: string | null;
+  finishedAt: string | null;
+  id: string;
+  /** a rollback to an earlier run */
+  isRollback: boolean;
+  /** 1, 2, 3... per pipeline */
+  number: number;
+  pipeline: Pipeline;
+  revision: Revision;
+  stages: Array<StageRun>;
+  startedAt: string | null;
+  status: RunStatus;
+  temporalWorkflowId: string;
+  triggeredBy: Principal;
+}
+
+export interface PipelineRunConnection {
+  edges: Array<PipelineRunEdge>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface PipelineRunEdge {
+  cursor: string;
+  node: PipelineRun;
+}
+
+/** A decision on a deployment run’s plan. */
+export interface PlanApproval {
+  approved: boolean;
+  at: string;
+  comment: string | null;
+  principal: Principal;
+}
+
+export interface Principal {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface RetryPolicy {
+  backoffCoefficient: number;
+  initialIntervalMs: number;
+  maximumAttempts: number;
+}
+
+export interface RetryPolicyInput {
+  backoffCoefficient?: number | null;
+  initialIntervalMs?: number | null;
+  maximumAttempts?: number | null;
+}
+
+export interface Revision {
+  author: string | null;
+  committedAt: string;
+  message: string | null;
+  sha: string;
+}
+
+export interface RevisionInput {
+  author?: string | null;
+  /** the author date */
+  committedAt: string;
+  message?: string | null;
+  sha: string;
+}
+
+export type Role = 'ADMIN' | 'APPROVER' | 'OPERATOR' | 'VIEWER';
+
+export type RunStatus =
+  'CANCELLED' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'SUPERSEDED' | 'WAITING';
+
+/** A named credential; its value is never readable through the API. */
+export interface Secret {
+  environment: Environment | null;
+  id: string;
+  name: string;
+  pipeline: Pipeline | null;
+  scope: SecretScope;
+  updatedAt: string;
+}
+
+/** Neither environmentId nor pipelineId: a GLOBAL secret. */
+export interface SecretInput {
+  environmentId?: string | null;
+  name: string;
+  pipelineId?: string | null;
+  value: string;
+}
+
+export type SecretScope = 'ENVIRONMENT' | 'GLOBAL' | 'PIPELINE';
+
+export interface Service {
+  id: string;
+  name: string;
+  team: string | null;
+}
+
+export interface ServiceInput {
+  name: string;
+  team?: string | null;
+}
+
+export interface Stage {
+  actions: Array<Action>;
+  environment: Environment | null;
+  id: string;
+  maxParallel: number;
+  name: string;
+  position: number;
+  transitionEnabled: boolean;
+}
+
+export interface StageInput {
+  actions: Array<ActionInput>;
+  environmentId?: string | null;
+  maxParallel?: number | null;
+  name: string;
+  transitionEnabled?: boolean | null;
+}
+
+export interface StageRun {
+  actions: Array<ActionRun>;
+  finishedAt: string | null;
+  id: string;
+  name: string;
+  position: number;
+  startedAt: string | null;
+  status: StageStatus;
+}
+
+export type StageStatus =
+  'BLOCKED' | 'CANCELLED' | 'FAILED' | 'PENDING' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'WAITING';
+
+export interface WebhookDelivery {
+  attempts: number;
+  deliveredAt: string | null;
+  error: string | null;
+  eventType: PipelineEventType;
+  id: string;
+  responseStatus: number | null;
+  runId: string;
+}
+
+export interface WebhookSubscription {
+  createdAt: string;
+  /** empty: every type */
+  eventTypes: Array<PipelineEventType>;
+  /** "lockstep" or "slack" */
+  format: string;
+  id: string;
+  /** null: every pipeline */
+  pipeline: Pipeline | null;
+  url: string;
+}
+
+export interface WebhookSubscriptionInput {
+  eventTypes?: Array<PipelineEventType> | null;
+  /** "lockstep" (default) or "slack" */
+  format?: string | null;
+  /** null: every pipeline */
+  pipelineId?: string | null;
+  /** signs every delivery (X-Lockstep-Signature); at least 16 characters */
+  secret: string;
+  url: string;
+}
