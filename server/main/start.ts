@@ -3,7 +3,7 @@
 // migrates, starts the worker, the API and the web app as child processes, and stops them all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +35,20 @@ interface Managed {
 }
 
 /** A child in its own process group, its output prefixed; stopping it signals the whole group. */
+/** The built dashboard is at least as new as every source file of web/ (a pull or an edit rebuilds it). */
+function webBuildIsCurrent(): boolean {
+  const buildId = path.join(root, 'web', '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      if (entry.name === '.next' || entry.name === 'node_modules') return false;
+      const file = path.join(dir, entry.name);
+      return entry.isDirectory() ? newer(file) : statSync(file).mtimeMs > built;
+    });
+  return !newer(path.join(root, 'web'));
+}
+
 function launch(name: Component, args: string[], env: NodeJS.ProcessEnv): Managed {
   const child = spawn(args[0]!, args.slice(1), {
     cwd: root,
@@ -202,8 +216,8 @@ runMain('start', async () => {
 
     if (config.startWeb) {
       const next = require.resolve('next/dist/bin/next');
-      if (!existsSync(path.join(root, 'web', '.next', 'BUILD_ID'))) {
-        say('building the web app once (next build web); later starts reuse the build');
+      if (!webBuildIsCurrent()) {
+        say('building the web app (next build web); later starts reuse the build until web/ changes');
         const build = launch('web', [process.execPath, next, 'build', 'web'], env);
         cleanups.push(build.stop);
         if ((await Promise.race([build.exited, stopped.then(() => -1)])) !== 0) {

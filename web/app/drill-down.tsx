@@ -71,11 +71,17 @@ export async function DrillDown(props: {
     .map((e) => e.node)
     .filter((r) => r.status === 'SUCCEEDED' && r.environment.tier === 'PRODUCTION' && inScope(r.service));
   const incidents = data.incidents.filter((i) => inScope(i.service));
+  const period = new URLSearchParams({ from: props.bucketStart, to: props.bucketEnd });
+  if (props.serviceIds.length === 1) period.set('service', props.serviceIds[0]!);
   return (
     <section className="panel" aria-label="Drill-down" data-testid="drill-down">
       <h2>
         {dateTime(props.bucketStart, props.timeZone)} – {dateTime(props.bucketEnd, props.timeZone)}
       </h2>
+      <p>
+        <Link href={`/deployments?${period}`}>All deployment runs of this period</Link> ·{' '}
+        <Link href={`/incidents?${period}`}>its incidents</Link>
+      </p>
       <h3>Deployments ({runs.length})</h3>
       {runs.length === 0 ? (
         <p className="muted">No production deployments in this bucket.</p>

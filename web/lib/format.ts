@@ -55,3 +55,10 @@ export function elapsed(from: string | null | undefined, to?: string | null): nu
   if (!from) return null;
   return ((to ? new Date(to) : new Date()).getTime() - new Date(from).getTime()) / 1000;
 }
+
+/** A date from the URL as an ISO instant; null when absent or not a date (the filter is then ignored). */
+export function isoOrNull(value: string | undefined): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

@@ -45,15 +45,7 @@ export interface ActionRun {
   status: ActionStatus;
 }
 
-export type ActionStatus =
-  | 'CANCELLED'
-  | 'FAILED'
-  | 'PENDING'
-  | 'REJECTED'
-  | 'RUNNING'
-  | 'SKIPPED'
-  | 'SUCCEEDED'
-  | 'WAITING_FOR_APPROVAL';
+export type ActionStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'REJECTED' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'WAITING_FOR_APPROVAL';
 
 /** An issued API token (never its value). */
 export interface ApiToken {
@@ -303,23 +295,7 @@ export interface PipelineEvent {
   type: PipelineEventType;
 }
 
-export type PipelineEventType =
-  | 'ACTION_FAILED'
-  | 'ACTION_RETRYING'
-  | 'ACTION_STARTED'
-  | 'ACTION_SUCCEEDED'
-  | 'APPROVAL_GRANTED'
-  | 'APPROVAL_REJECTED'
-  | 'APPROVAL_REQUESTED'
-  | 'RUN_CANCELLED'
-  | 'RUN_FAILED'
-  | 'RUN_STARTED'
-  | 'RUN_SUCCEEDED'
-  | 'RUN_SUPERSEDED'
-  | 'STAGE_FAILED'
-  | 'STAGE_STARTED'
-  | 'STAGE_SUCCEEDED'
-  | 'TRANSITION_BLOCKED';
+export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
 
 export interface PipelineInput {
   description?: string | null;
@@ -402,8 +378,7 @@ export interface RevisionInput {
 
 export type Role = 'ADMIN' | 'APPROVER' | 'OPERATOR' | 'VIEWER';
 
-export type RunStatus =
-  'CANCELLED' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'SUPERSEDED' | 'WAITING';
+export type RunStatus = 'CANCELLED' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'SUPERSEDED' | 'WAITING';
 
 /** A named credential; its value is never readable through the API. */
 export interface Secret {
@@ -464,8 +439,7 @@ export interface StageRun {
   status: StageStatus;
 }
 
-export type StageStatus =
-  'BLOCKED' | 'CANCELLED' | 'FAILED' | 'PENDING' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'WAITING';
+export type StageStatus = 'BLOCKED' | 'CANCELLED' | 'FAILED' | 'PENDING' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'WAITING';
 
 export interface WebhookDelivery {
   attempts: number;

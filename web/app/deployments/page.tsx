@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { StatusBadge } from '@/components/status-badge';
 import { gql } from '@/lib/api';
-import { dateTime, duration } from '@/lib/format';
+import { dateTime, duration, isoOrNull } from '@/lib/format';
 import type { DeploymentRun } from '@/lib/graphql-types';
 
 export const metadata: Metadata = { title: 'Deployments · Lockstep' };
@@ -47,8 +47,8 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     after: s.after || null,
     serviceId: s.service || null,
     environmentId: s.environment || null,
-    from: s.from ? new Date(s.from).toISOString() : null,
-    to: s.to ? new Date(s.to).toISOString() : null,
+    from: isoOrNull(s.from),
+    to: isoOrNull(s.to),
   };
   const result = await load(() =>
     gql<{

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
-import { dateTime, duration, elapsed } from '@/lib/format';
+import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
 import type { Incident } from '@/lib/graphql-types';
 
 export const metadata: Metadata = { title: 'Incidents · Lockstep' };
@@ -35,8 +35,8 @@ export default async function IncidentsPage({
   const result = await load(() =>
     gql<{ services: Array<{ id: string; name: string }>; incidents: Row[] }>(query, {
       serviceId: s.service || null,
-      from: s.from ? new Date(s.from).toISOString() : null,
-      to: s.to ? new Date(s.to).toISOString() : null,
+      from: isoOrNull(s.from),
+      to: isoOrNull(s.to),
     }),
   );
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
