@@ -7,27 +7,56 @@ import path from 'node:path';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { tokenCookie } from './lib/session';
 
-const port = Number(process.env.WEB_PORT ?? process.argv[process.argv.indexOf('--port') + 1] ?? 3000);
+const portArgument = process.argv.indexOf('--port');
+const port = Number(
+  process.env.WEB_PORT ?? (portArgument > 0 ? process.argv[portArgument + 1] : undefined) ?? 3000,
+);
 const apiUrl = process.env.LOCKSTEP_API_URL ?? 'http://localhost:4000/graphql';
 const apiWsUrl = apiUrl.replace(/^http/, 'ws');
 const protocol = 'graphql-transport-ws';
 
+/** A cookie's value; like Next's own parser, the last one wins and an undecodable one counts as absent. */
 function cookie(header: string | undefined, name: string): string | null {
+  let found: string | null = null;
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      found = decodeURIComponent(value.join('='));
+    } catch {
+      found = null;
+    }
   }
-  return null;
+  return found;
 }
 
-/** Close codes a server may send (1005 and 1006 are only ever observed). */
-const sendable = (code: number) => (code === 1005 || code === 1006 || code < 1000 ? 1011 : code);
+/** Only pages of this site may open /live (a WebSocket carries cookies from any origin). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+const reject = (socket: Duplex, status: string) =>
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+
+/**
+ * The API's close code, passed on; an API gone without a close frame (1005, 1006) or unreachable becomes
+ * 1013 "try again later", which graphql-ws clients retry (1011 would end their subscriptions for good).
+ */
+const sendable = (code: number) => (code === 1005 || code === 1006 || code < 1000 ? 1013 : code);
+/** Messages held for an API connection still opening, at most. */
+const maxWaiting = 100;
 
 const text = (data: RawData) =>
   (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
 
 function relay(client: WebSocket, token: string): void {
-  const upstream = new WebSocket(apiWsUrl, protocol);
+  const upstream = new WebSocket(apiWsUrl, protocol, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
   const waiting: string[] = [];
   client.on('message', (data) => {
     let message = text(data);
@@ -41,12 +70,14 @@ function relay(client: WebSocket, token: string): void {
       // not JSON: the API answers it as graphql-ws does
     }
     if (upstream.readyState === WebSocket.OPEN) upstream.send(message);
-    else waiting.push(message);
+    else if (upstream.readyState === WebSocket.CONNECTING && waiting.length < maxWaiting)
+      waiting.push(message);
+    else client.close(1013, 'the API connection is not open');
   });
   upstream.on('open', () => waiting.splice(0).forEach((message) => upstream.send(message)));
   upstream.on('message', (data) => client.readyState === WebSocket.OPEN && client.send(text(data)));
   upstream.on('close', (code, reason) => client.close(sendable(code), reason));
-  upstream.on('error', () => client.close(1011, 'the API is not reachable'));
+  upstream.on('error', () => client.close(1013, 'the API is not reachable'));
   client.on('close', () => upstream.close());
   client.on('error', () => upstream.close());
 }
@@ -57,21 +88,28 @@ async function main(): Promise<void> {
   await app.prepare();
   const live = new WebSocketServer({
     noServer: true,
+    maxPayload: 1024 * 1024,
     handleProtocols: (protocols) => (protocols.has(protocol) ? protocol : false),
   });
   const server = createServer((req, res) => void handle(req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://web').pathname !== '/live') return socket.destroy();
-    const token = cookie(req.headers.cookie, tokenCookie);
-    if (!token) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
+    try {
+      if (new URL(req.url ?? '/', 'http://web').pathname !== '/live') return reject(socket, '404 Not Found');
+      if (!sameOrigin(req)) return reject(socket, '403 Forbidden');
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim());
+      if (!offered.includes(protocol)) return reject(socket, '400 Bad Request');
+      const token = cookie(req.headers.cookie, tokenCookie);
+      if (!token) return reject(socket, '401 Unauthorized');
+      live.handleUpgrade(req, socket, head, (client) => relay(client, token));
+    } catch {
+      reject(socket, '400 Bad Request');
     }
-    live.handleUpgrade(req, socket, head, (client) => relay(client, token));
   });
   server.listen(port, () => console.log(`web: dashboard on http://localhost:${port}`));
   const stop = () => {
-    live.clients.forEach((c) => c.terminate());
+    live.clients.forEach((c) => c.close(1001, 'the dashboard is restarting'));
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };

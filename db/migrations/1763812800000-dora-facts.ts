@@ -1,5 +1,78 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** `dora_deployments` as the Dora migration made it: rework by any incident of the service. */
+const reworkAnyService = `
+      CREATE OR REPLACE VIEW dora_deployments AS
+      SELECT d.id AS deployment_run_id, d.service_id, d.environment_id, d.finished_at, d.is_rollback,
+             (inc.attributed > 0 OR nxt.is_rollback IS TRUE) AS change_failed,
+             -- restored: when the last attributed incident was resolved (none open), else when the rollback
+             -- that undid it finished
+             CASE WHEN inc.attributed > 0 THEN CASE WHEN inc.open > 0 THEN NULL ELSE inc.last_resolved_at END
+                  WHEN nxt.is_rollback THEN nxt.finished_at END AS restored_at,
+             (d.is_rollback OR EXISTS (
+               SELECT 1 FROM incidents i
+                 JOIN deployment_runs p ON p.id = i.caused_by_deployment_run_id
+                 JOIN environments pe ON pe.id = p.environment_id AND pe.tier = 'PRODUCTION'
+                WHERE i.service_id = d.service_id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')
+                  AND p.status = 'SUCCEEDED' AND p.finished_at < d.finished_at
+                  AND i.opened_at <= d.finished_at AND (i.resolved_at IS NULL OR i.resolved_at > d.finished_at)
+             )) AS rework,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c.lead_seconds)
+                FROM dora_commits c WHERE c.deployment_run_id = d.id AND c.lead_seconds >= 0) AS lead_time_seconds
+        FROM deployment_runs d
+        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
+        -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS attributed, count(*) FILTER (WHERE i.resolved_at IS NULL) AS open,
+                 max(i.resolved_at) AS last_resolved_at
+            FROM incidents i
+           WHERE i.caused_by_deployment_run_id = d.id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')) inc
+        -- A rollback remediates the latest earlier deployment of its service and environment: this one when
+        -- the next deployment there is a rollback.
+        LEFT JOIN LATERAL (
+          SELECT n.is_rollback, n.finished_at FROM deployment_runs n
+           WHERE n.service_id = d.service_id AND n.environment_id = d.environment_id AND n.status = 'SUCCEEDED'
+             AND n.finished_at IS NOT NULL AND (n.finished_at, n.id) > (d.finished_at, d.id)
+           ORDER BY n.finished_at, n.id LIMIT 1) nxt ON true
+       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`;
+
+/** The same, counting only incidents caused by an earlier deployment of the same service. */
+const reworkSameService = `
+      CREATE OR REPLACE VIEW dora_deployments AS
+      SELECT d.id AS deployment_run_id, d.service_id, d.environment_id, d.finished_at, d.is_rollback,
+             (inc.attributed > 0 OR nxt.is_rollback IS TRUE) AS change_failed,
+             -- restored: when the last attributed incident was resolved (none open), else when the rollback
+             -- that undid it finished
+             CASE WHEN inc.attributed > 0 THEN CASE WHEN inc.open > 0 THEN NULL ELSE inc.last_resolved_at END
+                  WHEN nxt.is_rollback THEN nxt.finished_at END AS restored_at,
+             (d.is_rollback OR EXISTS (
+               SELECT 1 FROM incidents i
+                 JOIN deployment_runs p ON p.id = i.caused_by_deployment_run_id
+                 JOIN environments pe ON pe.id = p.environment_id AND pe.tier = 'PRODUCTION'
+                WHERE i.service_id = d.service_id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')
+                  AND p.service_id = d.service_id
+                  AND p.status = 'SUCCEEDED' AND p.finished_at < d.finished_at
+                  AND i.opened_at <= d.finished_at AND (i.resolved_at IS NULL OR i.resolved_at > d.finished_at)
+             )) AS rework,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c.lead_seconds)
+                FROM dora_commits c WHERE c.deployment_run_id = d.id AND c.lead_seconds >= 0) AS lead_time_seconds
+        FROM deployment_runs d
+        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
+        -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS attributed, count(*) FILTER (WHERE i.resolved_at IS NULL) AS open,
+                 max(i.resolved_at) AS last_resolved_at
+            FROM incidents i
+           WHERE i.caused_by_deployment_run_id = d.id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')) inc
+        -- A rollback remediates the latest earlier deployment of its service and environment: this one when
+        -- the next deployment there is a rollback.
+        LEFT JOIN LATERAL (
+          SELECT n.is_rollback, n.finished_at FROM deployment_runs n
+           WHERE n.service_id = d.service_id AND n.environment_id = d.environment_id AND n.status = 'SUCCEEDED'
+             AND n.finished_at IS NOT NULL AND (n.finished_at, n.id) > (d.finished_at, d.id)
+           ORDER BY n.finished_at, n.id LIMIT 1) nxt ON true
+       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`;
+
 /**
  * DORA facts kept on write, so the metrics read narrow, indexed rows instead of re-deciding every
  * deployment's verdict and every commit's credit on each request.
@@ -55,15 +128,24 @@ export class DoraFacts1763812800000 implements MigrationInterface {
       CREATE INDEX incidents_service_opened_idx ON incidents (service_id, opened_at)
         INCLUDE (resolved_at, attribution, caused_by_deployment_run_id)`);
 
+    // Rework counts incidents caused by an earlier deployment of the same service (DORA.md): said in the view
+    // too, so a change to a deployment only ever affects its own service's facts.
+    await q.query(reworkSameService);
+
     // One service's facts from \`since\` on, recomputed from the views. The latest earlier deployment in each
     // environment is included: a rollback arriving now changes its verdict. Serialized per service, so two
-    // transactions changing one service cannot each miss the other's change.
+    // transactions changing one service cannot each miss the other's change; that needs READ COMMITTED (each
+    // statement after the lock sees what the other committed).
     await q.query(`
       CREATE FUNCTION dora_refresh(p_service uuid, p_since timestamptz) RETURNS void
       LANGUAGE plpgsql AS $$
       DECLARE
         v_since timestamptz;
       BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'DORA facts are maintained under READ COMMITTED only (this transaction is %)',
+            current_setting('transaction_isolation');
+        END IF;
         PERFORM pg_advisory_xact_lock(hashtextextended('lockstep.dora_refresh:' || p_service::text, 0));
         SELECT least(p_since, min((
                  SELECT max(d.finished_at) FROM deployment_runs d
@@ -86,29 +168,63 @@ export class DoraFacts1763812800000 implements MigrationInterface {
           FROM dora_commits WHERE service_id = p_service AND finished_at >= v_since;
       END $$`);
 
-    // Deployment runs: a change matters when a production deployment appears, disappears or moves.
+    // What a change touched, as (service, since) rows, refreshed in service order (so two statements touching
+    // several services take their locks in the same order). A deployment run that changed keeps no fact of
+    // its old self under another service.
+    await q.query(`
+      CREATE FUNCTION dora_refresh_changed(p_changed jsonb, p_runs uuid[]) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        r record;
+      BEGIN
+        IF p_runs IS NOT NULL THEN
+          DELETE FROM dora_deployment_facts WHERE deployment_run_id = ANY (p_runs);
+          DELETE FROM dora_commit_facts WHERE deployment_run_id = ANY (p_runs);
+        END IF;
+        FOR r IN
+          SELECT (c ->> 'service_id')::uuid AS service_id, min((c ->> 'since')::timestamptz) AS since
+            FROM jsonb_array_elements(p_changed) c
+           WHERE c ->> 'service_id' IS NOT NULL AND c ->> 'since' IS NOT NULL
+           GROUP BY 1 ORDER BY 1
+        LOOP
+          PERFORM dora_refresh(r.service_id, r.since);
+        END LOOP;
+      END $$`);
+
+    // Deployment runs: a change matters when a production deployment appears, disappears or moves. The
+    // environments involved are share-locked first, so a concurrent tier change waits for this transaction.
     await q.query(`
       CREATE FUNCTION dora_deployment_runs_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
+      DECLARE
+        v_changed jsonb;
+        v_runs uuid[];
       BEGIN
         IF TG_OP = 'INSERT' THEN
-          PERFORM dora_refresh(service_id, min(finished_at)) FROM new_rows
-            WHERE status = 'SUCCEEDED' AND finished_at IS NOT NULL GROUP BY service_id;
+          PERFORM 1 FROM environments WHERE id IN (SELECT environment_id FROM new_rows) FOR SHARE;
+          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', finished_at)) INTO v_changed
+            FROM new_rows WHERE status = 'SUCCEEDED' AND finished_at IS NOT NULL;
         ELSIF TG_OP = 'DELETE' THEN
-          PERFORM dora_refresh(service_id, min(finished_at)) FROM old_rows
-            WHERE status = 'SUCCEEDED' AND finished_at IS NOT NULL GROUP BY service_id;
+          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', finished_at)), array_agg(id)
+            INTO v_changed, v_runs
+            FROM old_rows WHERE status = 'SUCCEEDED' AND finished_at IS NOT NULL;
         ELSE
-          PERFORM dora_refresh(service_id, min(finished_at)) FROM (
-            SELECT o.service_id, o.finished_at FROM old_rows o JOIN new_rows n USING (id)
-             WHERE o.status = 'SUCCEEDED' AND o.finished_at IS NOT NULL
-               AND (o.status, o.finished_at, o.is_rollback, o.service_id, o.environment_id)
-                   IS DISTINCT FROM (n.status, n.finished_at, n.is_rollback, n.service_id, n.environment_id)
-            UNION ALL
-            SELECT n.service_id, n.finished_at FROM old_rows o JOIN new_rows n USING (id)
-             WHERE n.status = 'SUCCEEDED' AND n.finished_at IS NOT NULL
-               AND (o.status, o.finished_at, o.is_rollback, o.service_id, o.environment_id)
-                   IS DISTINCT FROM (n.status, n.finished_at, n.is_rollback, n.service_id, n.environment_id)
-          ) changed GROUP BY service_id;
+          -- rows that differ in what the definitions read (an id changed counts as a delete plus an insert)
+          PERFORM 1 FROM environments
+            WHERE id IN (SELECT environment_id FROM new_rows UNION SELECT environment_id FROM old_rows) FOR SHARE;
+          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', finished_at)), array_agg(DISTINCT id)
+            INTO v_changed, v_runs
+            FROM (
+              (SELECT id, status, finished_at, is_rollback, service_id, environment_id FROM old_rows
+               EXCEPT SELECT id, status, finished_at, is_rollback, service_id, environment_id FROM new_rows)
+              UNION ALL
+              (SELECT id, status, finished_at, is_rollback, service_id, environment_id FROM new_rows
+               EXCEPT SELECT id, status, finished_at, is_rollback, service_id, environment_id FROM old_rows)
+            ) changed
+           WHERE status = 'SUCCEEDED' AND finished_at IS NOT NULL;
+        END IF;
+        IF v_changed IS NOT NULL THEN
+          PERFORM dora_refresh_changed(v_changed, v_runs);
         END IF;
         RETURN NULL;
       END $$`);
@@ -123,47 +239,72 @@ export class DoraFacts1763812800000 implements MigrationInterface {
           FOR EACH STATEMENT EXECUTE FUNCTION dora_deployment_runs_changed()`);
     }
 
-    // Commits: a deployment's change set changes its lead time and the credit of later deployments.
+    // Commits: a deployment's change set changes its lead time and the credit of later deployments. The runs
+    // are share-locked before they are read, so a run being marked SUCCEEDED meanwhile is seen as it ends.
     await q.query(`
       CREATE FUNCTION dora_commits_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
+      DECLARE
+        v_changed jsonb;
+        v_runs uuid[] := '{}';
       BEGIN
-        PERFORM dora_refresh(d.service_id, min(d.finished_at))
-          FROM (SELECT deployment_run_id FROM changed_rows) c
-          JOIN deployment_runs d ON d.id = c.deployment_run_id
-         WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL
-         GROUP BY d.service_id;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          v_runs := ARRAY(SELECT deployment_run_id FROM new_rows);
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          v_runs := v_runs || ARRAY(SELECT deployment_run_id FROM old_rows);
+        END IF;
+        PERFORM 1 FROM deployment_runs WHERE id = ANY (v_runs) FOR SHARE;
+        SELECT jsonb_agg(jsonb_build_object('service_id', d.service_id, 'since', d.finished_at)) INTO v_changed
+          FROM deployment_runs d
+         WHERE d.id = ANY (v_runs) AND d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL;
+        IF v_changed IS NOT NULL THEN
+          PERFORM dora_refresh_changed(v_changed, NULL);
+        END IF;
         RETURN NULL;
       END $$`);
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      const tables = {
+        INSERT: 'NEW TABLE AS new_rows',
+        UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+        DELETE: 'OLD TABLE AS old_rows',
+      };
       await q.query(`
         CREATE TRIGGER dora_commits_${op.toLowerCase()} AFTER ${op} ON deployment_run_commits
-          REFERENCING ${op === 'DELETE' ? 'OLD' : 'NEW'} TABLE AS changed_rows
+          REFERENCING ${tables[op as keyof typeof tables]}
           FOR EACH STATEMENT EXECUTE FUNCTION dora_commits_changed()`);
     }
 
     // Incidents: the deployment they are attributed to (failed, restored) and the service's deployments
-    // finished while they were open (rework).
+    // finished while they were open (rework). The attributed runs are share-locked before they are read.
     await q.query(`
       CREATE FUNCTION dora_incidents_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
+      DECLARE
+        v_changed jsonb := '[]'::jsonb;
+        v_part jsonb;
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          PERFORM dora_refresh(service_id, min(since)) FROM (
+          PERFORM 1 FROM deployment_runs WHERE id IN (SELECT caused_by_deployment_run_id FROM old_rows) FOR SHARE;
+          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', since)) INTO v_part FROM (
             SELECT i.service_id, least(i.opened_at, d.finished_at) AS since
               FROM old_rows i LEFT JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
             UNION ALL
             SELECT d.service_id, d.finished_at FROM old_rows i JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-          ) affected WHERE since IS NOT NULL GROUP BY service_id;
+          ) affected;
+          v_changed := v_changed || coalesce(v_part, '[]'::jsonb);
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
-          PERFORM dora_refresh(service_id, min(since)) FROM (
+          PERFORM 1 FROM deployment_runs WHERE id IN (SELECT caused_by_deployment_run_id FROM new_rows) FOR SHARE;
+          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', since)) INTO v_part FROM (
             SELECT i.service_id, least(i.opened_at, d.finished_at) AS since
               FROM new_rows i LEFT JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
             UNION ALL
             SELECT d.service_id, d.finished_at FROM new_rows i JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-          ) affected WHERE since IS NOT NULL GROUP BY service_id;
+          ) affected;
+          v_changed := v_changed || coalesce(v_part, '[]'::jsonb);
         END IF;
+        PERFORM dora_refresh_changed(v_changed, NULL);
         RETURN NULL;
       END $$`);
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
@@ -183,8 +324,10 @@ export class DoraFacts1763812800000 implements MigrationInterface {
       CREATE FUNCTION dora_environment_tier_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM dora_refresh(service_id, '-infinity') FROM deployment_runs
-          WHERE environment_id = NEW.id GROUP BY service_id;
+        PERFORM dora_refresh_changed(
+          (SELECT jsonb_agg(DISTINCT jsonb_build_object('service_id', service_id, 'since', '-infinity'))
+             FROM deployment_runs WHERE environment_id = NEW.id),
+          NULL);
         RETURN NULL;
       END $$`);
     await q.query(`
@@ -206,7 +349,9 @@ export class DoraFacts1763812800000 implements MigrationInterface {
     await q.query(`DROP FUNCTION dora_incidents_changed()`);
     await q.query(`DROP FUNCTION dora_commits_changed()`);
     await q.query(`DROP FUNCTION dora_deployment_runs_changed()`);
+    await q.query(`DROP FUNCTION dora_refresh_changed(jsonb, uuid[])`);
     await q.query(`DROP FUNCTION dora_refresh(uuid, timestamptz)`);
+    await q.query(reworkAnyService);
     await q.query(`DROP INDEX incidents_service_opened_idx`);
     await q.query(`CREATE INDEX incidents_service_opened_idx ON incidents (service_id, opened_at)`);
     await q.query(`DROP TABLE dora_commit_facts`);

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
 import { test, type Harness } from '../support/fixtures';
@@ -56,6 +57,35 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
     await context.close();
+  });
+
+  test("sign-in never sends people to another site; /live takes only this site's pages with a session", async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const context = await browser.newContext();
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(`${url}/login?next=${encodeURIComponent('/\\evil.example/x')}`);
+    await page.getByLabel('API token').fill(h.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.host === new URL(url).host && u.pathname !== '/login');
+    await context.close();
+
+    const upgrade = (headers: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${url.replace('http', 'ws')}/live`, 'graphql-transport-ws', { headers });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('error', () => resolve(-1));
+      });
+    const cookie = `lockstep_token=${h.adminToken}`;
+    expect(await upgrade({ origin: 'http://evil.example', cookie })).toBe(403);
+    expect(await upgrade({ origin: url })).toBe(401);
+    expect(await upgrade({ origin: url, cookie: 'lockstep_token=%' })).toBe(401);
+    expect(await upgrade({ origin: url, cookie })).toBe(101);
   });
 
   test("an action the token's role may not take says so, and nothing happens", async ({ harness: h }) => {
@@ -187,7 +217,10 @@ describe('dashboard', () => {
     await page
       .locator('[data-action="go-live"][data-action-status="WAITING_FOR_APPROVAL"]')
       .waitFor({ timeout: 30_000 });
-    await page.locator('[data-action="compile"]').getByRole('button', { name: 'Show logs' }).click();
+    // Its output streamed in while it ran (a finished action's logs open on request).
+    const logs = page.locator('[data-action="compile"] .logs');
+    if (!(await logs.isVisible()))
+      await page.locator('[data-action="compile"]').getByRole('button', { name: 'Show logs' }).click();
     await expect
       .poll(() => page.locator('[data-action="compile"] .logs').textContent())
       .toContain('compiling');

@@ -631,6 +631,19 @@ describe('DORA edge cases', () => {
     await h.dataSource.query(`UPDATE deployment_runs SET status = 'FAILED' WHERE id = $1`, [earlier]);
     expect(await verdict(later)).toMatchObject({ leadTimeSeconds: 14 * hour });
     await expectFactsMatchDefinition(h);
+    // A commit re-pointed to another run, then a run moved to another service: nothing stale or doubled.
+    await h.dataSource.query(
+      `UPDATE deployment_run_commits SET deployment_run_id = $1 WHERE deployment_run_id = $2 AND sha = '7777777'`,
+      [earlier, later],
+    );
+    await expectFactsMatchDefinition(h);
+    const elsewhere = await catalog(h);
+    await h.dataSource.query(`UPDATE deployment_runs SET service_id = $1 WHERE id = $2`, [
+      elsewhere.serviceId,
+      later,
+    ]);
+    await expectFactsMatchDefinition(h);
+    await h.dataSource.query(`UPDATE deployment_runs SET service_id = $1 WHERE id = $2`, [serviceId, later]);
     await h.dataSource.query(`UPDATE environments SET tier = 'STAGING' WHERE id = $1`, [production]);
     const [{ remaining }] = await h.dataSource.query(
       `SELECT count(*)::int AS remaining FROM dora_deployment_facts WHERE service_id = $1`,

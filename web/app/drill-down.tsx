@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
 import { dateTime, duration } from '@/lib/format';
 import type { DeploymentRun, Incident, Service } from '@/lib/graphql-types';
@@ -60,10 +61,14 @@ export async function DrillDown(props: {
   timeZone: string;
 }) {
   const incidentsTo = new Date(new Date(props.bucketEnd).getTime() + 7 * 86_400_000).toISOString();
-  const data = await gql<{
-    deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> };
-    incidents: IncidentRow[];
-  }>(query, { from: props.bucketStart, to: props.bucketEnd, incidentsTo });
+  const result = await load(() =>
+    gql<{
+      deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> };
+      incidents: IncidentRow[];
+    }>(query, { from: props.bucketStart, to: props.bucketEnd, incidentsTo }),
+  );
+  if ('problem' in result) return <ApiProblem problem={result.problem} />;
+  const data = result.data;
   const inScope = (service: Pick<Service, 'id' | 'team'>) =>
     (props.serviceIds.length === 0 || props.serviceIds.includes(service.id)) &&
     (props.team === null || service.team === props.team);

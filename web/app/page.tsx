@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
-import { dateTime, duration, levelLabels, percent, perDay } from '@/lib/format';
+import { dateTime, day, duration, levelLabels, percent, perDay } from '@/lib/format';
 import type { DoraLevel, Interval } from '@/lib/graphql-types';
 import { ChartsLazy } from './charts-lazy';
 import { chartRows, doraQuery, type DoraResult, type Metric, type MetricKey } from './dora-query';
@@ -24,13 +24,23 @@ const zones = [
 ];
 
 type Search = Record<string, string | string[] | undefined>;
+
+function isTimeZone(name: string | undefined): boolean {
+  if (!name) return false;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** The filters, all from the URL: window in days, interval, time zone, team, services, chosen bucket. */
 function filtersOf(search: Search) {
   const days = windows.find((d) => String(d) === one(search.days)) ?? 90;
   const interval = intervals.find((i) => i === one(search.interval)) ?? 'WEEK';
-  const timeZone = one(search.tz) || 'UTC';
+  const timeZone = isTimeZone(one(search.tz)) ? one(search.tz)! : 'UTC';
   const team = one(search.team) || null;
   const services = [search.service ?? []].flat().filter(Boolean);
   const to = new Date();
@@ -106,6 +116,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
   const { current: m, previous: before, services } = result.data;
   const teams = [...new Set(services.map((s) => s.team).filter((t): t is string => !!t))].sort();
   const rows = chartRows(m);
+  const bucketIndex = rows.findIndex((r) => r.bucketStart === f.bucket);
   const params = new URLSearchParams({ days: String(f.days), interval: f.interval, tz: f.timeZone });
   if (f.team) params.set('team', f.team);
   for (const s of f.services) params.append('service', s);
@@ -211,17 +222,20 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
               href={`/?${q}`}
               aria-current={row.bucketStart === f.bucket ? 'true' : undefined}
             >
-              {new Date(row.bucketStart).toISOString().slice(0, 10)}
+              {day(row.bucketStart, m.timeZone)}
             </Link>
           );
         })}
       </nav>
 
-      {f.bucket ? (
+      {f.bucket !== null && bucketIndex < 0 ? (
+        <p className="notice">That bucket is not part of this window; pick one above.</p>
+      ) : null}
+      {f.bucket !== null && bucketIndex >= 0 ? (
         <Suspense fallback={<div className="skeleton chart" />}>
           <DrillDown
             bucketStart={f.bucket}
-            bucketEnd={rows[rows.findIndex((r) => r.bucketStart === f.bucket) + 1]?.bucketStart ?? m.to}
+            bucketEnd={rows[bucketIndex + 1]?.bucketStart ?? m.to}
             serviceIds={f.services}
             team={f.team}
             timeZone={m.timeZone}

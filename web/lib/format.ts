@@ -56,9 +56,14 @@ export function elapsed(from: string | null | undefined, to?: string | null): nu
   return ((to ? new Date(to) : new Date()).getTime() - new Date(from).getTime()) / 1000;
 }
 
-/** A date from the URL as an ISO instant; null when absent or not a date (the filter is then ignored). */
-export function isoOrNull(value: string | undefined): string | null {
-  if (!value) return null;
+/**
+ * A date from the URL as an ISO instant; null when absent or not a date (the filter is then ignored). A
+ * plain date as an end (`until`) means through that whole day.
+ */
+export function isoOrNull(value: string | string[] | undefined, until = false): string | null {
+  if (typeof value !== 'string' || !value) return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (Number.isNaN(date.getTime())) return null;
+  if (until && /^\d{4}-\d{2}-\d{2}$/.test(value)) date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString();
 }

@@ -48,7 +48,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     serviceId: s.service || null,
     environmentId: s.environment || null,
     from: isoOrNull(s.from),
-    to: isoOrNull(s.to),
+    to: isoOrNull(s.to, true),
   };
   const result = await load(() =>
     gql<{

@@ -36,7 +36,7 @@ export default async function IncidentsPage({
     gql<{ services: Array<{ id: string; name: string }>; incidents: Row[] }>(query, {
       serviceId: s.service || null,
       from: isoOrNull(s.from),
-      to: isoOrNull(s.to),
+      to: isoOrNull(s.to, true),
     }),
   );
   if ('problem' in result) return <ApiProblem problem={result.problem} />;

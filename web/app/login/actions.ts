@@ -28,8 +28,18 @@ export async function signIn(_state: SignInState, form: FormData): Promise<SignI
     path: '/',
     maxAge: 60 * 60 * 24 * 30,
   });
-  const next = field(form, 'next') || '/';
-  redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  redirect(localPath(field(form, 'next')));
+}
+
+/** Where to go after signing in: a path of this site only (never another origin, however it is spelled). */
+function localPath(next: string): string {
+  try {
+    const base = 'http://lockstep.invalid';
+    const url = new URL(next || '/', base);
+    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export async function signOut(): Promise<void> {

@@ -34,7 +34,7 @@ export default async function PipelinesPage() {
               <th>Name</th>
               <th>Service</th>
               <th>Stages</th>
-              <th>Runs</th>
+              <th>Execution</th>
             </tr>
           </thead>
           <tbody>

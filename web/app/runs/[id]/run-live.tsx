@@ -11,10 +11,30 @@ import { runFields, type RunView } from './run-query';
 
 type ActionView = RunView['stages'][number]['actions'][number];
 
-/** One graphql-ws client per page, through the web app's own /live (which adds the signed-in token). */
-function liveClient(): Client {
+/** Closes after which retrying cannot help: the token was refused (sign in again). */
+const refused = new Set([4401, 4403]);
+
+/**
+ * One graphql-ws client per page, through the web app's own /live (which adds the signed-in token). It
+ * reconnects after any other drop, waiting at most 30 s between tries.
+ */
+function liveClient(onRefused: () => void): Client {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live`;
-  return createClient({ url, retryAttempts: Infinity, shouldRetry: () => true, lazy: true });
+  return createClient({
+    url,
+    lazy: true,
+    retryAttempts: Infinity,
+    shouldRetry: (event) => {
+      const code = (event as { code?: number } | null)?.code;
+      if (code !== undefined && refused.has(code)) {
+        onRefused();
+        return false;
+      }
+      return true;
+    },
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** retries))),
+  });
 }
 
 const finished = (status: string) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
@@ -29,14 +49,15 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     return () => clearInterval(tick);
   }, []);
   const until = (finishedAt: string | null) => finishedAt ?? new Date(now).toISOString();
-  const [connected, setConnected] = useState(false);
-  const client = useRef<Client | null>(null);
+  const [live, setLive] = useState<'connecting' | 'live' | 'refused'>('connecting');
+  // In state, not a ref: the log views subscribe once the client exists (child effects run first).
+  const [client, setClient] = useState<Client | null>(null);
 
   useEffect(() => {
-    const ws = liveClient();
-    client.current = ws;
-    const off = ws.on('connected', () => setConnected(true));
-    const offClosed = ws.on('closed', () => setConnected(false));
+    const ws = liveClient(() => setLive('refused'));
+    setClient(ws);
+    const offConnected = ws.on('connected', () => setLive('live'));
+    const offClosed = ws.on('closed', () => setLive((state) => (state === 'refused' ? state : 'connecting')));
     const stop = ws.subscribe<{ pipelineRunUpdated: RunView }>(
       {
         query: `subscription($id: ID!) { pipelineRunUpdated(runId: $id) { ${runFields} } }`,
@@ -44,14 +65,15 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
       },
       {
         next: ({ data }) => data && setRun(data.pipelineRunUpdated),
-        error: () => setConnected(false),
+        error: () => undefined,
         complete: () => undefined,
       },
     );
     return () => {
       stop();
-      off();
+      offConnected();
       offClosed();
+      setClient(null);
       void ws.dispose();
     };
   }, [initial.id]);
@@ -64,7 +86,13 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     <section data-run-status={run.status}>
       <p className="muted">
         <Link href={`/pipelines/${run.pipeline.id}`}>{run.pipeline.name}</Link> · run #{run.number} ·{' '}
-        <span aria-live="polite">{connected ? 'live' : 'connecting…'}</span>
+        <span aria-live="polite">
+          {live === 'live'
+            ? 'live'
+            : live === 'refused'
+              ? 'live updates stopped: your token was refused, sign in again'
+              : 'connecting…'}
+        </span>
       </p>
       <h1>
         Run #{run.number} <StatusBadge status={run.status} />
@@ -120,10 +148,14 @@ function ActionItem({
   until,
 }: {
   action: ActionView;
-  client: React.RefObject<Client | null>;
+  client: Client | null;
   until: (finishedAt: string | null) => string;
 }) {
   const [showLogs, setShowLogs] = useState(action.status === 'RUNNING' || action.status === 'FAILED');
+  // An action that starts running, or fails, while the page is open shows its output too.
+  useEffect(() => {
+    if (action.status === 'RUNNING' || action.status === 'FAILED') setShowLogs(true);
+  }, [action.status]);
   return (
     <li className="action" data-action={action.name} data-action-status={action.status}>
       <div className="action-head">
@@ -183,33 +215,52 @@ function ActionItem({
           ))}
         </dl>
       ) : null}
-      {showLogs ? <Logs actionRunId={action.id} client={client} /> : null}
+      {showLogs ? <Logs actionRunId={action.id} name={action.name} client={client} /> : null}
     </li>
   );
 }
 
-function Logs({ actionRunId, client }: { actionRunId: string; client: React.RefObject<Client | null> }) {
-  const [lines, setLines] = useState<Array<Pick<LogLine, 'seq' | 'stream' | 'text'>>>([]);
+type Line = Pick<LogLine, 'seq' | 'stream' | 'text'>;
+
+/** An action's log, replayed then followed; lines arrive in order and are drawn once per frame. */
+function Logs({ actionRunId, name, client }: { actionRunId: string; name: string; client: Client | null }) {
+  const [lines, setLines] = useState<Line[]>([]);
+  const lastSeq = useRef(0);
   useEffect(() => {
-    const ws = client.current;
-    if (!ws) return;
-    return ws.subscribe<{ actionLogs: Pick<LogLine, 'seq' | 'stream' | 'text'> }>(
+    if (!client) return;
+    let pending: Line[] = [];
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      const batch = pending;
+      pending = [];
+      setLines((old) => [...old, ...batch]);
+    };
+    const stop = client.subscribe<{ actionLogs: Line }>(
       {
-        query: `subscription($a: ID!) { actionLogs(actionRunId: $a, afterSeq: 0) { seq stream text } }`,
-        variables: { a: actionRunId },
+        query: `subscription($a: ID!, $after: Int) { actionLogs(actionRunId: $a, afterSeq: $after) { seq stream text } }`,
+        variables: { a: actionRunId, after: lastSeq.current },
       },
       {
         next: ({ data }) => {
           const line = data?.actionLogs;
-          if (line) setLines((old) => (old.some((l) => l.seq === line.seq) ? old : [...old, line]));
+          if (!line || line.seq <= lastSeq.current) return; // a replay after a reconnect
+          lastSeq.current = line.seq;
+          pending.push(line);
+          frame ||= requestAnimationFrame(flush);
         },
         error: () => undefined,
         complete: () => undefined,
       },
     );
+    return () => {
+      stop();
+      if (frame) cancelAnimationFrame(frame);
+      if (pending.length) setLines((old) => [...old, ...pending]);
+    };
   }, [actionRunId, client]);
   return (
-    <pre className="logs" aria-label="Logs" aria-live="off">
+    <pre className="logs" role="log" aria-label={`Logs of ${name}`}>
       {lines.length === 0 ? (
         <span className="muted">no output yet</span>
       ) : (
