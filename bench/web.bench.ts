@@ -33,10 +33,13 @@ interface Results {
   lcp: Spread;
 }
 
-/** JavaScript a route's HTML makes the browser fetch before it is interactive, gzipped as served. */
+/** JavaScript a route's HTML makes a modern browser fetch before it is interactive, gzipped. */
 async function firstLoadJs(webUrl: string, route: string, cookie: string) {
   const html = await (await fetch(`${webUrl}${route}`, { headers: { cookie } })).text();
-  const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+  // Scripts marked noModule (Next's polyfills) are skipped by every browser that runs modules.
+  const scripts = [...html.matchAll(/<script([^>]*)\ssrc="([^"]+)"([^>]*)>/g)]
+    .filter((m) => !/\bnomodule\b/i.test(`${m[1]} ${m[3]}`))
+    .map((m) => m[2]!);
   let gzipBytes = 0;
   for (const src of new Set(scripts)) {
     const body = Buffer.from(await (await fetch(new URL(src, webUrl))).arrayBuffer());
