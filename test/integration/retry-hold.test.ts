@@ -23,7 +23,10 @@ describe('the retry hold', () => {
       20_000,
     );
     expect(actionOf(done, 'deploy', 'ship').status).toBe('SKIPPED');
-    const description = await h.temporal.workflow.getHandle(done.temporalWorkflowId).describe();
+    // The run's rows are final a moment before its workflow returns: wait for it, then ask how it closed.
+    const handle = h.temporal.workflow.getHandle(done.temporalWorkflowId);
+    await handle.result();
+    const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
     const res = await h.gql(`mutation($id: ID!) { retryFailedActions(runId: $id) { id } }`, { id: run.id });
     expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');

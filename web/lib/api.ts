@@ -15,6 +15,9 @@ export class ApiError extends Error {
   }
 }
 
+/** How long a page waits for the API before saying it is not answering. */
+const requestTimeoutMs = 15_000;
+
 interface GraphQLResponse<T> {
   data?: T | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
@@ -39,9 +42,12 @@ export async function gqlWithToken<T>(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
       cache: 'no-store',
+      signal: AbortSignal.timeout(requestTimeoutMs),
     });
-  } catch {
-    throw new ApiError('API_UNREACHABLE', `The Lockstep API at ${webConfig.apiUrl} is not answering`);
+  } catch (error) {
+    // The API's address stays in the server's log; the page says only what happened.
+    console.error(`web: the API at ${webConfig.apiUrl} did not answer: ${String(error)}`);
+    throw new ApiError('API_UNREACHABLE', 'The Lockstep API is not answering; try again in a moment');
   }
   const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
   const error = body.errors?.[0];

@@ -14,13 +14,17 @@ export async function releaseChange(_state: FormState, form: FormData): Promise<
   const pipelineId = field(form, 'pipelineId');
   const sha = field(form, 'sha');
   if (!sha) return { error: 'Enter the revision (commit SHA) to release.' };
+  // The commit's author time feeds lead time for changes (DORA.md); without one, the release time is used.
+  const authored = field(form, 'committedAt');
+  const committedAt = authored ? new Date(`${authored}Z`) : new Date();
+  if (Number.isNaN(committedAt.getTime())) return { error: 'Authored at must be a date and time.' };
   let runId = '';
   const outcome = await attempt(async () => {
     const { triggerPipeline } = await gql<{ triggerPipeline: { id: string } }>(
       `mutation($p: ID!, $r: RevisionInput!) { triggerPipeline(pipelineId: $p, revision: $r) { id } }`,
       {
         p: pipelineId,
-        r: { sha, message: field(form, 'message') || null, committedAt: new Date().toISOString() },
+        r: { sha, message: field(form, 'message') || null, committedAt: committedAt.toISOString() },
       },
     );
     runId = triggerPipeline.id;

@@ -16,6 +16,10 @@ export function ReleaseForm({ pipelineId }: { pipelineId: string }) {
         Message
         <input name="message" placeholder="what changes" />
       </label>
+      <label>
+        Authored at (UTC)
+        <input name="committedAt" type="datetime-local" title="the commit's author time, for lead time" />
+      </label>
       <button type="submit" disabled={pending}>
         {pending ? 'Starting…' : 'Release change'}
       </button>
