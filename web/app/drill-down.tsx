@@ -24,15 +24,20 @@ type IncidentRow = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | '
   causedBy: { id: string } | null;
 };
 
-const query = `query DrillDown($from: DateTime!, $to: DateTime!, $incidentsTo: DateTime!) {
-  deploymentRuns(from: $from, to: $to, first: 100) {
+const runsQuery = `query DrillDownRuns($from: DateTime!, $to: DateTime!, $serviceId: ID) {
+  deploymentRuns(from: $from, to: $to, serviceId: $serviceId, first: 100) {
     totalCount
     edges { node { id finishedAt isRollback changeFailed rework leadTimeSeconds recoverySeconds status
       service { id name team } environment { name tier } revision { sha } } }
   }
-  incidents(from: $from, to: $incidentsTo) { id title openedAt resolvedAt attribution external
+}`;
+
+const incidentsQuery = `query DrillDownIncidents($from: DateTime!, $to: DateTime!) {
+  incidents(from: $from, to: $to) { id title openedAt resolvedAt attribution external
     service { id name team } causedBy { id } }
 }`;
+
+type Runs = { deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> } };
 
 /** Why each deployment of a bucket counts the way it does, with the incidents of the same period. */
 function reasons(run: Row, incidents: IncidentRow[]): string[] {
@@ -56,36 +61,37 @@ function reasons(run: Row, incidents: IncidentRow[]): string[] {
 export async function DrillDown(props: {
   bucketStart: string;
   bucketEnd: string;
-  serviceIds: string[];
-  team: string | null;
+  /** The services in the page's filter (chosen, or the team's); null: all. */
+  scope: string[] | null;
   timeZone: string;
 }) {
   const incidentsTo = new Date(new Date(props.bucketEnd).getTime() + 7 * 86_400_000).toISOString();
+  const period = { from: props.bucketStart, to: props.bucketEnd };
   const result = await load(() =>
-    gql<{
-      deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> };
-      incidents: IncidentRow[];
-    }>(query, { from: props.bucketStart, to: props.bucketEnd, incidentsTo }),
+    Promise.all([
+      Promise.all((props.scope ?? [null]).map((serviceId) => gql<Runs>(runsQuery, { ...period, serviceId }))),
+      gql<{ incidents: IncidentRow[] }>(incidentsQuery, { from: props.bucketStart, to: incidentsTo }),
+    ]),
   );
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
-  const data = result.data;
-  const inScope = (service: Pick<Service, 'id' | 'team'>) =>
-    (props.serviceIds.length === 0 || props.serviceIds.includes(service.id)) &&
-    (props.team === null || service.team === props.team);
-  const runs = data.deploymentRuns.edges
-    .map((e) => e.node)
-    .filter((r) => r.status === 'SUCCEEDED' && r.environment.tier === 'PRODUCTION' && inScope(r.service));
-  const incidents = data.incidents.filter((i) => inScope(i.service));
-  const period = new URLSearchParams({ from: props.bucketStart, to: props.bucketEnd });
-  if (props.serviceIds.length === 1) period.set('service', props.serviceIds[0]!);
+  const [pages, { incidents: allIncidents }] = result.data;
+  const inScope = (service: Pick<Service, 'id'>) => props.scope === null || props.scope.includes(service.id);
+  const runs = pages
+    .flatMap((page) => page.deploymentRuns.edges.map((e) => e.node))
+    .filter((r) => r.status === 'SUCCEEDED' && r.environment.tier === 'PRODUCTION')
+    .sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''));
+  const capped = pages.some((page) => page.deploymentRuns.totalCount > 100);
+  const incidents = allIncidents.filter((i) => inScope(i.service));
+  const links = new URLSearchParams(period);
+  if (props.scope?.length === 1) links.set('service', props.scope[0]!);
   return (
     <section className="panel" aria-label="Drill-down" data-testid="drill-down">
       <h2>
         {dateTime(props.bucketStart, props.timeZone)} – {dateTime(props.bucketEnd, props.timeZone)}
       </h2>
       <p>
-        <Link href={`/deployments?${period}`}>All deployment runs of this period</Link> ·{' '}
-        <Link href={`/incidents?${period}`}>its incidents</Link>
+        <Link href={`/deployments?${links}`}>All deployment runs of this period</Link> ·{' '}
+        <Link href={`/incidents?${links}`}>its incidents</Link>
       </p>
       <h3>Deployments ({runs.length})</h3>
       {runs.length === 0 ? (
@@ -114,9 +120,9 @@ export async function DrillDown(props: {
           </tbody>
         </table>
       )}
-      {data.deploymentRuns.totalCount > 100 ? (
+      {capped ? (
         <p className="muted">
-          Showing the first 100 runs; see <Link href="/deployments">all deployments</Link>.
+          Showing the first 100 runs per service; see <Link href={`/deployments?${links}`}>all of them</Link>.
         </p>
       ) : null}
       <h3>Incidents opened in and just after this bucket ({incidents.length})</h3>

@@ -236,8 +236,13 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
           <DrillDown
             bucketStart={f.bucket}
             bucketEnd={rows[bucketIndex + 1]?.bucketStart ?? m.to}
-            serviceIds={f.services}
-            team={f.team}
+            scope={
+              f.services.length > 0
+                ? f.services
+                : f.team
+                  ? services.filter((s) => s.team === f.team).map((s) => s.id)
+                  : null
+            }
             timeZone={m.timeZone}
           />
         </Suspense>
