@@ -42,7 +42,12 @@ function webBuildIsCurrent(): boolean {
   const built = statSync(buildId).mtimeMs;
   const newer = (dir: string): boolean =>
     readdirSync(dir, { withFileTypes: true }).some((entry) => {
-      if (entry.name === '.next' || entry.name === 'node_modules') return false;
+      // the build's output, and files tools write next to the sources (TypeScript's, Next's type stubs)
+      if (
+        ['.next', 'node_modules', 'next-env.d.ts'].includes(entry.name) ||
+        entry.name.endsWith('.tsbuildinfo')
+      )
+        return false;
       const file = path.join(dir, entry.name);
       return entry.isDirectory() ? newer(file) : statSync(file).mtimeMs > built;
     });
