@@ -22,6 +22,7 @@ import { SecretsNotifications1763791200000 } from './migrations/1763791200000-se
 import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
+import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
 
 export const entities = [
   PrincipalEntity,
@@ -50,6 +51,7 @@ export const migrations = [
   Audit1763798400000,
   Dora1763805600000,
   DoraFacts1763812800000,
+  DoraLeadHistogram1763820000000,
 ];
 
 export interface DataSourceOptions {

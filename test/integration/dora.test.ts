@@ -181,6 +181,13 @@ async function expectFactsMatchDefinition(h: Harness) {
       `SELECT deployment_run_id, sha, service_id, finished_at, lead_seconds FROM dora_commits`,
       `SELECT deployment_run_id, sha, service_id, finished_at, lead_seconds FROM dora_commit_facts`,
     ),
+  ).toEqual({ missing: 0, stale: 0 }); // and the hourly lead-time bin counts agree with the commit facts
+  expect(
+    await differences(
+      `SELECT date_trunc('hour', finished_at, 'UTC'), dora_lead_bin(lead_seconds), count(*)::int
+         FROM dora_commit_facts WHERE lead_seconds >= 0 GROUP BY 1, 2`,
+      `SELECT hour, bin, n FROM dora_lead_hours WHERE n <> 0`,
+    ),
   ).toEqual({ missing: 0, stale: 0 });
 }
 
@@ -651,5 +658,59 @@ describe('DORA edge cases', () => {
     );
     expect(remaining).toBe(0);
     await expectFactsMatchDefinition(h);
+  });
+
+  test('across every service, percentiles found through the hourly bin counts equal percentile_cont over the definition', async ({
+    harness: h,
+  }) => {
+    const { deploy } = await facts(h);
+    // Deployments every 7 h 13 min, each with commits 5 min to 3 days old: bins, hours and zone edges all cut.
+    for (let n = 0; n < 60; n++) {
+      const finished = new Date(Date.UTC(2024, 6, 2, 0, 0) + n * (7 * 60 + 13) * 60_000);
+      const commits = Array.from({ length: 1 + (n % 4) }, (_, k) => ({
+        sha: `b1a5${n.toString(16).padStart(4, '0')}${k}`,
+        committedAt: new Date(
+          finished.getTime() - (((n * 7919 + k * 104729) % 259_200) + 300) * 1000,
+        ).toISOString(),
+      }));
+      await deploy(finished.toISOString(), { revision: commits.at(-1), commits });
+    }
+    const cases = [
+      { from: '2024-07-01T00:17:00Z', to: '2024-07-20T05:45:00Z', interval: 'DAY', timeZone: 'Asia/Kolkata' },
+      {
+        from: '2024-07-01T00:00:00Z',
+        to: '2024-07-29T00:00:00Z',
+        interval: 'WEEK',
+        timeZone: 'America/Los_Angeles',
+      },
+      { from: '2024-07-03T10:30:00Z', to: '2024-07-03T10:50:00Z', interval: 'DAY', timeZone: 'UTC' },
+    ];
+    for (const f of cases) {
+      const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, { f });
+      const [total] = await h.dataSource.query(
+        `SELECT count(*)::int AS n, percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS p
+           FROM dora_commits WHERE finished_at >= $1 AND finished_at < $2 AND lead_seconds >= 0`,
+        [f.from, f.to],
+      );
+      expect(m.leadTimeForChanges.sampleSize).toBe(total.n);
+      if (total.n === 0) expect(m.leadTimeForChanges.value).toBeNull();
+      else {
+        expect(m.leadTimeForChanges.value).toBe(total.p[0]);
+        expect(m.leadTimeForChanges.p75).toBe(total.p[1]);
+        expect(m.leadTimeForChanges.p90).toBe(total.p[2]);
+      }
+      const perBucket: Array<{ start: Date; n: number; p: number[] }> = await h.dataSource.query(
+        `SELECT date_trunc($3, finished_at AT TIME ZONE $4) AT TIME ZONE $4 AS start, count(*)::int AS n,
+                percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS p
+           FROM dora_commits WHERE finished_at >= $1 AND finished_at < $2 AND lead_seconds >= 0 GROUP BY 1`,
+        [f.from, f.to, f.interval.toLowerCase(), f.timeZone],
+      );
+      for (const point of m.leadTimeForChanges.series) {
+        const expected = perBucket.find((b) => b.start.toISOString() === point.bucketStart);
+        expect(point.sampleSize).toBe(expected?.n ?? 0);
+        expect([point.value, point.p75, point.p90]).toEqual(expected ? expected.p : [null, null, null]);
+      }
+      expect(m.leadTimeForChanges.series.reduce((sum, p) => sum + p.sampleSize, 0)).toBe(total.n);
+    }
   });
 });
