@@ -147,20 +147,29 @@ export const leadTotalSql = (scope: string | null) => `
     ${factsIn('dora_commit_facts', '$1::timestamptz', '$2::timestamptz', scope)} AND f.lead_seconds >= 0`;
 
 /**
- * Lead time across every service, from the hourly bin counts (migration DoraLeadHistogram): per bucket, how
- * many credited commits fall in each bin. Whole UTC hours inside a bucket come from `dora_lead_hours`; the
- * parts of hours at its edges (a window not on the hour, a zone offset by 30 or 45 minutes) from the facts.
- * Parameters: $1 from, $2 to, $3 time zone, $4 bucket unit.
+ * Lead time across every service, from the bin counts (migration DoraLeadHistogram): per bucket, how many
+ * credited commits fall in each bin. A bucket's whole UTC days come from \`dora_lead_days\`, the whole hours
+ * at its edges from \`dora_lead_hours\`, the parts of hours left (a window not on the hour, a zone offset by
+ * 30 or 45 minutes) from the facts. Parameters: $1 from, $2 to, $3 time zone, $4 bucket unit.
  */
 export const leadBinsSql = `
-  WITH h AS (
+  WITH hours AS (
     SELECT i, start, stop,
            CASE WHEN date_trunc('hour', start, 'UTC') = start THEN start
                 ELSE date_trunc('hour', start, 'UTC') + interval '1 hour' END AS hs,
            date_trunc('hour', stop, 'UTC') AS he
       FROM (${rangesOf('$4::text')}) b),
+  h AS (
+    SELECT *, CASE WHEN date_trunc('day', hs, 'UTC') = hs THEN hs
+                   ELSE date_trunc('day', hs, 'UTC') + interval '1 day' END AS ds,
+              date_trunc('day', he, 'UTC') AS de
+      FROM hours),
   counted AS (
-    SELECT h.i, x.bin, x.n FROM h JOIN dora_lead_hours x ON x.hour >= h.hs AND x.hour < h.he
+    SELECT h.i, x.bin, x.n FROM h JOIN dora_lead_days x ON x.day >= h.ds AND x.day < h.de
+    UNION ALL
+    SELECT h.i, x.bin, x.n FROM h JOIN dora_lead_hours x ON x.hour >= h.hs AND x.hour < least(h.ds, h.he)
+    UNION ALL
+    SELECT h.i, x.bin, x.n FROM h JOIN dora_lead_hours x ON x.hour >= greatest(h.de, h.ds, h.hs) AND x.hour < h.he
     UNION ALL
     SELECT h.i, dora_lead_bin(f.lead_seconds), 1 FROM h JOIN dora_commit_facts f
         ON f.finished_at >= h.start AND f.finished_at < least(h.hs, h.stop) AND f.lead_seconds >= 0

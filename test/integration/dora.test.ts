@@ -189,6 +189,13 @@ async function expectFactsMatchDefinition(h: Harness) {
       `SELECT hour, bin, n FROM dora_lead_hours WHERE n <> 0`,
     ),
   ).toEqual({ missing: 0, stale: 0 });
+  expect(
+    await differences(
+      `SELECT date_trunc('day', finished_at, 'UTC'), dora_lead_bin(lead_seconds), count(*)::int
+         FROM dora_commit_facts WHERE lead_seconds >= 0 GROUP BY 1, 2`,
+      `SELECT day, bin, n FROM dora_lead_days WHERE n <> 0`,
+    ),
+  ).toEqual({ missing: 0, stale: 0 });
 }
 
 const window = { from: '2024-03-04T00:00:00Z', to: '2024-03-18T00:00:00Z', interval: 'WEEK' };
@@ -660,7 +667,7 @@ describe('DORA edge cases', () => {
     await expectFactsMatchDefinition(h);
   });
 
-  test('across every service, percentiles found through the hourly bin counts equal percentile_cont over the definition', async ({
+  test('across every service, percentiles found through the daily and hourly bin counts equal percentile_cont over the definition', async ({
     harness: h,
   }) => {
     const { deploy } = await facts(h);
@@ -684,6 +691,12 @@ describe('DORA edge cases', () => {
         timeZone: 'America/Los_Angeles',
       },
       { from: '2024-07-03T10:30:00Z', to: '2024-07-03T10:50:00Z', interval: 'DAY', timeZone: 'UTC' },
+      {
+        from: '2024-06-30T22:05:00Z',
+        to: '2024-07-21T03:00:00Z',
+        interval: 'WEEK',
+        timeZone: 'Asia/Kathmandu',
+      },
     ];
     for (const f of cases) {
       const { doraMetrics: m } = await ok<{ doraMetrics: Metrics }>(h, metricsQuery, { f });
