@@ -90,5 +90,7 @@ export async function seedDoraHistory(client: PoolClient, shape: DoraSeedShape):
 export async function rebuildDoraFacts(client: PoolClient): Promise<void> {
   await client.query(`TRUNCATE dora_deployment_facts, dora_commit_facts, dora_lead_hours, dora_lead_days`);
   await client.query(`SELECT dora_refresh(id, '-infinity') FROM services`);
-  await client.query(`VACUUM ANALYZE dora_deployment_facts, dora_commit_facts, dora_lead_hours, dora_lead_days`);
+  await client.query(
+    `VACUUM ANALYZE dora_deployment_facts, dora_commit_facts, dora_lead_hours, dora_lead_days`,
+  );
 }
