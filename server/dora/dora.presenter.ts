@@ -88,7 +88,7 @@ const factsIn = (table: string, start: string, stop: string, scope: string | nul
  * its seven local dates overlaps the window, as buckets overlap it: the window [Mar 4, Mar 18) UTC holds
  * ISO weeks 10 and 11 in Los Angeles too (DORA.md's worked example).
  */
-export const deploymentsSql = (scope: string | null) => `
+const deploymentsSql = (scope: string | null) => `
   WITH series AS (
     SELECT b.i, b.bucket_start, s.*
       FROM (${rangesOf('$4::text')}) b,
@@ -132,7 +132,7 @@ export const deploymentsSql = (scope: string | null) => `
               FROM months) x) AS monthly_median`;
 
 /** Credited commits (table \`dora_commit_facts\`): count and lead time median per bucket. */
-export const leadSeriesSql = (scope: string | null) => `
+const leadSeriesSql = (scope: string | null) => `
   SELECT array_agg(s.commits ORDER BY b.i) AS commits, array_agg(s.lead[1] ORDER BY b.i) AS lead_median,
          array_agg(s.lead[2] ORDER BY b.i) AS lead_p75, array_agg(s.lead[3] ORDER BY b.i) AS lead_p90
     FROM (${rangesOf('$4::text')}) b,
@@ -141,7 +141,7 @@ export const leadSeriesSql = (scope: string | null) => `
                     ${factsIn('dora_commit_facts', 'b.start', 'b.stop', scope)} AND f.lead_seconds >= 0) s`;
 
 /** Credited commits: the window's lead time percentiles over every raw value. $1 from, $2 to, $3 services. */
-export const leadTotalSql = (scope: string | null) => `
+const leadTotalSql = (scope: string | null) => `
   SELECT count(*)::int AS total_commits,
          percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS total_lead
     ${factsIn('dora_commit_facts', '$1::timestamptz', '$2::timestamptz', scope)} AND f.lead_seconds >= 0`;
@@ -152,7 +152,7 @@ export const leadTotalSql = (scope: string | null) => `
  * at its edges from \`dora_lead_hours\`, the parts of hours left (a window not on the hour, a zone offset by
  * 30 or 45 minutes) from the facts. Parameters: $1 from, $2 to, $3 time zone, $4 bucket unit.
  */
-export const leadBinsSql = `
+const leadBinsSql = `
   WITH hours AS (
     SELECT i, start, stop,
            CASE WHEN date_trunc('hour', start, 'UTC') = start THEN start
@@ -181,7 +181,7 @@ export const leadBinsSql = `
    ORDER BY h.i, c.bin`;
 
 /** The values at given offsets of one bin's sorted values within a range ($1: a JSON array of requests). */
-export const leadValuesSql = `
+const leadValuesSql = `
   SELECT q.k, ARRAY(SELECT f.lead_seconds FROM dora_commit_facts f
                      WHERE dora_lead_bin(f.lead_seconds) = q.bin AND f.lead_seconds >= 0
                        AND f.finished_at >= q.start AND f.finished_at < q.stop
