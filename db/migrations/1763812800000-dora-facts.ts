@@ -1,77 +1,22 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { doraDeploymentsView } from './dora-deployments-view';
 
-/** `dora_deployments` as the Dora migration made it: rework by any incident of the service. */
-const reworkAnyService = `
-      CREATE OR REPLACE VIEW dora_deployments AS
-      SELECT d.id AS deployment_run_id, d.service_id, d.environment_id, d.finished_at, d.is_rollback,
-             (inc.attributed > 0 OR nxt.is_rollback IS TRUE) AS change_failed,
-             -- restored: when the last attributed incident was resolved (none open), else when the rollback
-             -- that undid it finished
-             CASE WHEN inc.attributed > 0 THEN CASE WHEN inc.open > 0 THEN NULL ELSE inc.last_resolved_at END
-                  WHEN nxt.is_rollback THEN nxt.finished_at END AS restored_at,
-             (d.is_rollback OR EXISTS (
-               SELECT 1 FROM incidents i
-                 JOIN deployment_runs p ON p.id = i.caused_by_deployment_run_id
-                 JOIN environments pe ON pe.id = p.environment_id AND pe.tier = 'PRODUCTION'
-                WHERE i.service_id = d.service_id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')
-                  AND p.status = 'SUCCEEDED' AND p.finished_at < d.finished_at
-                  AND i.opened_at <= d.finished_at AND (i.resolved_at IS NULL OR i.resolved_at > d.finished_at)
-             )) AS rework,
-             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c.lead_seconds)
-                FROM dora_commits c WHERE c.deployment_run_id = d.id AND c.lead_seconds >= 0) AS lead_time_seconds
-        FROM deployment_runs d
-        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
-        -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
-        CROSS JOIN LATERAL (
-          SELECT count(*) AS attributed, count(*) FILTER (WHERE i.resolved_at IS NULL) AS open,
-                 max(i.resolved_at) AS last_resolved_at
-            FROM incidents i
-           WHERE i.caused_by_deployment_run_id = d.id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')) inc
-        -- A rollback remediates the latest earlier deployment of its service and environment: this one when
-        -- the next deployment there is a rollback.
-        LEFT JOIN LATERAL (
-          SELECT n.is_rollback, n.finished_at FROM deployment_runs n
-           WHERE n.service_id = d.service_id AND n.environment_id = d.environment_id AND n.status = 'SUCCEEDED'
-             AND n.finished_at IS NOT NULL AND (n.finished_at, n.id) > (d.finished_at, d.id)
-           ORDER BY n.finished_at, n.id LIMIT 1) nxt ON true
-       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`;
-
-/** The same, counting only incidents caused by an earlier deployment of the same service. */
-const reworkSameService = `
-      CREATE OR REPLACE VIEW dora_deployments AS
-      SELECT d.id AS deployment_run_id, d.service_id, d.environment_id, d.finished_at, d.is_rollback,
-             (inc.attributed > 0 OR nxt.is_rollback IS TRUE) AS change_failed,
-             -- restored: when the last attributed incident was resolved (none open), else when the rollback
-             -- that undid it finished
-             CASE WHEN inc.attributed > 0 THEN CASE WHEN inc.open > 0 THEN NULL ELSE inc.last_resolved_at END
-                  WHEN nxt.is_rollback THEN nxt.finished_at END AS restored_at,
-             (d.is_rollback OR EXISTS (
-               SELECT 1 FROM incidents i
-                 JOIN deployment_runs p ON p.id = i.caused_by_deployment_run_id
-                 JOIN environments pe ON pe.id = p.environment_id AND pe.tier = 'PRODUCTION'
-                WHERE i.service_id = d.service_id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')
-                  AND p.service_id = d.service_id
-                  AND p.status = 'SUCCEEDED' AND p.finished_at < d.finished_at
-                  AND i.opened_at <= d.finished_at AND (i.resolved_at IS NULL OR i.resolved_at > d.finished_at)
-             )) AS rework,
-             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c.lead_seconds)
-                FROM dora_commits c WHERE c.deployment_run_id = d.id AND c.lead_seconds >= 0) AS lead_time_seconds
-        FROM deployment_runs d
-        JOIN environments e ON e.id = d.environment_id AND e.tier = 'PRODUCTION'
-        -- Incidents count against the deployment they are attributed to (EXTERNAL and NONE never do).
-        CROSS JOIN LATERAL (
-          SELECT count(*) AS attributed, count(*) FILTER (WHERE i.resolved_at IS NULL) AS open,
-                 max(i.resolved_at) AS last_resolved_at
-            FROM incidents i
-           WHERE i.caused_by_deployment_run_id = d.id AND i.attribution IN ('EXPLICIT', 'HEURISTIC')) inc
-        -- A rollback remediates the latest earlier deployment of its service and environment: this one when
-        -- the next deployment there is a rollback.
-        LEFT JOIN LATERAL (
-          SELECT n.is_rollback, n.finished_at FROM deployment_runs n
-           WHERE n.service_id = d.service_id AND n.environment_id = d.environment_id AND n.status = 'SUCCEEDED'
-             AND n.finished_at IS NOT NULL AND (n.finished_at, n.id) > (d.finished_at, d.id)
-           ORDER BY n.finished_at, n.id LIMIT 1) nxt ON true
-       WHERE d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`;
+/**
+ * AFTER INSERT, UPDATE and DELETE statement triggers on `table`, named `prefix_insert` and so on, calling
+ * `fn`; each sees the rows it changed as `old_rows` and `new_rows`.
+ */
+async function statementTriggers(q: QueryRunner, table: string, prefix: string, fn: string): Promise<void> {
+  const transitions = {
+    INSERT: 'NEW TABLE AS new_rows',
+    UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+    DELETE: 'OLD TABLE AS old_rows',
+  };
+  for (const [op, tables] of Object.entries(transitions)) {
+    await q.query(`
+      CREATE TRIGGER ${prefix}_${op.toLowerCase()} AFTER ${op} ON ${table}
+        REFERENCING ${tables} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
+  }
+}
 
 /**
  * DORA facts kept on write, so the metrics read narrow, indexed rows instead of re-deciding every
@@ -130,9 +75,9 @@ export class DoraFacts1763812800000 implements MigrationInterface {
 
     // Rework counts incidents caused by an earlier deployment of the same service (DORA.md): said in the view
     // too, so a change to a deployment only ever affects its own service's facts.
-    await q.query(reworkSameService);
+    await q.query(doraDeploymentsView({ sameServiceRework: true, replace: true }));
 
-    // One service's facts from \`since\` on, recomputed from the views. The latest earlier deployment in each
+    // One service's facts from `since` on, recomputed from the views. The latest earlier deployment in each
     // environment is included: a rollback arriving now changes its verdict. Serialized per service, so two
     // transactions changing one service cannot each miss the other's change; that needs READ COMMITTED (each
     // statement after the lock sees what the other committed).
@@ -228,16 +173,7 @@ export class DoraFacts1763812800000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      const tables = {
-        INSERT: 'NEW TABLE AS new_rows',
-        UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
-      };
-      await q.query(`
-        CREATE TRIGGER dora_deployment_runs_${op.toLowerCase()} AFTER ${op} ON deployment_runs
-          REFERENCING ${tables[op as keyof typeof tables] ?? 'OLD TABLE AS old_rows'}
-          FOR EACH STATEMENT EXECUTE FUNCTION dora_deployment_runs_changed()`);
-    }
+    await statementTriggers(q, 'deployment_runs', 'dora_deployment_runs', 'dora_deployment_runs_changed');
 
     // Commits: a deployment's change set changes its lead time and the credit of later deployments. The runs
     // are share-locked before they are read, so a run being marked SUCCEEDED meanwhile is seen as it ends.
@@ -263,17 +199,7 @@ export class DoraFacts1763812800000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      const tables = {
-        INSERT: 'NEW TABLE AS new_rows',
-        UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
-        DELETE: 'OLD TABLE AS old_rows',
-      };
-      await q.query(`
-        CREATE TRIGGER dora_commits_${op.toLowerCase()} AFTER ${op} ON deployment_run_commits
-          REFERENCING ${tables[op as keyof typeof tables]}
-          FOR EACH STATEMENT EXECUTE FUNCTION dora_commits_changed()`);
-    }
+    await statementTriggers(q, 'deployment_run_commits', 'dora_commits', 'dora_commits_changed');
 
     // Incidents: the deployment they are attributed to (failed, restored) and the service's deployments
     // finished while they were open (rework). The attributed runs are share-locked before they are read.
@@ -281,43 +207,33 @@ export class DoraFacts1763812800000 implements MigrationInterface {
       CREATE FUNCTION dora_incidents_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
       DECLARE
-        v_changed jsonb := '[]'::jsonb;
-        v_part jsonb;
+        v_rows jsonb := '[]'::jsonb;
+        v_changed jsonb;
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          PERFORM 1 FROM deployment_runs WHERE id IN (SELECT caused_by_deployment_run_id FROM old_rows) FOR SHARE;
-          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', since)) INTO v_part FROM (
-            SELECT i.service_id, least(i.opened_at, d.finished_at) AS since
-              FROM old_rows i LEFT JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-            UNION ALL
-            SELECT d.service_id, d.finished_at FROM old_rows i JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-          ) affected;
-          v_changed := v_changed || coalesce(v_part, '[]'::jsonb);
+          v_rows := v_rows || (SELECT coalesce(jsonb_agg(to_jsonb(o)), '[]'::jsonb) FROM old_rows o);
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
-          PERFORM 1 FROM deployment_runs WHERE id IN (SELECT caused_by_deployment_run_id FROM new_rows) FOR SHARE;
-          SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', since)) INTO v_part FROM (
-            SELECT i.service_id, least(i.opened_at, d.finished_at) AS since
-              FROM new_rows i LEFT JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-            UNION ALL
-            SELECT d.service_id, d.finished_at FROM new_rows i JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
-          ) affected;
-          v_changed := v_changed || coalesce(v_part, '[]'::jsonb);
+          v_rows := v_rows || (SELECT coalesce(jsonb_agg(to_jsonb(n)), '[]'::jsonb) FROM new_rows n);
         END IF;
-        PERFORM dora_refresh_changed(v_changed, NULL);
+        PERFORM 1 FROM deployment_runs
+          WHERE id IN (SELECT (r ->> 'caused_by_deployment_run_id')::uuid FROM jsonb_array_elements(v_rows) r)
+          FOR SHARE;
+        SELECT jsonb_agg(jsonb_build_object('service_id', service_id, 'since', since)) INTO v_changed FROM (
+          SELECT i.service_id, least(i.opened_at, d.finished_at) AS since
+            FROM jsonb_to_recordset(v_rows) AS i (service_id uuid, opened_at timestamptz, caused_by_deployment_run_id uuid)
+            LEFT JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
+          UNION ALL
+          SELECT d.service_id, d.finished_at
+            FROM jsonb_to_recordset(v_rows) AS i (caused_by_deployment_run_id uuid)
+            JOIN deployment_runs d ON d.id = i.caused_by_deployment_run_id
+        ) affected;
+        IF v_changed IS NOT NULL THEN
+          PERFORM dora_refresh_changed(v_changed, NULL);
+        END IF;
         RETURN NULL;
       END $$`);
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      const tables = {
-        INSERT: 'NEW TABLE AS new_rows',
-        UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
-        DELETE: 'OLD TABLE AS old_rows',
-      };
-      await q.query(`
-        CREATE TRIGGER dora_incidents_${op.toLowerCase()} AFTER ${op} ON incidents
-          REFERENCING ${tables[op as keyof typeof tables]}
-          FOR EACH STATEMENT EXECUTE FUNCTION dora_incidents_changed()`);
-    }
+    await statementTriggers(q, 'incidents', 'dora_incidents', 'dora_incidents_changed');
 
     // An environment moving in or out of the PRODUCTION tier changes what counts as a deployment at all.
     await q.query(`
@@ -351,7 +267,7 @@ export class DoraFacts1763812800000 implements MigrationInterface {
     await q.query(`DROP FUNCTION dora_deployment_runs_changed()`);
     await q.query(`DROP FUNCTION dora_refresh_changed(jsonb, uuid[])`);
     await q.query(`DROP FUNCTION dora_refresh(uuid, timestamptz)`);
-    await q.query(reworkAnyService);
+    await q.query(doraDeploymentsView({ sameServiceRework: false, replace: true }));
     await q.query(`DROP INDEX incidents_service_opened_idx`);
     await q.query(`CREATE INDEX incidents_service_opened_idx ON incidents (service_id, opened_at)`);
     await q.query(`DROP TABLE dora_commit_facts`);
