@@ -57,7 +57,7 @@ const units: Record<Interval, string> = { DAY: 'day', WEEK: 'week', MONTH: 'mont
 const maxWindowDays = 3 * 366;
 
 /**
- * Every bucket overlapping [from, to): its local start, the instant it starts (\`bucket_start\`) and the
+ * Every bucket overlapping [from, to): its local start, the instant it starts (`bucket_start`) and the
  * instants [start, stop) of its part inside the window:
  * local calendar units, so daylight-saving days are 23 or 25 hours. Each bucket then reads its own range
  * of a fact table's finish-time index: no sort of the window, no time zone arithmetic per row.
@@ -71,14 +71,14 @@ const rangesOf = (unit: string) => `
                                  ($2::timestamptz AT TIME ZONE $3::text) - interval '1 microsecond',
                                  ('1 ' || ${unit})::interval) AS b) x`;
 
-/** A fact table's rows finished in [start, stop), for the services in parameter \`scope\` (none: all). */
+/** A fact table's rows finished in [start, stop), for the services in parameter `scope` (none: all). */
 const factsIn = (table: string, start: string, stop: string, scope: string | null) => `
   FROM ${table} f
  WHERE f.finished_at >= ${start} AND f.finished_at < ${stop}
    ${scope ? `AND f.service_id = ANY (${scope}::uuid[])` : ''}`;
 
 /**
- * Deployments (table \`dora_deployment_facts\`, the view \`dora_deployments\` kept on write): counts and the
+ * Deployments (table `dora_deployment_facts`, the view `dora_deployments` kept on write): counts and the
  * recovery median per bucket, the window's recovery percentiles over the raw values (never merged from
  * buckets), and the local dates with a deployment. Parameters: $1 from, $2 to, $3 time zone, $4 bucket
  * unit, $5 service ids.
@@ -131,25 +131,28 @@ const deploymentsSql = (scope: string | null) => `
             SELECT (SELECT count(*) FROM days WHERE day >= m::date AND day < (m + interval '1 month')::date) AS n
               FROM months) x) AS monthly_median`;
 
-/** Credited commits (table \`dora_commit_facts\`): count and lead time median per bucket. */
-const leadSeriesSql = (scope: string | null) => `
+/**
+ * Credited commits of some services (table `dora_commit_facts`): count and lead time percentiles per
+ * bucket, sorting the bucket's values. Parameters as `deploymentsSql`, $5 the services.
+ */
+const leadSeriesSql = `
   SELECT array_agg(s.commits ORDER BY b.i) AS commits, array_agg(s.lead[1] ORDER BY b.i) AS lead_median,
          array_agg(s.lead[2] ORDER BY b.i) AS lead_p75, array_agg(s.lead[3] ORDER BY b.i) AS lead_p90
     FROM (${rangesOf('$4::text')}) b,
          LATERAL (SELECT count(*)::int AS commits,
                          percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS lead
-                    ${factsIn('dora_commit_facts', 'b.start', 'b.stop', scope)} AND f.lead_seconds >= 0) s`;
+                    ${factsIn('dora_commit_facts', 'b.start', 'b.stop', '$5')} AND f.lead_seconds >= 0) s`;
 
-/** Credited commits: the window's lead time percentiles over every raw value. $1 from, $2 to, $3 services. */
-const leadTotalSql = (scope: string | null) => `
+/** Credited commits of some services: the window's lead time percentiles. $1 from, $2 to, $3 services. */
+const leadTotalSql = `
   SELECT count(*)::int AS total_commits,
          percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS total_lead
-    ${factsIn('dora_commit_facts', '$1::timestamptz', '$2::timestamptz', scope)} AND f.lead_seconds >= 0`;
+    ${factsIn('dora_commit_facts', '$1::timestamptz', '$2::timestamptz', '$3')} AND f.lead_seconds >= 0`;
 
 /**
  * Lead time across every service, from the bin counts (migration DoraLeadHistogram): per bucket, how many
- * credited commits fall in each bin. A bucket's whole UTC days come from \`dora_lead_days\`, the whole hours
- * at its edges from \`dora_lead_hours\`, the parts of hours left (a window not on the hour, a zone offset by
+ * credited commits fall in each bin. A bucket's whole UTC days come from `dora_lead_days`, the whole hours
+ * at its edges from `dora_lead_hours`, the parts of hours left (a window not on the hour, a zone offset by
  * 30 or 45 minutes) from the facts. Parameters: $1 from, $2 to, $3 time zone, $4 bucket unit.
  */
 const leadBinsSql = `
@@ -198,7 +201,7 @@ interface Headline {
   recovery: number[] | null;
 }
 
-/** One row of \`deploymentsSql\`: per-bucket arrays aligned with \`bucket_starts\`, totals, deploy days. */
+/** One row of `deploymentsSql`: per-bucket arrays aligned with `bucket_starts`, totals, deploy days. */
 interface DeploymentsRow {
   bucket_starts: Date[];
   deployments: number[];
@@ -276,8 +279,8 @@ export class DoraPresenter {
       scope === null
         ? this.leadFromBins(filter.from, filter.to, bucketed)
         : Promise.all([
-            this.read(leadSeriesSql('$5'), [...bucketed, scope]),
-            this.read(leadTotalSql('$3'), [...window, scope]),
+            this.read(leadSeriesSql, [...bucketed, scope]),
+            this.read(leadTotalSql, [...window, scope]),
           ]).then(([[series], [total]]) => ({ ...(series as LeadSeriesRow), ...(total as LeadTotalRow) })),
     ])) as [DeploymentsRow[], LeadSeriesRow & LeadTotalRow];
     const d = deployments!;
