@@ -29,9 +29,15 @@ export class DeploymentPresenter {
     return this.dataSource.getRepository(DeploymentRunEntity).findOneBy({ id });
   }
 
-  /** Deployment runs, newest first, narrowed by service, environment and finish time ([from, to)). */
+  /**
+   * Deployment runs, newest first, narrowed by service (one, any of several, or a team's), environment,
+   * finish time ([from, to)), and to DORA's deployments.
+   */
   async listRuns(args: {
     serviceId?: string | null;
+    serviceIds?: string[] | null;
+    team?: string | null;
+    deploymentsOnly?: boolean | null;
     environmentId?: string | null;
     from?: Date | null;
     to?: Date | null;
@@ -44,6 +50,17 @@ export class DeploymentPresenter {
     if (args.serviceId) {
       if (!isUuid(args.serviceId)) return empty;
       query.andWhere('d.service_id = :serviceId', { serviceId: args.serviceId });
+    }
+    if (args.serviceIds) {
+      if (!args.serviceIds.every(isUuid)) return empty;
+      query.andWhere('d.service_id = ANY (:serviceIds)', { serviceIds: args.serviceIds });
+    }
+    if (args.team) {
+      query.andWhere('d.service_id IN (SELECT s.id FROM services s WHERE s.team = :team)', { team: args.team });
+    }
+    if (args.deploymentsOnly) {
+      query.andWhere(`d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`);
+      query.andWhere(`d.environment_id IN (SELECT e.id FROM environments e WHERE e.tier = 'PRODUCTION')`);
     }
     if (args.environmentId) {
       if (!isUuid(args.environmentId)) return empty;

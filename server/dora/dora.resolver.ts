@@ -25,9 +25,27 @@ export class DoraResolver {
     @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('serviceIds', () => [ID], { nullable: true, description: 'any of these services' })
+    serviceIds: string[] | null,
+    @Arg('team', () => String, { nullable: true, description: "the team's services" }) team: string | null,
+    @Arg('deploymentsOnly', () => Boolean, {
+      nullable: true,
+      description: 'only what DORA counts as deployments: succeeded, in a PRODUCTION-tier environment',
+    })
+    deploymentsOnly: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.deploymentPresenter.listRuns({ serviceId, environmentId, from, to, first, after });
+    return ctx.services.deploymentPresenter.listRuns({
+      serviceId,
+      serviceIds,
+      team,
+      deploymentsOnly,
+      environmentId,
+      from,
+      to,
+      first,
+      after,
+    });
   }
 
   @GuardedMutation('OPERATOR', () => DeploymentRun)

@@ -283,6 +283,21 @@ describe('DORA metrics', () => {
       expect(await run(ids.D9!)).toMatchObject({ changeFailed: false, rework: true });
       expect(await run(ids.F1!)).toMatchObject({ changeFailed: false, rework: false, leadTimeSeconds: null });
       await expectFactsMatchDefinition(h);
+
+      // The runs behind the numbers: DORA's deployments only, by service or by team.
+      const runsIn = async (filter: Record<string, unknown>) =>
+        (
+          await ok<{ deploymentRuns: { totalCount: number } }>(
+            h,
+            `query($s: [ID!], $team: String, $only: Boolean, $from: DateTime, $to: DateTime) {
+               deploymentRuns(serviceIds: $s, team: $team, deploymentsOnly: $only, from: $from, to: $to) { totalCount } }`,
+            { from: window.from, to: window.to, ...filter },
+          )
+        ).deploymentRuns.totalCount;
+      expect(await runsIn({ s: [serviceId], only: true })).toBe(10); // D1-D10
+      expect(await runsIn({ s: [serviceId] })).toBe(12); // and S1 (staging), F1 (failed)
+      expect(await runsIn({ team: 'payments', only: true })).toBeGreaterThanOrEqual(10);
+      expect(await runsIn({ team: 'no-such-team' })).toBe(0);
     },
   );
 

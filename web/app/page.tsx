@@ -236,13 +236,8 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
           <DrillDown
             bucketStart={f.bucket}
             bucketEnd={rows[bucketIndex + 1]?.bucketStart ?? m.to}
-            scope={
-              f.services.length > 0
-                ? f.services
-                : f.team
-                  ? services.filter((s) => s.team === f.team).map((s) => s.id)
-                  : null
-            }
+            serviceIds={f.services}
+            team={f.team}
             timeZone={m.timeZone}
           />
         </Suspense>
