@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { webConfig } from './config';
+import type { ActionResult } from './form';
 import { tokenCookie } from './session';
 
 /** A GraphQL error the page can explain: its `extensions.code` and message, never a stack. */
@@ -61,7 +62,7 @@ export async function gqlWithToken<T>(
 }
 
 /** For server actions: the outcome as a message the form shows, instead of an exception. */
-export async function attempt(run: () => Promise<unknown>): Promise<{ error: string | null }> {
+export async function attempt(run: () => Promise<unknown>): Promise<ActionResult> {
   try {
     await run();
     return { error: null };

@@ -3,3 +3,8 @@ export function field(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === 'string' ? value.trim() : '';
 }
+
+/** What a form's server action answers: an error to show beside it, or none. */
+export interface ActionResult {
+  error: string | null;
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
+import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { StatusBadge } from '@/components/status-badge';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull } from '@/lib/format';
@@ -69,37 +70,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     <section>
       <h1>Deployments</h1>
       <form method="get" className="filters" aria-label="Filters">
-        <label>
-          Service
-          <select name="service" defaultValue={s.service ?? ''}>
-            <option value="">all</option>
-            {services.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Environment
-          <select name="environment" defaultValue={s.environment ?? ''}>
-            <option value="">all</option>
-            {environments.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From
-          <input type="date" name="from" defaultValue={s.from?.slice(0, 10)} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={s.to?.slice(0, 10)} />
-        </label>
-        <button type="submit">Apply</button>
+        <ChoiceFilter label="Service" name="service" value={s.service} choices={services} />
+        <ChoiceFilter label="Environment" name="environment" value={s.environment} choices={environments} />
+        <PeriodFilter from={s.from} to={s.to} />
       </form>
       <p className="muted">{deploymentRuns.totalCount} deployment runs</p>
       <table>

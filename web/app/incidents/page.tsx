@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ApiProblem, load } from '@/components/api-problem';
+import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
 import type { Incident } from '@/lib/graphql-types';
@@ -45,26 +46,8 @@ export default async function IncidentsPage({
     <section>
       <h1>Incidents</h1>
       <form method="get" className="filters" aria-label="Filters">
-        <label>
-          Service
-          <select name="service" defaultValue={s.service ?? ''}>
-            <option value="">all</option>
-            {services.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From
-          <input type="date" name="from" defaultValue={s.from?.slice(0, 10)} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={s.to?.slice(0, 10)} />
-        </label>
-        <button type="submit">Apply</button>
+        <ChoiceFilter label="Service" name="service" value={s.service} choices={services} />
+        <PeriodFilter from={s.from} to={s.to} />
       </form>
       <table>
         <thead>

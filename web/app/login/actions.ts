@@ -3,15 +3,11 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { ApiError, gqlWithToken } from '@/lib/api';
-import { field } from '@/lib/form';
+import { field, type ActionResult } from '@/lib/form';
 import { tokenCookie } from '@/lib/session';
 
-export interface SignInState {
-  error: string | null;
-}
-
 /** Checks the token against the API, then keeps it in an httpOnly cookie. */
-export async function signIn(_state: SignInState, form: FormData): Promise<SignInState> {
+export async function signIn(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const token = field(form, 'token');
   if (!token) return { error: 'Enter an API token.' };
   try {

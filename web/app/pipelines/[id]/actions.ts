@@ -3,14 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { attempt, gql } from '@/lib/api';
-import { field } from '@/lib/form';
-
-export interface FormState {
-  error: string | null;
-}
+import { field, type ActionResult } from '@/lib/form';
 
 /** "Release change": triggers a run for a revision, then opens the run. */
-export async function releaseChange(_state: FormState, form: FormData): Promise<FormState> {
+export async function releaseChange(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const pipelineId = field(form, 'pipelineId');
   const sha = field(form, 'sha');
   if (!sha) return { error: 'Enter the revision (commit SHA) to release.' };
@@ -34,7 +30,7 @@ export async function releaseChange(_state: FormState, form: FormData): Promise<
 }
 
 /** Turns a stage's incoming transition on or off, with the reason people will read. */
-export async function setTransition(_state: FormState, form: FormData): Promise<FormState> {
+export async function setTransition(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const outcome = await attempt(() =>
     gql(
       `mutation($s: ID!, $e: Boolean!, $r: String) { setStageTransition(stageId: $s, enabled: $e, reason: $r) { id } }`,

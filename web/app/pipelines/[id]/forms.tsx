@@ -1,10 +1,12 @@
 'use client';
 
 import { useActionState } from 'react';
-import { releaseChange, setTransition, type FormState } from './actions';
+import { FormError } from '@/components/form-error';
+import type { ActionResult } from '@/lib/form';
+import { releaseChange, setTransition } from './actions';
 
 export function ReleaseForm({ pipelineId }: { pipelineId: string }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(releaseChange, { error: null });
+  const [state, action, pending] = useActionState<ActionResult, FormData>(releaseChange, { error: null });
   return (
     <form action={action} className="inline-form" aria-label="Release change">
       <input type="hidden" name="pipelineId" value={pipelineId} />
@@ -23,11 +25,7 @@ export function ReleaseForm({ pipelineId }: { pipelineId: string }) {
       <button type="submit" disabled={pending}>
         {pending ? 'Starting…' : 'Release change'}
       </button>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <FormError error={state.error} />
     </form>
   );
 }
@@ -38,7 +36,7 @@ export function TransitionToggle(props: {
   stageName: string;
   enabled: boolean;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(setTransition, { error: null });
+  const [state, action, pending] = useActionState<ActionResult, FormData>(setTransition, { error: null });
   return (
     <form action={action} className="inline-form" aria-label={`Transition into ${props.stageName}`}>
       <input type="hidden" name="pipelineId" value={props.pipelineId} />
@@ -54,11 +52,7 @@ export function TransitionToggle(props: {
       <button type="submit" disabled={pending}>
         {props.enabled ? 'Disable' : 'Enable'}
       </button>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <FormError error={state.error} />
     </form>
   );
 }

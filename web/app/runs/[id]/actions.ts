@@ -1,14 +1,10 @@
 'use server';
 
 import { attempt, gql } from '@/lib/api';
-import { field } from '@/lib/form';
-
-export interface ControlState {
-  error: string | null;
-}
+import { field, type ActionResult } from '@/lib/form';
 
 /** Approve, reject, retry or cancel: one form, one mutation, the outcome shown beside the button. */
-export async function controlRun(_state: ControlState, form: FormData): Promise<ControlState> {
+export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const comment = field(form, 'comment') || null;
   const target = field(form, 'target');
   switch (field(form, 'intent')) {

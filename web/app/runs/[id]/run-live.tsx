@@ -1,12 +1,14 @@
 'use client';
 
 import { createClient, type Client } from 'graphql-ws';
+import { FormError } from '@/components/form-error';
+import type { ActionResult } from '@/lib/form';
 import Link from 'next/link';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
 import { dateTime, duration, elapsed } from '@/lib/format';
 import type { LogLine } from '@/lib/graphql-types';
-import { controlRun, type ControlState } from './actions';
+import { controlRun } from './actions';
 import { runFields, type RunView } from './run-query';
 
 type ActionView = RunView['stages'][number]['actions'][number];
@@ -286,7 +288,7 @@ function Control({
   label: string;
   comment?: string;
 }) {
-  const [state, action, pending] = useActionState<ControlState, FormData>(controlRun, { error: null });
+  const [state, action, pending] = useActionState<ActionResult, FormData>(controlRun, { error: null });
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="intent" value={intent} />
@@ -304,11 +306,7 @@ function Control({
       >
         {pending ? '…' : label}
       </button>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <FormError error={state.error} />
     </form>
   );
 }

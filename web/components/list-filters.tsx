@@ -1,0 +1,39 @@
+/** A GET form of list filters: the URL keeps them, and it works from the keyboard and without scripts. */
+
+export interface Choice {
+  id: string;
+  name: string;
+}
+
+export function ChoiceFilter(props: { label: string; name: string; value?: string; choices: Choice[] }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} defaultValue={props.value ?? ''}>
+        <option value="">all</option>
+        {props.choices.map((choice) => (
+          <option key={choice.id} value={choice.id}>
+            {choice.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** From and to dates (to: through that day), then the apply button. */
+export function PeriodFilter({ from, to }: { from?: string; to?: string }) {
+  return (
+    <>
+      <label>
+        From
+        <input type="date" name="from" defaultValue={from?.slice(0, 10)} />
+      </label>
+      <label>
+        To
+        <input type="date" name="to" defaultValue={to?.slice(0, 10)} />
+      </label>
+      <button type="submit">Apply</button>
+    </>
+  );
+}
