@@ -1,16 +1,11 @@
 // The DORA benchmark (`npm run bench:dora`): prints figures, asserts nothing. See bench/README.md.
 import 'reflect-metadata';
-import { Client, Connection } from '@temporalio/client';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { createDataSource, migrate } from '../db/data-source';
-import { createApiServer } from '../server/app';
-import { TokenService } from '../server/auth/token.service';
-import { parseConfig } from '../server/config';
 import { GraphqlHttpClient } from './api-load';
 import { rebuildDoraFacts, seedDoraHistory, type DoraSeedShape } from './dora-seed';
-import { createBenchDatabase, postgresServer } from './environment';
+import { startReadOnlyApi } from './environment';
 import { progress, runBench } from './runner';
 import { ms, ratio, spread, table, type Spread } from './stats';
 import type { Teardown } from './teardown';
@@ -87,14 +82,7 @@ interface Results {
 }
 
 async function measure(teardown: Teardown): Promise<Results> {
-  const config = parseConfig(process.env);
-  const postgres = await postgresServer(config.databaseUrl, teardown);
-  const databaseUrl = await createBenchDatabase(postgres.url, teardown);
-  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-bench-dora' });
-  await dataSource.initialize();
-  teardown.add('close the API pool', () => dataSource.destroy());
-  await migrate(dataSource);
-  const admin = await new TokenService(dataSource).create('bench-admin', 'ADMIN');
+  const { databaseUrl, adminToken, apiUrl: url, origin } = await startReadOnlyApi(teardown, 'dora');
   const pool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'lockstep-bench' });
   teardown.add('close the bench pool', () => pool.end());
 
@@ -126,21 +114,7 @@ async function measure(teardown: Teardown): Promise<Results> {
                              (SELECT count(*) FROM incidents)::int AS incidents`)
   ).rows;
 
-  // Reads need no worker and start no workflow: the API's Temporal client is never dialled.
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
-  const api = await createApiServer({
-    dataSource,
-    databaseUrl,
-    temporal,
-    taskQueue: 'lockstep-bench-dora-unused',
-    retryHoldSeconds: 1,
-    secretBox: null,
-    introspection: false,
-    log: () => undefined,
-  });
-  const url = `http://127.0.0.1:${await api.listen(0)}/graphql`;
-  teardown.add('stop the API server', () => api.close());
-  const http = new GraphqlHttpClient(admin.token, 2);
+  const http = new GraphqlHttpClient(adminToken, 2);
   teardown.add('close the HTTP client', async () => http.close());
 
   const w = plan.window;
@@ -231,7 +205,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   const late = await ingest((n) => new Date(end.getTime() - 30 * day + n * 1000));
 
   return {
-    origin: postgres.origin,
+    origin,
     seeded: { ...counts, seedMs, factsMs },
     window: { deployments: m.deploymentFrequency!.sampleSize, commits: m.leadTimeForChanges!.sampleSize },
     api: spread(samples.api),

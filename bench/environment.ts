@@ -173,3 +173,39 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
     origin: { database: postgres.origin, temporal: temporalAt.origin },
   };
 }
+
+/** A database and an in-process API for benchmarks that read (and seed through the API) but run nothing. */
+export interface ReadOnlyApi {
+  databaseUrl: string;
+  dataSource: DataSource;
+  adminToken: string;
+  apiUrl: string;
+  /** Where PostgreSQL came from, for the report. */
+  origin: string;
+}
+
+export async function startReadOnlyApi(teardown: Teardown, name: string): Promise<ReadOnlyApi> {
+  const config = parseConfig(process.env);
+  const postgres = await postgresServer(config.databaseUrl, teardown);
+  const databaseUrl = await createBenchDatabase(postgres.url, teardown);
+  const dataSource = createDataSource({ url: databaseUrl, applicationName: `lockstep-bench-${name}` });
+  await dataSource.initialize();
+  teardown.add('close the API pool', () => dataSource.destroy());
+  await migrate(dataSource);
+  const admin = await new TokenService(dataSource).create('bench-admin', 'ADMIN');
+  // Nothing here starts a workflow: the API's Temporal client is never dialled.
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
+  const api = await createApiServer({
+    dataSource,
+    databaseUrl,
+    temporal,
+    taskQueue: `lockstep-bench-${name}-unused`,
+    retryHoldSeconds: 1,
+    secretBox: null,
+    introspection: false,
+    log: () => undefined, // failures come back in the GraphQL response, which the bench checks
+  });
+  const apiUrl = `http://127.0.0.1:${await api.listen(0)}/graphql`;
+  teardown.add('stop the API server', () => api.close());
+  return { databaseUrl, dataSource, adminToken: admin.token, apiUrl, origin: postgres.origin };
+}

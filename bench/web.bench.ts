@@ -1,17 +1,12 @@
 // The dashboard benchmark (`npm run bench:web`): prints figures, asserts nothing. See bench/README.md.
 import 'reflect-metadata';
-import { Client, Connection } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { createDataSource, migrate } from '../db/data-source';
-import { createApiServer } from '../server/app';
-import { TokenService } from '../server/auth/token.service';
-import { parseConfig } from '../server/config';
 import { launchChromium, startWeb } from '../test/support/browser';
-import { createBenchDatabase, postgresServer } from './environment';
+import { startReadOnlyApi } from './environment';
 import { progress, runBench } from './runner';
 import { ms, spread, table, type Spread } from './stats';
 import type { Teardown } from './teardown';
@@ -49,28 +44,7 @@ async function firstLoadJs(webUrl: string, route: string, cookie: string) {
 }
 
 async function measure(teardown: Teardown): Promise<Results> {
-  const config = parseConfig(process.env);
-  const postgres = await postgresServer(config.databaseUrl, teardown);
-  const databaseUrl = await createBenchDatabase(postgres.url, teardown);
-  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-bench-web' });
-  await dataSource.initialize();
-  teardown.add('close the API pool', () => dataSource.destroy());
-  await migrate(dataSource);
-  const admin = await new TokenService(dataSource).create('bench-admin', 'ADMIN');
-  // Seeding and reading start no workflow: the API's Temporal client is never dialled.
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
-  const api = await createApiServer({
-    dataSource,
-    databaseUrl,
-    temporal,
-    taskQueue: 'lockstep-bench-web-unused',
-    retryHoldSeconds: 1,
-    secretBox: null,
-    introspection: false,
-    log: () => undefined,
-  });
-  const apiUrl = `http://127.0.0.1:${await api.listen(0)}/graphql`;
-  teardown.add('stop the API server', () => api.close());
+  const { adminToken, apiUrl, origin } = await startReadOnlyApi(teardown, 'web');
 
   progress(`seeding ${plan.seedDays} days of demo history through the API (npm run seed:demo)`);
   const { stdout } = await promisify(execFile)(
@@ -81,7 +55,7 @@ async function measure(teardown: Teardown): Promise<Results> {
       env: {
         ...process.env,
         LOCKSTEP_API_URL: apiUrl,
-        LOCKSTEP_ADMIN_TOKEN: admin.token,
+        LOCKSTEP_ADMIN_TOKEN: adminToken,
         SEED_DAYS: String(plan.seedDays),
       },
       timeout: 600_000,
@@ -91,7 +65,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   progress('starting the built web app (building it first if needed)');
   const web = await startWeb(apiUrl);
   teardown.add('stop the web app', () => web.stop());
-  const cookie = `lockstep_token=${encodeURIComponent(admin.token)}`;
+  const cookie = `lockstep_token=${encodeURIComponent(adminToken)}`;
 
   progress(`First Load JS of ${plan.routes.join(', ')}`);
   const firstLoad = [];
@@ -105,7 +79,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   for (let i = 0; i <= plan.lcpSamples; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addCookies([
-      { name: 'lockstep_token', value: admin.token, url: web.url, httpOnly: true, sameSite: 'Lax' },
+      { name: 'lockstep_token', value: adminToken, url: web.url, httpOnly: true, sameSite: 'Lax' },
     ]);
     const page = await context.newPage();
     let scriptBytes = 0;
@@ -128,7 +102,7 @@ async function measure(teardown: Teardown): Promise<Results> {
     afterLoadBytes = scriptBytes;
     await context.close();
   }
-  return { origin: postgres.origin, seeded: stdout.trim(), firstLoad, afterLoadBytes, lcp: spread(lcps) };
+  return { origin, seeded: stdout.trim(), firstLoad, afterLoadBytes, lcp: spread(lcps) };
 }
 
 function report(r: Results): string {
