@@ -38,6 +38,25 @@ const record = `mutation($i: ExternalDeploymentInput!) { recordExternalDeploymen
 const open = `mutation($i: IncidentInput!) { openIncident(input: $i) { id attribution causedBy { id } } }`;
 const resolve = `mutation($id: ID!, $at: DateTime!) { resolveIncident(id: $id, resolvedAt: $at) { id resolvedAt } }`;
 
+/** DORA's verdict on a deployment run: the drill-down fields. */
+async function verdictOf(h: Harness, id: string) {
+  const { deploymentRun } = await ok<{
+    deploymentRun: {
+      changeFailed: boolean;
+      rework: boolean;
+      leadTimeSeconds: number | null;
+      recoverySeconds: number | null;
+    };
+  }>(
+    h,
+    `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
+    {
+      id,
+    },
+  );
+  return deploymentRun;
+}
+
 const t = (mmdd: string, hhmm: string) => `2024-${mmdd}T${hhmm}:00Z`;
 const c = (sha: string, at: string) => ({ sha, committedAt: at });
 
@@ -252,21 +271,7 @@ describe('DORA metrics', () => {
       expect(m.deploymentReworkRate.series.map((p) => p.value)).toEqual([1 / 6, 1 / 4]);
 
       // The drill-down explains each number.
-      const run = async (id: string) =>
-        (
-          await ok<{
-            deploymentRun: {
-              changeFailed: boolean;
-              rework: boolean;
-              leadTimeSeconds: number | null;
-              recoverySeconds: number | null;
-            };
-          }>(
-            h,
-            `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
-            { id },
-          )
-        ).deploymentRun;
+      const run = (id: string) => verdictOf(h, id);
       expect(await run(ids.D3!)).toEqual({
         changeFailed: true,
         rework: false,
@@ -549,21 +554,7 @@ describe('DORA edge cases', () => {
           f: { from: `${day}01T00:00:00Z`, to: `${day}29T00:00:00Z`, serviceIds: [serviceId] },
         })
       ).doraMetrics;
-    const verdict = async (id: string) =>
-      (
-        await ok<{
-          deploymentRun: {
-            changeFailed: boolean;
-            rework: boolean;
-            leadTimeSeconds: number | null;
-            recoverySeconds: number | null;
-          };
-        }>(
-          h,
-          `query($id: ID!) { deploymentRun(id: $id) { changeFailed rework leadTimeSeconds recoverySeconds } }`,
-          { id },
-        )
-      ).deploymentRun;
+    const verdict = (id: string) => verdictOf(h, id);
     return { serviceId, production, deploy, incident, metrics, verdict };
   }
 
