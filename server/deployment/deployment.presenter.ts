@@ -56,7 +56,9 @@ export class DeploymentPresenter {
       query.andWhere('d.service_id = ANY (:serviceIds)', { serviceIds: args.serviceIds });
     }
     if (args.team) {
-      query.andWhere('d.service_id IN (SELECT s.id FROM services s WHERE s.team = :team)', { team: args.team });
+      query.andWhere('d.service_id IN (SELECT s.id FROM services s WHERE s.team = :team)', {
+        team: args.team,
+      });
     }
     if (args.deploymentsOnly) {
       query.andWhere(`d.status = 'SUCCEEDED' AND d.finished_at IS NOT NULL`);
