@@ -4,7 +4,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-/** Rooms and who may import whom (STYLE.md): each rule below is one of those walls. */
+/** Rooms and who may import whom (docs/architecture.md): each rule below is one of those walls. main/ is the
+ * composition root: the process entry points and the local supervisor, the one room that may import every other. */
 const workflowSandbox = {
   regex: '^(?!@temporalio/(workflow|common)$|\\./definitions$|\\./workflow-kit$|\\./[\\w-]+\\.workflow$)',
   allowTypeImports: true,
@@ -49,7 +50,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/server/**', '**/workflows/**', '**/web/**'],
+              group: ['**/main/**', '**/server/**', '**/workflows/**', '**/web/**'],
               message: 'db/ imports no other room.',
             },
           ],
@@ -67,15 +68,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
   },
   {
-    files: ['workflows/activities/**', 'workflows/worker.ts', 'workflows/dev-server.ts'],
+    files: [
+      'workflows/activities/**',
+      'workflows/worker.ts',
+      'workflows/webhook-dispatcher.ts',
+      'workflows/search-attributes.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['**/server/**', '**/web/**'],
-              message: 'Activities and the worker may import db/, not server/ or web/.',
+              group: ['**/main/**', '**/server/**', '**/web/**'],
+              message:
+                'Activities and the worker may import db/, not main/, server/ or web/ (config is injected by main/).',
             },
           ],
         },
@@ -90,16 +97,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                '**/workflows/activities',
-                '**/workflows/activities/**',
-                '**/workflows/*.workflow',
-                '**/workflows/worker',
-                '**/workflows/workflows',
-                '**/web/**',
-              ],
+              group: ['**/workflows/**', '!**/workflows/definitions', '**/main/**', '**/web/**'],
               message:
-                'server/ uses the workflow definitions and the Temporal client, never activities or workflow code.',
+                'server/ uses the workflow definitions and the Temporal client, never activities, workflow code or the worker; main/ (the composition root) imports server/, not the other way round.',
             },
           ],
         },
@@ -114,7 +114,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/server/**', '**/db/**', '**/workflows/**'],
+              group: ['**/main/**', '**/server/**', '**/db/**', '**/workflows/**'],
               message: 'web/ talks to the server only through GraphQL.',
             },
           ],

@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'test/unit/**/*.test.ts',
+            'main/**/*.test.ts',
             'server/**/*.test.ts',
             'workflows/**/*.test.ts',
             'db/**/*.test.ts',

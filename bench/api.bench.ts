@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { createDataSource, migrate } from '../db/data-source';
 import { createApiServer, type ApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
-import { parseConfig } from '../server/config';
+import { parseConfig } from '../main/config';
 import { startBaselineServer, type BaselineServer } from './api-baseline';
 import { closedLoop, GraphqlHttpClient, runsQuery, StatementCounter } from './api-load';
 import { seedRuns, type SeededPipeline } from './api-seed';

@@ -1,4 +1,4 @@
-import { runMain, shutdownSignal } from '../server/process';
+import { runMain, shutdownSignal } from '../main/process';
 import { Teardown } from './teardown';
 
 /** Progress goes to stderr, so stdout holds only the report. */

@@ -49,7 +49,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   progress(`seeding ${plan.seedDays} days of demo history through the API (npm run seed:demo)`);
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'server/main/seed-demo.ts'],
+    ['--import', 'tsx', 'main/seed-demo.ts'],
     {
       cwd: root,
       env: {

@@ -475,7 +475,7 @@ describe('npm run seed:demo', () => {
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', 'server/main/seed-demo.ts'],
+          ['--import', 'tsx', 'main/seed-demo.ts'],
           {
             cwd: path.resolve(__dirname, '..', '..'),
             env: {

@@ -18,28 +18,28 @@ function run(entry: string, env: Record<string, string>) {
 describe('bad configuration stops a process with one line naming the variable', () => {
   it.each([
     [
-      'server/main/api.ts',
+      'main/api.ts',
       { PORT: 'abc' },
       'lockstep api: Invalid configuration: PORT must be a port number (1-65535) (got "abc")',
     ],
     [
-      'server/main/api.ts',
+      'main/api.ts',
       {},
       'lockstep api: Invalid configuration: DATABASE_URL and TEMPORAL_ADDRESS must be set for `npm run api`',
     ],
     [
-      'workflows/main.ts',
+      'main/worker.ts',
       { DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'nope' },
       'lockstep worker: Invalid configuration: TEMPORAL_ADDRESS must be host:port',
     ],
-    ['server/main/migrate.ts', {}, 'lockstep migrate: Invalid configuration: DATABASE_URL must be set'],
+    ['main/migrate.ts', {}, 'lockstep migrate: Invalid configuration: DATABASE_URL must be set'],
     [
-      'server/main/start.ts',
+      'main/start/start.ts',
       { WEB_PORT: '0' },
       'lockstep start: Invalid configuration: WEB_PORT must be a port number',
     ],
     [
-      'server/main/start.ts',
+      'main/start/start.ts',
       { LOCKSTEP_START_WEB: 'yes' },
       'lockstep start: Invalid configuration: LOCKSTEP_START_WEB must be true or false (got "yes")',
     ],

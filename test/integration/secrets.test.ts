@@ -179,7 +179,7 @@ describe('secrets', () => {
         timeout: 60_000,
       });
     const wrongKey = SecretBox.generateKey();
-    for (const entry of ['workflows/main.ts', 'server/main/api.ts']) {
+    for (const entry of ['main/worker.ts', 'main/api.ts']) {
       const wrong = start(entry, wrongKey);
       expect(wrong.status, wrong.stderr).toBe(1);
       expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
@@ -188,7 +188,7 @@ describe('secrets', () => {
       );
       expect(wrong.stderr).not.toContain(wrongKey);
     }
-    const missing = start('workflows/main.ts', undefined);
+    const missing = start('main/worker.ts', undefined);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('LOCKSTEP_SECRET_KEY must be set');
   });

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../server/config';
+import { parseConfig } from '../../main/config';
 import { eventually, graphql } from '../support/fixtures';
 import { freePort, processesMatching } from '../support/processes';
 

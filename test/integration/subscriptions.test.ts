@@ -58,7 +58,7 @@ async function lastEventId(h: Harness): Promise<string> {
 /** An API process of its own (a replica), against the harness's database and task queue. */
 async function apiProcess(h: Harness, secretKey: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main/api.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main/api.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: {
       PATH: process.env.PATH,

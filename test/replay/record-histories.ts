@@ -14,13 +14,13 @@ import { ensureDatabase, startLocalPostgres } from '../../db/local-postgres';
 import { callerOf, TokenService, type AuthenticatedPrincipal } from '../../server/auth/token.service';
 import { CatalogService } from '../../server/catalog/catalog.service';
 import { DeploymentService } from '../../server/deployment/deployment.service';
-import { parseConfig } from '../../server/config';
+import { parseConfig } from '../../main/config';
 import type { PipelineInput } from '../../server/pipeline/pipeline.types';
 import { PipelineService } from '../../server/pipeline/pipeline.service';
-import { runMain } from '../../server/process';
+import { runMain } from '../../main/process';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
-import { startTemporalDevServer } from '../../workflows/dev-server';
+import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createPipelineWorker } from '../../workflows/worker';
 

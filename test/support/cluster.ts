@@ -8,7 +8,7 @@ import { Client as PgClient } from 'pg';
 import { test as base } from 'vitest';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres, type LocalPostgres } from '../../db/local-postgres';
-import { parseConfig } from '../../server/config';
+import { parseConfig } from '../../main/config';
 import { createTestDatabase, eventually, graphql, type Harness } from './fixtures';
 import { freePort, processesMatching } from './processes';
 
@@ -329,7 +329,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       {
         name: 'worker',
         command: process.execPath,
-        args: ['--import', 'tsx', 'workflows/main.ts'],
+        args: ['--import', 'tsx', 'main/worker.ts'],
         env: serviceEnv,
         // Printed once the worker was created (workflow code bundled), right before it starts polling.
         ready: async (output) => output.includes(`worker polling task queue ${taskQueue}`),
@@ -342,7 +342,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       {
         name: 'api',
         command: process.execPath,
-        args: ['--import', 'tsx', 'server/main/api.ts'],
+        args: ['--import', 'tsx', 'main/api.ts'],
         env: { ...serviceEnv, PORT: String(apiPort), LOCKSTEP_ADMIN_TOKEN: adminToken },
         ready: () => answers(healthUrl),
         readyTimeoutMs: 90_000,

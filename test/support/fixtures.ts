@@ -7,7 +7,7 @@ import { createDataSource, migrate } from '../../db/data-source';
 import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
 import { TokenService } from '../../server/auth/token.service';
-import { parseConfig } from '../../server/config';
+import { parseConfig } from '../../main/config';
 import { createScratchDatabase } from '../../db/scratch-database';
 import { SecretBox } from '../../db/secret-box';
 import { startWebhookDispatcher } from '../../workflows/webhook-dispatcher';

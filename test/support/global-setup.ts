@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../db/local-postgres';
-import { parseConfig } from '../../server/config';
+import { parseConfig } from '../../main/config';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { workflowsPath } from '../../workflows/worker';
-import { startTemporalDevServer } from '../../workflows/dev-server';
+import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
 
 /**
  * Real services for the whole run: DATABASE_URL / TEMPORAL_ADDRESS when given (CI starts them), otherwise a

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configVariables } from '../../server/config';
+import { configVariables } from '../../main/config';
 
 const root = path.resolve(__dirname, '..', '..');
 

@@ -6,8 +6,8 @@
 // deployments is left alone, so a second run adds nothing.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../config';
-import { runMain } from '../process';
+import { parseConfig } from './config';
+import { runMain } from './process';
 
 interface ServiceProfile {
   name: string;

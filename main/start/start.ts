@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres } from '../../db/local-postgres';
 import { SecretBox } from '../../db/secret-box';
-import { startTemporalDevServer } from '../../workflows/dev-server';
+import { startTemporalDevServer } from './temporal-dev-server';
 import { childEnvironment, parseConfig, type Config } from '../config';
 import { runMain } from '../process';
 

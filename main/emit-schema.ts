@@ -3,11 +3,11 @@
 // with the contract (server/contract.graphql).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runMain } from '../process';
-import { printLockstepSchema } from '../schema';
+import { runMain } from './process';
+import { printLockstepSchema } from '../server/schema';
 
 runMain('schema:emit', async () => {
-  const file = path.join(__dirname, '..', 'schema.graphql');
+  const file = path.join(__dirname, '..', 'server', 'schema.graphql');
   await writeFile(file, await printLockstepSchema());
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 });

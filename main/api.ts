@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { createDataSource } from '../../db/data-source';
-import { checkSecretKey, secretBoxFrom } from '../../db/secret-store';
-import { ensureSearchAttributes } from '../../workflows/search-attributes';
-import { createApiServer } from '../app';
-import { TokenService } from '../auth/token.service';
-import { parseConfig, requireExternalServices } from '../config';
-import { retryUntil, runMain, shutdownSignal } from '../process';
+import { createDataSource } from '../db/data-source';
+import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
+import { ensureSearchAttributes } from '../workflows/search-attributes';
+import { createApiServer } from '../server/app';
+import { TokenService } from '../server/auth/token.service';
+import { parseConfig, requireExternalServices } from './config';
+import { retryUntil, runMain, shutdownSignal } from './process';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);

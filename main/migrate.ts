@@ -1,6 +1,6 @@
-import { createDataSource, migrate } from '../../db/data-source';
-import { ConfigError, parseConfig } from '../config';
-import { runMain } from '../process';
+import { createDataSource, migrate } from '../db/data-source';
+import { ConfigError, parseConfig } from './config';
+import { runMain } from './process';
 
 runMain('migrate', async () => {
   const config = parseConfig(process.env);

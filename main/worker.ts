@@ -1,14 +1,14 @@
-// The worker process. Like every entry point it reads the shared config module (server/config.ts);
-// nothing else in workflows/ imports from server/.
+// The worker process (`npm run worker`): builds the pipeline worker and the webhook dispatcher from the
+// configuration, with their dependencies injected; workflows/ itself never reads configuration.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
 import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
-import { parseConfig, requireExternalServices } from '../server/config';
-import { retryUntil, runMain } from '../server/process';
-import { ensureSearchAttributes } from './search-attributes';
-import { startWebhookDispatcher } from './webhook-dispatcher';
-import { createPipelineWorker } from './worker';
+import { parseConfig, requireExternalServices } from './config';
+import { retryUntil, runMain } from './process';
+import { ensureSearchAttributes } from '../workflows/search-attributes';
+import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
+import { createPipelineWorker } from '../workflows/worker';
 
 runMain('worker', async () => {
   const config = parseConfig(process.env);
