@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +17,10 @@ export interface LocalPostgres {
   url: string;
   /** URL of the maintenance database, for creating more databases (tests). */
   adminUrl: string;
+  /** Where the cluster lives: the folder asked for, or one the server's user can reach (see clusterDir). */
+  dataDir: string;
+  /** The postmaster's pid, so a supervisor that dies can be followed by one that stops it. */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -109,9 +113,32 @@ function run(
   });
 }
 
-async function initialise(dataDir: string, bin: string, user: { uid: number; gid: number } | undefined) {
+/**
+ * As root the server runs as `postgres`, which cannot reach a data folder under a private directory (a
+ * checkout in /root, a `mktemp -d` folder). Then the cluster lives in /var/lib/lockstep/<hash of the
+ * folder asked for>/postgres instead: the same place on every start, so the data is kept.
+ */
+function clusterDir(dataDir: string, user: { uid: number; gid: number } | undefined): string {
+  if (!user) return dataDir;
+  const parent = path.dirname(dataDir);
+  const reachable = spawnSync('test', ['-x', parent], { uid: user.uid, gid: user.gid }).status === 0;
+  if (reachable) return dataDir;
+  const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+  return path.join('/var/lib/lockstep', key, 'postgres');
+}
+
+/** Where `startLocalPostgres` keeps the cluster asked for at `dataDir` (for finding its leftover server). */
+export function localClusterDir(dataDir: string): string {
+  return clusterDir(dataDir, serverUser());
+}
+
+async function initialise(
+  dataDir: string,
+  passwordFile: string,
+  bin: string,
+  user: { uid: number; gid: number } | undefined,
+) {
   const password = randomBytes(24).toString('base64url');
-  const passwordFile = path.join(path.dirname(dataDir), 'postgres.password');
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // In the system's temporary folder, which the server's user can read even when .data/ is private.
@@ -178,18 +205,24 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 }
 
 export async function startLocalPostgres({
-  dataDir,
+  dataDir: requestedDir,
   port,
   database = 'lockstep',
   log = () => undefined,
 }: LocalPostgresOptions): Promise<LocalPostgres> {
   const user = serverUser();
   const bin = await reachableBinaryDir(binaryDir(), user);
-  const passwordFile = path.join(path.dirname(dataDir), 'postgres.password');
-  await mkdir(path.dirname(dataDir), { recursive: true });
+  // The password stays beside the folder asked for, readable by us alone, wherever the cluster lives.
+  const passwordFile = path.join(path.dirname(requestedDir), 'postgres.password');
+  await mkdir(path.dirname(requestedDir), { recursive: true });
+  const dataDir = clusterDir(requestedDir, user);
+  if (dataDir !== requestedDir) {
+    await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    await chmod(path.dirname(dataDir), 0o755);
+  }
   if (!existsSync(path.join(dataDir, 'PG_VERSION')) || !existsSync(passwordFile)) {
     log(`creating a PostgreSQL cluster in ${dataDir}`);
-    await initialise(dataDir, bin, user);
+    await initialise(dataDir, passwordFile, bin, user);
   }
   await chmod(passwordFile, 0o600);
   const password = (await readFile(passwordFile, 'utf8')).trim();
@@ -235,5 +268,5 @@ export async function startLocalPostgres({
     await stop();
     throw error;
   }
-  return { url: `postgres://${credentials}/${database}`, adminUrl, stop };
+  return { url: `postgres://${credentials}/${database}`, adminUrl, dataDir, pid: server.pid, stop };
 }

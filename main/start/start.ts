@@ -1,129 +1,54 @@
 // `npm start`: the whole system on one machine. Without DATABASE_URL it runs a private PostgreSQL under
-// .data/postgres; without TEMPORAL_ADDRESS a Temporal dev server persisted to .data/temporal.db. Then it
+// <data>/postgres; without TEMPORAL_ADDRESS a Temporal dev server persisted to <data>/temporal.db. Then it
 // migrates, starts the worker, the API and the web app as child processes, and stops them all on Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// A start after a crash (kill -9, OOM) first stops what the dead one left running (leftovers.ts).
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createDataSource, migrate } from '../../db/data-source';
-import { startLocalPostgres } from '../../db/local-postgres';
-import { SecretBox } from '../../db/secret-box';
-import { startTemporalDevServer } from './temporal-dev-server';
+import { localClusterDir, startLocalPostgres } from '../../db/local-postgres';
 import { childEnvironment, parseConfig, type Config } from '../config';
 import { runMain } from '../process';
+import { ensurePortsFree, recordOf, stopServersNaming, SupervisorState, processesNaming } from './leftovers';
+import { adminToken, secretKey, webBuildIsCurrent } from './local-files';
+import { launch, logger, waitUntilAnswering, type Managed } from './supervisor';
+import { startTemporalDevServer } from './temporal-dev-server';
 
 const root = path.resolve(__dirname, '..', '..');
-const colours = { start: 1, postgres: 34, temporal: 35, worker: 33, api: 32, web: 36 } as const;
-type Component = keyof typeof colours;
-
-function logger(component: Component) {
-  const label = process.stdout.isTTY
-    ? `\x1b[${colours[component]}m${component.padEnd(8)}\x1b[0m`
-    : component.padEnd(8);
-  return (line: string) => process.stdout.write(`${label}| ${line}\n`);
-}
-
 const say = logger('start');
+const shown = (file: string) => (file.startsWith(root) ? path.relative(root, file) : file);
 
-interface Managed {
-  name: Component;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  stop: () => Promise<void>;
-}
-
-/** A child in its own process group, its output prefixed; stopping it signals the whole group. */
-/** The built dashboard is at least as new as every source file of web/ (a pull or an edit rebuilds it). */
-function webBuildIsCurrent(): boolean {
-  const buildId = path.join(root, 'web', '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return false;
-  const built = statSync(buildId).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((entry) => {
-      // the build's output, and files tools write next to the sources (TypeScript's, Next's type stubs)
-      if (
-        ['.next', 'node_modules', 'next-env.d.ts'].includes(entry.name) ||
-        entry.name.endsWith('.tsbuildinfo')
-      )
-        return false;
-      const file = path.join(dir, entry.name);
-      return entry.isDirectory() ? newer(file) : statSync(file).mtimeMs > built;
-    });
-  return !newer(path.join(root, 'web'));
-}
-
-function launch(name: Component, args: string[], env: NodeJS.ProcessEnv): Managed {
-  const child = spawn(args[0]!, args.slice(1), {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = logger(name);
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', log);
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  return {
-    name,
-    child,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        signalGroup('SIGTERM');
-        const timer = setTimeout(() => signalGroup('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      signalGroup('SIGKILL'); // anything the component left behind in its group
-    },
-  };
-}
-
-/** LOCKSTEP_ADMIN_TOKEN, or one generated on first start and kept in .data/admin-token. */
-async function adminToken(config: Config): Promise<{ token: string; generated: string | undefined }> {
-  if (config.adminToken) return { token: config.adminToken, generated: undefined };
-  const file = path.join(config.dataDir, 'admin-token');
-  if (!existsSync(file))
-    await writeFile(file, `lsk_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  return { token: (await readFile(file, 'utf8')).trim(), generated: file };
-}
-
-/** LOCKSTEP_SECRET_KEY, or one generated on first start and kept in .data/secret-key. */
-async function secretKey(config: Config): Promise<{ key: string; generated: string | undefined }> {
-  if (config.secretKey) return { key: config.secretKey, generated: undefined };
-  const file = path.join(config.dataDir, 'secret-key');
-  if (!existsSync(file)) await writeFile(file, `${SecretBox.generateKey()}\n`, { mode: 0o600 });
-  return { key: (await readFile(file, 'utf8')).trim(), generated: file };
-}
-
-async function waitForHealth(url: string, components: Managed[]): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const dead = components.find((c) => c.child.exitCode !== null);
-    if (dead) throw new Error(`${dead.name} exited during start-up (code ${dead.child.exitCode})`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not report healthy within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** Every port this start will listen on, with the variable that moves it. */
+function portsOf(config: Config) {
+  return [
+    ...(config.databaseUrl ? [] : [{ port: config.postgresPort, variable: 'LOCKSTEP_POSTGRES_PORT' }]),
+    ...(config.temporal.address
+      ? []
+      : [
+          { port: config.temporal.devPort, variable: 'TEMPORAL_DEV_PORT' },
+          { port: config.temporal.uiPort, variable: 'TEMPORAL_UI_PORT' },
+        ]),
+    { port: config.port, variable: 'PORT' },
+    ...(config.startWeb ? [{ port: config.webPort, variable: 'WEB_PORT' }] : []),
+  ];
 }
 
 runMain('start', async () => {
   const config = parseConfig(process.env);
   await mkdir(config.dataDir, { recursive: true });
+  const state = new SupervisorState(config.dataDir);
+  await state.takeOver(say);
+  const temporalDb = path.join(config.dataDir, 'temporal.db');
+  if (!config.databaseUrl) {
+    await stopServersNaming(
+      'PostgreSQL',
+      `-D ${localClusterDir(path.join(config.dataDir, 'postgres'))} `,
+      'SIGINT',
+      say,
+    );
+  }
+  if (!config.temporal.address) await stopServersNaming('Temporal dev server', temporalDb, 'SIGTERM', say);
+  await ensurePortsFree(portsOf(config));
+
   const cleanups: Array<() => Promise<void>> = [];
   let stopping: NodeJS.Signals | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -146,17 +71,20 @@ runMain('start', async () => {
     let databaseNote = 'DATABASE_URL';
     if (!databaseUrl) {
       const pgLog = logger('postgres');
-      const dataDir = path.join(config.dataDir, 'postgres');
       const pg = await startLocalPostgres({
-        dataDir,
+        dataDir: path.join(config.dataDir, 'postgres'),
         port: config.postgresPort,
         log: (line) => {
           if (config.logLevel === 'debug' || /ERROR|FATAL|PANIC|WARNING|creating/.test(line)) pgLog(line);
         },
       });
       cleanups.push(pg.stop);
+      await state.add(recordOf('PostgreSQL', pg.pid, { group: false, signal: 'SIGINT' }));
       databaseUrl = pg.url;
-      databaseNote = `embedded, ${path.relative(root, dataDir) || dataDir} on 127.0.0.1:${config.postgresPort}`;
+      databaseNote = `embedded, ${shown(pg.dataDir)} on 127.0.0.1:${config.postgresPort}`;
+      if (pg.dataDir !== path.join(config.dataDir, 'postgres')) {
+        databaseNote += ` (the postgres user cannot reach ${shown(config.dataDir)})`;
+      }
     }
     abortIfStopping();
 
@@ -170,12 +98,15 @@ runMain('start', async () => {
       );
       const server = await startTemporalDevServer({
         cliPath: config.temporal.cliPath,
-        dbFilename: path.join(config.dataDir, 'temporal.db'),
+        dbFilename: temporalDb,
         port: config.temporal.devPort,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
       });
       cleanups.push(server.stop);
+      for (const pid of processesNaming(temporalDb)) {
+        await state.add(recordOf('Temporal dev server', pid, { group: false, signal: 'SIGTERM' }));
+      }
       temporalAddress = server.address;
       temporalUi = server.uiUrl;
     }
@@ -195,11 +126,11 @@ runMain('start', async () => {
     }
     abortIfStopping();
 
-    const admin = await adminToken(config);
-    const sealing = await secretKey(config);
+    const admin = await adminToken(config.adminToken, config.dataDir);
+    const sealing = await secretKey(config.secretKey, config.dataDir);
     if (sealing.generated) {
       say(
-        `secrets are sealed with the key in ${path.relative(root, sealing.generated)} (set LOCKSTEP_SECRET_KEY to choose one)`,
+        `secrets are sealed with the key in ${shown(sealing.generated)} (set LOCKSTEP_SECRET_KEY to choose one)`,
       );
     }
     const env = childEnvironment({
@@ -210,32 +141,40 @@ runMain('start', async () => {
       LOCKSTEP_API_URL: config.apiUrl,
       LOCKSTEP_PUBLIC_URL: config.publicUrl,
     });
-    const tsx = ['--import', 'tsx'];
     const components: Managed[] = [];
     cleanups.push(async () => {
       await Promise.all(components.map((c) => c.stop()));
     });
-    components.push(launch('worker', [process.execPath, ...tsx, 'workflows/main.ts'], env));
-    components.push(launch('api', [process.execPath, ...tsx, 'server/main/api.ts'], env));
-    await waitForHealth(`http://127.0.0.1:${config.port}/healthz`, components);
+    const start = async (name: Managed['name'], args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+      const managed = launch(name, args, { cwd: root, env: { ...env, ...extraEnv } });
+      await state.add(recordOf(name, managed.child.pid, { group: true, signal: 'SIGTERM' }));
+      return managed;
+    };
+    const tsx = [process.execPath, '--import', 'tsx'];
+    components.push(await start('worker', [...tsx, 'main/worker.ts']));
+    components.push(await start('api', [...tsx, 'main/api.ts']));
+    const graphqlUrl = `http://localhost:${config.port}/graphql`;
+    await waitUntilAnswering(`http://127.0.0.1:${config.port}/healthz`, components, 120_000);
 
     if (config.startWeb) {
-      const next = require.resolve('next/dist/bin/next');
-      if (!webBuildIsCurrent()) {
-        say('building the web app (next build web); later starts reuse the build until web/ changes');
-        const build = launch('web', [process.execPath, next, 'build', 'web'], env);
+      if (!webBuildIsCurrent(path.join(root, 'web'))) {
+        say(`the API is up at ${graphqlUrl}; building the dashboard (the first start takes a few minutes,`);
+        say('later starts reuse the build until web/ changes)');
+        const build = await start('web', [
+          process.execPath,
+          require.resolve('next/dist/bin/next'),
+          'build',
+          'web',
+        ]);
         cleanups.push(build.stop);
         if ((await Promise.race([build.exited, stopped.then(() => -1)])) !== 0) {
           abortIfStopping();
           throw new Error('the web app did not build');
         }
       }
-      components.push(
-        launch('web', [process.execPath, ...tsx, 'web/server.ts'], {
-          ...env,
-          WEB_PORT: String(config.webPort),
-        }),
-      );
+      components.push(await start('web', [...tsx, 'web/server.ts'], { WEB_PORT: String(config.webPort) }));
+      // Listed only once it answers: a URL in the banner must work when the user clicks it.
+      await waitUntilAnswering(`http://127.0.0.1:${config.webPort}/login`, components, 120_000);
     }
 
     const banner = [
@@ -243,12 +182,12 @@ runMain('start', async () => {
       config.startWeb
         ? `  Dashboard    ${config.publicUrl}`
         : '  Dashboard    not started (LOCKSTEP_START_WEB=false)',
-      `  GraphQL      http://localhost:${config.port}/graphql  (HTTP and WebSocket)`,
+      `  GraphQL      ${graphqlUrl}  (HTTP and WebSocket)`,
       `  Health       http://localhost:${config.port}/healthz`,
       `  Temporal     ${temporalAddress}${temporalUi ? `  UI ${temporalUi}` : ''}`,
       `  PostgreSQL   ${databaseNote}`,
       admin.generated
-        ? `  Admin token  ${admin.token}  (generated, kept in ${path.relative(root, admin.generated)}; set LOCKSTEP_ADMIN_TOKEN to choose one)`
+        ? `  Admin token  ${admin.token}  (generated, kept in ${shown(admin.generated)}; set LOCKSTEP_ADMIN_TOKEN to choose one)`
         : '  Admin token  LOCKSTEP_ADMIN_TOKEN',
       'Press Ctrl-C to stop.',
     ];
@@ -264,6 +203,7 @@ runMain('start', async () => {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => say(`while stopping: ${String(error)}`));
     }
+    await state.clear();
     say('stopped');
   }
   process.exit(failed ? 1 : 0);

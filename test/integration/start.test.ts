@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,43 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../main/config';
 import { eventually, graphql } from '../support/fixtures';
+import { npmStart, pressCtrlC, healthy } from '../support/npm-start';
 import { freePort, processesMatching } from '../support/processes';
-
-const root = path.resolve(__dirname, '..', '..');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `npm start` as a user runs it: its own process group, like a terminal's foreground job. */
-function npmStart(env: NodeJS.ProcessEnv): Started {
-  const child = spawn('npm', ['start'], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-/** What Ctrl-C does: SIGINT to the whole foreground process group. */
-function pressCtrlC(started: Started) {
-  process.kill(-started.child.pid!, 'SIGINT');
-}
-
-async function healthy(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200;
-  } catch {
-    return false;
-  }
-}
 
 describe('npm start', () => {
   const marker = `lockstep-start-test-${randomUUID()}`;
@@ -86,18 +50,9 @@ describe('npm start', () => {
       throw new Error(`${error.message}\n${first.output()}`);
     });
     expect(first.output()).toContain('creating a PostgreSQL cluster');
-    // The banner follows /healthz: it is printed once the web app was launched too.
-    await eventually(async () => first.output().includes('Lockstep is up'), Boolean, 60_000);
-    const web = await eventually(
-      () =>
-        fetch(`http://127.0.0.1:${webPort}/`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (s) => s === 200,
-      90_000,
-    );
-    expect(web).toBe(200);
+    // The banner lists the dashboard only once it answers: the moment it is printed, the page loads.
+    await eventually(async () => first.output().includes('Lockstep is up'), Boolean, 180_000);
+    expect((await fetch(`http://127.0.0.1:${webPort}/login`)).status).toBe(200);
 
     const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
     // Secrets work out of the box: npm start generated a sealing key and says where it keeps it.
