@@ -9,7 +9,7 @@ import {
 import { DateTimeScalar } from '../graphql/scalars';
 import { CommitInput, RevisionInput } from '../run/run.types';
 import type { DoraLevel } from './dora-levels';
-import type { Interval } from './dora.presenter';
+import type { Interval } from './dora-views';
 
 @ObjectType('DoraPoint')
 export class DoraPoint {
