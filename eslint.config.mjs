@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 
 /** Rooms and who may import whom (STYLE.md): each rule below is one of those walls. */
 const workflowSandbox = {
-  regex: '^(?!@temporalio/(workflow|common)$|\\./definitions$|\\./workflow-kit$|\\./[\\w-]+\\.workflow$)',
+  regex:
+    '^(?!@temporalio/(workflow|common)$|\\.\\.?/(definitions|workflow-kit)$|\\./[\\w-]+\\.workflow$|\\./pipeline-run/[\\w-]+$|\\./(?!(activities|worker|main|dev-server|search-attributes|webhook-dispatcher)$)[\\w-]+$)',
   allowTypeImports: true,
   message:
     'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow and /common, the definitions module, the approval gate, other workflows and types.',
@@ -63,6 +64,7 @@ export default tseslint.config(
       'workflows/workflows.ts',
       'workflows/workflow-kit.ts',
       'workflows/**/*.workflow.ts',
+      'workflows/pipeline-run/**',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
   },
