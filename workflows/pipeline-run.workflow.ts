@@ -13,7 +13,8 @@ import { passTransition } from './pipeline-run/transition';
  * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
  * hold expires. Approval gates, deployment plan approvals, disabled transitions and the pipeline's lane
  * wait on signals. DEPLOYMENT actions run their Deployment as a child workflow. The steps live in
- * `pipeline-run/`; every await here and there is a command in the run's history (replayed, test/replay/).
+ * `pipeline-run/`. The order of the activities, timers and children started here and there is what runs in
+ * flight replay (test/replay/): change it only behind `patched()` (workflows/README.md).
  */
 export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<PipelineRunResult> {
   const run = createRunContext(input);
