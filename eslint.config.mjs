@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 /** Rooms and who may import whom (docs/architecture.md): each rule below is one of those walls. main/ is the
  * composition root: the process entry points and the local supervisor, the one room that may import every other. */
 const workflowSandbox = {
-  regex: '^(?!@temporalio/(workflow|common)$|\\./definitions$|\\./workflow-kit$|\\./[\\w-]+\\.workflow$)',
+  regex:
+    '^(?!@temporalio/(workflow|common)$|\\.\\.?/(definitions|workflow-kit)$|\\./[\\w-]+\\.workflow$|\\./pipeline-run/[\\w-]+$|\\./(?!(activities|worker|main|dev-server|search-attributes|webhook-dispatcher)$)[\\w-]+$)',
   allowTypeImports: true,
   message:
     'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow and /common, the definitions module, the approval gate, other workflows and types.',
@@ -64,6 +65,7 @@ export default tseslint.config(
       'workflows/workflows.ts',
       'workflows/workflow-kit.ts',
       'workflows/**/*.workflow.ts',
+      'workflows/pipeline-run/**',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
   },

@@ -1,10 +1,13 @@
 // Records workflow histories of representative runs into test/histories/, for the replay test.
-// Run it (`npm run histories:record`) when a workflow change is meant to be incompatible; commit the result
-// only after the old histories have stopped mattering (no runs of them in flight anywhere).
+// It records only the scenarios that have no history yet and never overwrites one: a recorded history stands
+// for runs in flight, so a workflow change that alters its commands guards them with `patched()` and must
+// still replay the old histories (workflows/README.md). New behaviour gets a new scenario here, recorded
+// with `npm run histories:record`.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -297,6 +300,11 @@ runMain('record-histories', async () => {
       );
     try {
       for (const [name, scenario] of Object.entries(scenarios(scratch, catalog))) {
+        const file = path.join(__dirname, '..', 'histories', `${name}.json`);
+        if (existsSync(file)) {
+          console.log(`${name}: kept ${path.relative(process.cwd(), file)}`);
+          continue;
+        }
         const pipeline = await pipelines.create(scenario.input);
         const runs = new RunService(dataSource, client, taskQueue, scenario.hold ?? 60);
         const run = await runs.trigger(
@@ -311,7 +319,6 @@ runMain('record-histories', async () => {
           (result) => result.status,
           (error: Error) => error.message,
         );
-        const file = path.join(__dirname, '..', 'histories', `${name}.json`);
         await writeFile(file, show(run.temporalWorkflowId));
         // Child workflows (DEPLOYMENT actions) are recorded beside their parent.
         const children: Array<{ id: string }> = await dataSource.query(

@@ -10,6 +10,7 @@ const files = readdirSync(dir)
   .sort();
 
 // Workflow code must replay every recorded history: a change that would break runs in flight fails here.
+// The fix is a `patched()` guard in the workflow (workflows/README.md), never a re-recorded history.
 describe('recorded workflow histories replay on the current workflow code', () => {
   it('has histories to replay', () => {
     expect(files).toEqual(

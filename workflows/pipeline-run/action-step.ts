@@ -1,0 +1,53 @@
+import { isCancellation } from '@temporalio/workflow';
+import type { ActionContext, ActionPlan, StagePlan } from '../definitions';
+import { reasonOf } from '../workflow-kit';
+import { awaitApproval } from './approval-step';
+import { runDeployment } from './deployment-step';
+import { executeAction } from './execute-action';
+import type { RunContext } from './run-context';
+import type { ActionOutcome } from './run-state';
+
+/**
+ * Runs one action once more (a new execution): an approval waits for its gate; the others are projected
+ * RUNNING, then SUCCEEDED or FAILED. A cancellation is not a failure: it goes up to the run.
+ */
+export async function runAction(
+  run: RunContext,
+  stage: StagePlan,
+  action: ActionPlan,
+): Promise<ActionOutcome> {
+  const { state, projector } = run;
+  state.actionStatus.delete(action.actionRunId);
+  const execution = (state.executions.get(action.actionRunId) ?? 0) + 1;
+  state.executions.set(action.actionRunId, execution);
+  const context: ActionContext = {
+    ...run.ids,
+    actionRunId: action.actionRunId,
+    stageName: stage.name,
+    actionName: action.name,
+    execution,
+  };
+  if (action.kind === 'APPROVAL') return awaitApproval(run, stage, action, context);
+
+  const where = { stageName: stage.name, actionName: action.name };
+  await projector.action(action.actionRunId, 'RUNNING', { event: projector.event('ACTION_STARTED', where) });
+  try {
+    const result =
+      action.kind === 'DEPLOYMENT'
+        ? await runDeployment(run, stage, action)
+        : await executeAction(run.input, stage, context, action, state.outputs);
+    await projector.action(action.actionRunId, 'SUCCEEDED', {
+      outputs: result.outputs,
+      event: projector.event('ACTION_SUCCEEDED', where),
+    });
+    return { ok: true, outputs: result.outputs };
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const reason = reasonOf(error);
+    await projector.action(action.actionRunId, 'FAILED', {
+      failureReason: reason,
+      event: projector.event('ACTION_FAILED', { ...where, message: reason }),
+    });
+    return { ok: false, reason, rejected: false };
+  }
+}

@@ -1,0 +1,72 @@
+import { condition } from '@temporalio/workflow';
+import type { ActionContext, ActionPlan, ApprovalConfig, StagePlan } from '../definitions';
+import { ApprovalGate, describeDecision, describeRejection, now } from '../workflow-kit';
+import { bookkeeping } from './local-activities';
+import type { RunContext } from './run-context';
+import type { ActionOutcome } from './run-state';
+
+const { recordApproval } = bookkeeping;
+
+/**
+ * An APPROVAL action: waits until its gate closes (enough approvals, a rejection, or its timeout), recording
+ * each decision as it arrives; the stage and the run show WAITING meanwhile.
+ */
+export async function awaitApproval(
+  run: RunContext,
+  stage: StagePlan,
+  action: ActionPlan,
+  context: ActionContext,
+): Promise<ActionOutcome> {
+  const { state, projector, waits } = run;
+  const config = action.config as ApprovalConfig;
+  const gate = new ApprovalGate({
+    requiredApprovals: config.requiredApprovals ?? 1,
+    allowSelfApproval: config.allowSelfApproval ?? false,
+    triggeredById: run.input.triggeredById,
+  });
+  state.gates.set(action.actionRunId, gate);
+  const where = { stageName: stage.name, actionName: action.name };
+  await projector.action(action.actionRunId, 'WAITING_FOR_APPROVAL', {
+    event: projector.event('APPROVAL_REQUESTED', { ...where, message: config.instructions ?? null }),
+  });
+  await waits.begin(stage);
+
+  const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
+  while (!gate.closed || gate.pending.length > 0) {
+    for (const decision of gate.pending.splice(0)) {
+      await recordApproval({
+        ...run.ids,
+        actionRunId: action.actionRunId,
+        execution: context.execution,
+        decision,
+        at: now(),
+        event: projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+          ...where,
+          message: describeDecision(decision),
+        }),
+      });
+    }
+    if (gate.closed) break;
+    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    if (remaining !== undefined && remaining <= 0) gate.expire();
+    else if (remaining === undefined) await condition(() => gate.pending.length > 0);
+    else await condition(() => gate.pending.length > 0, remaining);
+  }
+  state.gates.delete(action.actionRunId);
+  await waits.end(stage);
+  if (!gate.approved) {
+    const reason = gate.rejection
+      ? describeRejection(gate.rejection)
+      : `approval timed out after ${config.timeoutSeconds} s`;
+    await projector.action(action.actionRunId, 'REJECTED', {
+      failureReason: reason,
+      // A person's rejection raised its event when it was recorded; a timeout raises its own.
+      event: gate.rejection ? undefined : projector.event('APPROVAL_REJECTED', { ...where, message: reason }),
+    });
+    return { ok: false, reason, rejected: true };
+  }
+  await projector.action(action.actionRunId, 'SUCCEEDED', {
+    event: projector.event('ACTION_SUCCEEDED', where),
+  });
+  return { ok: true, outputs: {} };
+}

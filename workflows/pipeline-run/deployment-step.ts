@@ -1,0 +1,144 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  condition,
+  isCancellation,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  deploymentRunWorkflowId,
+  deploymentRunWorkflowType,
+  type ActionPlan,
+  type DeploymentRunInput,
+  type DeploymentRunResult,
+  type StagePlan,
+} from '../definitions';
+import { describeDecision, now } from '../workflow-kit';
+import { bookkeeping } from './local-activities';
+import type { RunContext } from './run-context';
+
+const { openDeploymentRun } = bookkeeping;
+
+/**
+ * A DEPLOYMENT action: its Deployment runs as a child workflow, which produces the Deployment Run. While
+ * the child's plan waits for approval, the action waits for approval too (and the run shows WAITING).
+ */
+export async function runDeployment(
+  run: RunContext,
+  stage: StagePlan,
+  action: ActionPlan,
+): Promise<{ outputs: Record<string, string> }> {
+  const { input, state, projector, waits } = run;
+  if (!action.deployment) {
+    throw ApplicationFailure.nonRetryable(
+      `action "${action.name}" has no deployment snapshot`,
+      'InvalidPlan',
+    );
+  }
+  const deploymentRunId = uuid4();
+  const where = { stageName: stage.name, actionName: action.name };
+  const childInput: DeploymentRunInput = {
+    deploymentRunId,
+    deployment: action.deployment,
+    revision: input.revision,
+    triggeredById: input.triggeredById,
+    isRollback: input.isRollback,
+    parent: {
+      workflowId: workflowInfo().workflowId,
+      runId: input.runId,
+      pipelineId: input.pipelineId,
+      stageRunId: stage.stageRunId,
+      actionRunId: action.actionRunId,
+    },
+    retryPolicy: action.retryPolicy,
+    timeoutSeconds: action.timeoutSeconds,
+    env: { ...state.outputs },
+  };
+  const child = await startChild(deploymentRunWorkflowType, {
+    workflowId: deploymentRunWorkflowId(deploymentRunId),
+    args: [childInput],
+    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  let result: DeploymentRunResult | undefined;
+  let failure: Error | undefined;
+  const done = (child.result() as Promise<DeploymentRunResult>).then(
+    (value) => void (result = value),
+    (error: unknown) => void (failure = error instanceof Error ? error : new Error('deployment run failed')),
+  );
+  let waiting = false;
+  const news = () => state.plans.get(deploymentRunId);
+  try {
+    while (result === undefined && failure === undefined) {
+      await condition(
+        () => result !== undefined || failure !== undefined || (news()?.waiting ?? false) !== waiting,
+      );
+      const latest = news();
+      if (!latest || latest.waiting === waiting) continue;
+      waiting = latest.waiting;
+      if (waiting) {
+        await projector.action(action.actionRunId, 'WAITING_FOR_APPROVAL', {
+          event: projector.event('APPROVAL_REQUESTED', {
+            ...where,
+            message: `plan of deployment "${action.deployment.name}"`,
+          }),
+        });
+        await waits.begin(stage);
+      } else {
+        const decision = latest.decision;
+        await projector.action(action.actionRunId, 'RUNNING', {
+          event: decision
+            ? projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+                ...where,
+                message: describeDecision(decision),
+              })
+            : undefined,
+        });
+        await waits.end(stage);
+      }
+    }
+  } catch (error) {
+    // Cancelled: the child is being cancelled with us; wait until it has closed its deployment run.
+    if (isCancellation(error)) await CancellationScope.nonCancellable(() => done);
+    throw error;
+  }
+  await done;
+  if (waiting) await waits.end(stage);
+  if (failure) throw failure;
+  if (result!.status !== 'SUCCEEDED') {
+    throw ApplicationFailure.nonRetryable(
+      result!.failureReason ?? `deployment ${result!.status}`,
+      'DeploymentFailed',
+    );
+  }
+  return { outputs: {} };
+}
+
+/**
+ * A stage with an environment and no DEPLOYMENT action deploys the pipeline's service there itself: it
+ * gets a Deployment Run of its own, open while the stage runs (DORA.md, "Facts").
+ */
+export async function openStageDeployment(run: RunContext, stage: StagePlan): Promise<string | null> {
+  const { input } = run;
+  if (!stage.environmentId || !input.serviceId || stage.actions.some((a) => a.kind === 'DEPLOYMENT'))
+    return null;
+  const deploymentRunId = uuid4();
+  await openDeploymentRun({
+    id: deploymentRunId,
+    deploymentId: null,
+    serviceId: input.serviceId,
+    environmentId: stage.environmentId,
+    revision: input.revision,
+    pipelineRunId: input.runId,
+    stageRunId: stage.stageRunId,
+    actionRunId: null,
+    triggeredById: input.triggeredById,
+    isRollback: input.isRollback,
+    temporalWorkflowId: null,
+    status: 'RUNNING',
+    startedAt: now(),
+  });
+  return deploymentRunId;
+}

@@ -1,0 +1,68 @@
+import { setHandler } from '@temporalio/workflow';
+import {
+  approvalSignal,
+  cancelReasonSignal,
+  deploymentPlanSignal,
+  laneGrantedSignal,
+  retryFailedActionsSignal,
+  runStateQuery,
+  supersedeSignal,
+  transitionChangedSignal,
+  type DeploymentPlanNews,
+  type RunStateView,
+} from '../definitions';
+import type { ApprovalGate } from '../workflow-kit';
+
+export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
+export type ActionOutcome =
+  { ok: true; outputs: Record<string, string> } | { ok: false; reason: string; rejected: boolean };
+
+/** What a run knows: written by its steps and its signal handlers, read by the `runState` query. */
+export class RunState {
+  status: RunStateView['status'] = 'QUEUED';
+  /** Outcome of each action that finished in this execution of its stage. */
+  readonly actionStatus = new Map<string, ActionStatus>();
+  readonly finishedStages = new Set<string>();
+  /** How many times each action has been executed (its current `execution` number). */
+  readonly executions = new Map<string, number>();
+  /** Open approval gates by action run. */
+  readonly gates = new Map<string, ApprovalGate>();
+  /** The latest news from each child deployment run's plan approval. */
+  readonly plans = new Map<string, DeploymentPlanNews>();
+  /** Transitions signalled enabled or disabled, by stage, since the run arrived at their boundary. */
+  readonly transitions = new Map<string, boolean>();
+  blockedAtStageId: string | null = null;
+  laneGranted = false;
+  supersededBy: string | null = null;
+  retryRequested = false;
+  /** Whether the run is FAILED and holding for a manual retry. */
+  retryable = false;
+  cancelReason: string | null = null;
+  /** Outputs published by earlier actions, handed to later ones as environment variables. */
+  readonly outputs: Record<string, string> = {};
+}
+
+/** The run's signal and query handlers; installed before the run's first await, so no signal is missed. */
+export function installHandlers(state: RunState): void {
+  setHandler(approvalSignal, (decision) => void state.gates.get(decision.actionRunId)?.offer(decision));
+  setHandler(deploymentPlanSignal, (news) => void state.plans.set(news.deploymentRunId, news));
+  setHandler(retryFailedActionsSignal, () => {
+    if (state.retryable) state.retryRequested = true;
+  });
+  setHandler(transitionChangedSignal, (change) => void state.transitions.set(change.stageId, change.enabled));
+  setHandler(laneGrantedSignal, () => void (state.laneGranted = true));
+  setHandler(supersedeSignal, ({ byRunId }) => void (state.supersededBy ??= byRunId));
+  setHandler(cancelReasonSignal, ({ reason }) => void (state.cancelReason = reason));
+  setHandler(runStateQuery, () => ({
+    status: state.status,
+    openApprovals: [...state.gates.entries()]
+      .filter(([, gate]) => !gate.closed)
+      .map(([actionRunId, gate]) => ({
+        actionRunId,
+        approverIds: [...gate.approvers],
+        requiredApprovals: gate.rules.requiredApprovals,
+      })),
+    blockedAtStageId: state.blockedAtStageId,
+    retryable: state.retryable,
+  }));
+}

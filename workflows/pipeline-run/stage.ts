@@ -1,0 +1,137 @@
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import type { ActionPlan, RunChange, StagePlan } from '../definitions';
+import { now } from '../workflow-kit';
+import { runAction } from './action-step';
+import { openStageDeployment } from './deployment-step';
+import { bookkeeping } from './local-activities';
+import type { RunContext } from './run-context';
+
+const { recordDeploymentChange } = bookkeeping;
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping each result at its item's index. */
+async function boundedAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** A stage's actions grouped by runOrder, ascending. */
+function actionGroups(stage: StagePlan): ActionPlan[][] {
+  const byOrder = new Map<number, ActionPlan[]>();
+  for (const action of stage.actions)
+    byOrder.set(action.runOrder, [...(byOrder.get(action.runOrder) ?? []), action]);
+  return [...byOrder.entries()].sort(([a], [b]) => a - b).map(([, actions]) => actions);
+}
+
+/**
+ * Runs the actions of a stage that have not succeeded yet: action groups by ascending runOrder, the actions
+ * of a group in parallel (at most maxParallel). A failed group lets its siblings finish and skips the later
+ * groups. Returns the failure reason, or null.
+ */
+export async function runStage(run: RunContext, stage: StagePlan): Promise<string | null> {
+  const { state, projector } = run;
+  state.finishedStages.delete(stage.stageRunId);
+  await projector.stage(stage.stageRunId, 'RUNNING', {
+    event: projector.event('STAGE_STARTED', { stageName: stage.name }),
+  });
+  const deploymentRunId = await openStageDeployment(run, stage);
+  const groups = actionGroups(stage).map((group) =>
+    group.filter((a) => state.actionStatus.get(a.actionRunId) !== 'SUCCEEDED'),
+  );
+  try {
+    for (const [index, group] of groups.entries()) {
+      const outcomes = await boundedAll(group, stage.maxParallel, async (action) => {
+        const outcome = await runAction(run, stage, action);
+        // Known at once, not after the group: a cancel meanwhile must not overwrite this outcome.
+        state.actionStatus.set(
+          action.actionRunId,
+          outcome.ok ? 'SUCCEEDED' : outcome.rejected ? 'REJECTED' : 'FAILED',
+        );
+        return outcome;
+      });
+      const failures: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        const action = group[i]!;
+        if (outcome.ok) {
+          Object.assign(state.outputs, outcome.outputs);
+        } else {
+          failures.push(`action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`);
+        }
+      });
+      if (failures.length > 0) {
+        const skipped = groups.slice(index + 1).flat();
+        if (skipped.length > 0) {
+          await projector.all(skipped.map((later) => projector.actionChange(later.actionRunId, 'SKIPPED')));
+        }
+        const reason = failures.join('; ');
+        state.finishedStages.add(stage.stageRunId);
+        const failedAt = now();
+        if (deploymentRunId) {
+          await recordDeploymentChange({
+            deploymentRunId,
+            status: 'FAILED',
+            at: failedAt,
+            failureReason: reason,
+          });
+        }
+        await projector.stage(stage.stageRunId, 'FAILED', {
+          at: failedAt,
+          failureReason: reason,
+          event: projector.event('STAGE_FAILED', { stageName: stage.name, message: reason }),
+        });
+        return reason;
+      }
+    }
+  } catch (error) {
+    if (deploymentRunId && isCancellation(error)) {
+      await CancellationScope.nonCancellable(() =>
+        recordDeploymentChange({
+          deploymentRunId,
+          status: 'CANCELLED',
+          at: now(),
+          failureReason: 'cancelled',
+        }),
+      );
+    }
+    throw error;
+  }
+  state.finishedStages.add(stage.stageRunId);
+  const finishedAt = now(); // the stage's deployment finishes when the stage does
+  if (deploymentRunId) await recordDeploymentChange({ deploymentRunId, status: 'SUCCEEDED', at: finishedAt });
+  await projector.stage(stage.stageRunId, 'SUCCEEDED', {
+    at: finishedAt,
+    event: projector.event('STAGE_SUCCEEDED', { stageName: stage.name }),
+  });
+  return null;
+}
+
+/** Marks what never ran (or did not finish) from stage `from` on, when the run ends early. */
+export async function closeUnfinished(
+  run: RunContext,
+  from: number,
+  stageStatus: 'SKIPPED' | 'CANCELLED',
+  actionStatusFor: (action: ActionPlan) => 'SKIPPED' | 'CANCELLED' | null,
+): Promise<void> {
+  const { projector } = run;
+  const changes: RunChange[] = [];
+  for (const stage of run.stages.slice(from)) {
+    if (run.state.finishedStages.has(stage.stageRunId)) continue;
+    for (const action of stage.actions) {
+      const next = actionStatusFor(action);
+      if (next) changes.push(projector.actionChange(action.actionRunId, next));
+    }
+    changes.push(projector.stageChange(stage.stageRunId, stageStatus));
+  }
+  if (changes.length > 0) await projector.all(changes);
+}
