@@ -6,12 +6,19 @@ import tseslint from 'typescript-eslint';
 
 /** Rooms and who may import whom (docs/architecture.md): each rule below is one of those walls. main/ is the
  * composition root: the process entry points and the local supervisor, the one room that may import every other. */
+const sandboxMessage =
+  'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow and /common, the definitions module, the approval gate, other workflow code and types.';
+/** Workflow files at the root of workflows/, and the modules of a workflow's own folder (pipeline-run/). */
 const workflowSandbox = {
   regex:
-    '^(?!@temporalio/(workflow|common)$|\\.\\.?/(definitions|workflow-kit)$|\\./[\\w-]+\\.workflow$|\\./pipeline-run/[\\w-]+$|\\./(?!(activities|worker|main|dev-server|search-attributes|webhook-dispatcher)$)[\\w-]+$)',
+    '^(?!@temporalio/(workflow|common)$|\\./(definitions|workflow-kit)$|\\./[\\w-]+\\.workflow$|\\./pipeline-run/[\\w-]+$)',
   allowTypeImports: true,
-  message:
-    'Workflow code runs in Temporal’s deterministic sandbox: it may import only @temporalio/workflow and /common, the definitions module, the approval gate, other workflows and types.',
+  message: sandboxMessage,
+};
+const workflowFolderSandbox = {
+  regex: '^(?!@temporalio/(workflow|common)$|\\.\\./(definitions|workflow-kit)$|\\./[\\w-]+$)',
+  allowTypeImports: true,
+  message: sandboxMessage,
 };
 
 export default tseslint.config(
@@ -64,10 +71,13 @@ export default tseslint.config(
       'workflows/definitions.ts',
       'workflows/workflows.ts',
       'workflows/workflow-kit.ts',
-      'workflows/**/*.workflow.ts',
-      'workflows/pipeline-run/**',
+      'workflows/*.workflow.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
+  },
+  {
+    files: ['workflows/pipeline-run/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [workflowFolderSandbox] }] },
   },
   {
     files: [
