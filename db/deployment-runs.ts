@@ -22,7 +22,7 @@ export interface DeploymentRunRow {
 
 /**
  * Inserts a deployment run once (the same id again changes nothing) with the commits it delivers: those
- * of its pipeline run, or its revision alone when the run was given none (DORA.md, "Change set").
+ * of its pipeline run, or its revision alone when the run was given none (docs/dora.md, "Lead time for changes").
  * Returns whether it was new.
  */
 export async function insertDeploymentRun(manager: EntityManager, row: DeploymentRunRow): Promise<boolean> {

@@ -8,7 +8,7 @@ import { closeUnfinished, runStage } from './pipeline-run/stage';
 import { passTransition } from './pipeline-run/transition';
 
 /**
- * One pipeline run (PRODUCT.md, run semantics). Stages run in order; inside a stage, action groups by
+ * One pipeline run (docs/run-semantics.md). Stages run in order; inside a stage, action groups by
  * ascending runOrder, the actions of a group in parallel (at most maxParallel). A failed group lets its
  * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
  * hold expires. Approval gates, deployment plan approvals, disabled transitions and the pipeline's lane

@@ -1,5 +1,5 @@
 /**
- * DORA performance levels, benchmark "DORA 2023" (../shared/DORA.md, "Levels"). Pure functions: the numbers
+ * DORA performance levels, benchmark "DORA 2023" (docs/dora.md, "Levels"). Pure functions: the numbers
  * come from SQL, the classification from here.
  */
 export type DoraLevel = 'ELITE' | 'HIGH' | 'MEDIUM' | 'LOW';

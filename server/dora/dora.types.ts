@@ -39,7 +39,7 @@ export class DoraPoint {
 export class DoraMetric {
   @Field(() => Float, {
     nullable: true,
-    description: 'the headline (DORA.md); null when there is nothing to measure',
+    description: 'the headline (docs/dora.md); null when there is nothing to measure',
   })
   value!: number | null;
 
@@ -136,7 +136,7 @@ export class Incident {
   @Field(() => Boolean)
   external!: boolean;
 
-  @Field(() => IncidentAttributionEnum, { description: 'how causedBy was decided (DORA.md)' })
+  @Field(() => IncidentAttributionEnum, { description: 'how causedBy was decided (docs/dora.md, "Incidents")' })
   attribution!: string;
 }
 

@@ -93,7 +93,7 @@ export function createLoaders(dataSource: DataSource) {
       `SELECT deployment_run_id AS key, sha, committed_at AS "committedAt", message, author
          FROM deployment_run_commits WHERE deployment_run_id = ANY($1) ORDER BY committed_at, sha`,
     ),
-    /** DORA's verdict on each deployment run (DORA.md); none for runs that are not deployments. */
+    /** DORA's verdict on each deployment run (docs/dora.md, "Drill-down"); none for runs that are not deployments. */
     doraByDeploymentRun: rowsBy<DoraVerdictRow>(
       dataSource,
       `SELECT deployment_run_id AS key, change_failed AS "changeFailed", rework,

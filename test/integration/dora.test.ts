@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { test, type Harness } from '../support/fixtures';
 
-/** The worked example of ../shared/DORA.md, reported through the API, is the oracle. */
+/** The worked example of docs/dora.md, reported through the API, is the oracle. */
 
 const hour = 3600;
 
@@ -221,7 +221,7 @@ const window = { from: '2024-03-04T00:00:00Z', to: '2024-03-18T00:00:00Z', inter
 
 describe('DORA metrics', () => {
   test.for(['as-finished', 'reverse'] as const)(
-    'the worked example of DORA.md, number by number (deployments reported %s)',
+    'the worked example of docs/dora.md, number by number (deployments reported %s)',
     async (order, { harness: h }) => {
       const { serviceId, ids, incidents } = await workedExample(h, order);
       expect([incidents.i1.attribution, incidents.i2.attribution, incidents.i3.attribution]).toEqual([

@@ -173,7 +173,7 @@ export interface DoraMetric {
   /** one point per bucket in [from, to), empty buckets included */
   series: Array<DoraPoint>;
   unit: string;
-  /** the headline (DORA.md); null when there is nothing to measure */
+  /** the headline (docs/dora.md); null when there is nothing to measure */
   value: number | null;
 }
 
@@ -227,7 +227,7 @@ export interface ExternalDeploymentInput {
 }
 
 export interface Incident {
-  /** how causedBy was decided (DORA.md) */
+  /** how causedBy was decided (docs/dora.md, "Incidents") */
   attribution: IncidentAttribution;
   causedBy: DeploymentRun | null;
   external: boolean;

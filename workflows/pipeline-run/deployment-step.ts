@@ -118,7 +118,7 @@ export async function runDeployment(
 
 /**
  * A stage with an environment and no DEPLOYMENT action deploys the pipeline's service there itself: it
- * gets a Deployment Run of its own, open while the stage runs (DORA.md, "Facts").
+ * gets a Deployment Run of its own, open while the stage runs (docs/dora.md, "Deployments").
  */
 export async function openStageDeployment(run: RunContext, stage: StagePlan): Promise<string | null> {
   const { input } = run;
