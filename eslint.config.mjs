@@ -67,16 +67,11 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'workflows/definitions.ts',
-      'workflows/workflows.ts',
-      'workflows/workflow-kit.ts',
-      'workflows/*.workflow.ts',
-    ],
+    files: ['workflows/workflows.ts', 'workflows/workflow-kit.ts', 'workflows/*.workflow.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowSandbox] }] },
   },
   {
-    files: ['workflows/pipeline-run/**'],
+    files: ['workflows/pipeline-run/**', 'workflows/definitions/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowFolderSandbox] }] },
   },
   {

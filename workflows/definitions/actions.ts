@@ -1,0 +1,52 @@
+/** What each action kind is configured with, and where an activity works. */
+export interface CommandConfig {
+  command: string;
+  env?: Record<string, string>;
+  workingDirectory?: string;
+}
+
+/** Where an activity works: enough to record attempts and events without another lookup. */
+export interface ActionContext {
+  runId: string;
+  pipelineId: string;
+  actionRunId: string;
+  stageName: string;
+  actionName: string;
+  /** 1 for the first execution of the action, 2 after the first manual retry, ... */
+  execution: number;
+}
+
+export interface RunCommandInput extends ActionContext {
+  /** The stage's environment: with the pipeline, it decides which secrets the command receives. */
+  environmentId: string | null;
+  revisionSha: string;
+  command: CommandConfig;
+  /** The command is killed and the attempt fails after this long. */
+  timeoutSeconds: number;
+  /** The action's retry policy: failures of the command beyond this many are final. */
+  maximumAttempts: number;
+}
+
+export interface HttpConfig {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  expectStatus?: number;
+}
+
+export interface CallHttpInput extends ActionContext {
+  http: HttpConfig;
+  timeoutSeconds: number;
+}
+
+export interface ApprovalConfig {
+  requiredApprovals?: number;
+  allowSelfApproval?: boolean;
+  timeoutSeconds?: number;
+  instructions?: string;
+}
+
+export interface WaitConfig {
+  seconds: number;
+}

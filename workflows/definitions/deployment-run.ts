@@ -1,0 +1,88 @@
+/** A Deployment Run: its workflow, its messages to and from the pipeline run, and what its activities record. */
+import { defineSignal } from '@temporalio/workflow';
+import type { DeploymentRunStatus, RetryPolicy } from '../../db/domain';
+import type { Decision, DeploymentSnapshot, RevisionFact } from './pipeline-run';
+
+/** A decision on a deployment run's plan, sent to the deployment run's workflow. */
+export const planDecisionSignal = defineSignal<[Decision]>('planDecision');
+
+/** A deployment run tells its pipeline run that its plan waits for approval, or no longer does. */
+export interface DeploymentPlanNews {
+  deploymentRunId: string;
+  waiting: boolean;
+  /** The decision that closed the wait; null while waiting, or when the wait ended otherwise. */
+  decision: Decision | null;
+}
+export const deploymentPlanSignal = defineSignal<[DeploymentPlanNews]>('deploymentPlan');
+
+/** The pipeline run a deployment run belongs to, when it runs as a DEPLOYMENT action. */
+export interface DeploymentParent {
+  workflowId: string;
+  runId: string;
+  pipelineId: string;
+  stageRunId: string;
+  actionRunId: string;
+}
+
+export interface DeploymentRunInput {
+  deploymentRunId: string;
+  deployment: DeploymentSnapshot;
+  revision: RevisionFact;
+  triggeredById: string;
+  isRollback: boolean;
+  /** Null when the deployment runs alone (`runDeployment`). */
+  parent: DeploymentParent | null;
+  retryPolicy: RetryPolicy;
+  /** Per step (plan, apply); null: the default command timeout. */
+  timeoutSeconds: number | null;
+  /** Outputs of earlier actions of the pipeline run, as environment variables of plan and apply. */
+  env: Record<string, string>;
+}
+
+export interface DeploymentRunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  failureReason: string | null;
+}
+
+/** A deployment run's row as it is opened (idempotent: the same id twice is one row). */
+export interface DeploymentRunOpening {
+  id: string;
+  deploymentId: string | null;
+  serviceId: string;
+  environmentId: string;
+  revision: RevisionFact | null;
+  pipelineRunId: string | null;
+  stageRunId: string | null;
+  actionRunId: string | null;
+  triggeredById: string | null;
+  isRollback: boolean;
+  temporalWorkflowId: string | null;
+  status: DeploymentRunStatus;
+  startedAt: string;
+}
+
+export interface DeploymentRunChange {
+  deploymentRunId: string;
+  status: DeploymentRunStatus;
+  at: string;
+  failureReason?: string | null;
+}
+
+export interface DeploymentStepInput {
+  deploymentRunId: string;
+  /** Which secrets the command receives: the Deployment's environment's, and its pipeline's when it has one. */
+  pipelineId: string | null;
+  environmentId: string;
+  step: 'plan' | 'apply';
+  command: string;
+  env: Record<string, string>;
+  revisionSha: string;
+  timeoutSeconds: number;
+  maximumAttempts: number;
+}
+
+export interface PlanApprovalRecord {
+  deploymentRunId: string;
+  decision: Decision;
+  at: string;
+}

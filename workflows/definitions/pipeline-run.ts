@@ -1,0 +1,141 @@
+/** A pipeline run: its workflow type and business id, search attributes, the plan it executes, its signals and queries. */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ActionKind, ExecutionMode, PipelineEventType, RetryPolicy, RunStatus } from '../../db/domain';
+
+export const pipelineRunWorkflowType = 'pipelineRunWorkflow';
+
+/**
+ * Search attributes of pipeline-run workflows, so runs can be found in Temporal by pipeline and status
+ * (e.g. `LockstepPipelineId = "..." AND LockstepRunStatus = "WAITING"`). Registered at worker and API start.
+ */
+export const runSearchAttributes = {
+  pipelineId: defineSearchAttributeKey('LockstepPipelineId', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('LockstepRunStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+/** Business id of a run's workflow: one workflow per run, never a timestamp. */
+export function pipelineRunWorkflowId(runId: string): string {
+  return `pipeline-run-${runId}`;
+}
+
+export const deploymentRunWorkflowType = 'deploymentRunWorkflow';
+
+/** Business id of a deployment run's workflow (a child of its pipeline run's, or started alone). */
+export function deploymentRunWorkflowId(deploymentRunId: string): string {
+  return `deployment-run-${deploymentRunId}`;
+}
+
+/** A Deployment as it was when the run that uses it was triggered: later edits change only later runs. */
+export interface DeploymentSnapshot {
+  deploymentId: string;
+  name: string;
+  serviceId: string;
+  environmentId: string;
+  planCommand: string | null;
+  applyCommand: string;
+  requirePlanApproval: boolean;
+}
+
+export interface ActionPlan {
+  actionRunId: string;
+  actionId: string;
+  name: string;
+  kind: ActionKind;
+  runOrder: number;
+  config: Record<string, unknown>;
+  timeoutSeconds: number | null;
+  retryPolicy: RetryPolicy;
+  /** DEPLOYMENT actions: the referenced Deployment, snapshotted. */
+  deployment?: DeploymentSnapshot;
+}
+
+export interface StagePlan {
+  stageRunId: string;
+  stageId: string;
+  name: string;
+  position: number;
+  environmentId: string | null;
+  maxParallel: number;
+  actions: ActionPlan[];
+}
+
+/** What a run executes: the pipeline definition as it was when the run was triggered. */
+export interface RunPlan {
+  stages: StagePlan[];
+}
+
+export interface RevisionFact {
+  sha: string;
+  committedAt: string;
+  message: string | null;
+  author: string | null;
+}
+
+export interface PipelineRunInput {
+  runId: string;
+  pipelineId: string;
+  revision: RevisionFact;
+  plan: RunPlan;
+  executionMode: ExecutionMode;
+  /** The pipeline's service: a successful stage with an environment and no DEPLOYMENT action deploys it. */
+  serviceId: string | null;
+  /** A rollback to an earlier run's revision: its deployment runs are marked as rollbacks. */
+  isRollback: boolean;
+  /** Who triggered the run: approval gates refuse them unless the gate allows self-approval. */
+  triggeredById: string;
+  /** How long a failed run waits for `retryFailedActions` before it is final. */
+  retryHoldSeconds: number;
+}
+
+export interface PipelineRunResult {
+  status: RunStatus;
+  failureReason: string | null;
+}
+
+/** An event as the engine records it; `key` is unique per run and deterministic, for idempotent writes. */
+export interface EventRecord {
+  key: string;
+  type: PipelineEventType;
+  stageName: string | null;
+  actionName: string | null;
+  message: string | null;
+  at: string;
+}
+
+/** A person's decision on a gate, checked by the API before it is signalled. */
+export interface Decision {
+  principalId: string;
+  principalName: string;
+  approved: boolean;
+  comment: string | null;
+}
+
+/** A decision on an APPROVAL action of a pipeline run. */
+export interface ApprovalDecision extends Decision {
+  actionRunId: string;
+}
+
+export interface TransitionChange {
+  stageId: string;
+  enabled: boolean;
+  reason: string | null;
+}
+
+/** The workflow's own view of its run, answered by the `runState` query. */
+export interface RunStateView {
+  status: RunStatus;
+  /** Approval gates currently open, with the approvals they have. */
+  openApprovals: Array<{ actionRunId: string; approverIds: string[]; requiredApprovals: number }>;
+  blockedAtStageId: string | null;
+  retryable: boolean;
+}
+
+export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');
+export const retryFailedActionsSignal = defineSignal<[{ requestedBy: string }]>('retryFailedActions');
+export const transitionChangedSignal = defineSignal<[TransitionChange]>('transitionChanged');
+export const cancelReasonSignal =
+  defineSignal<[{ reason: string | null; requestedBy: string }]>('cancelReason');
+export const laneGrantedSignal = defineSignal('laneGranted');
+export const supersedeSignal = defineSignal<[{ byRunId: string }]>('supersede');
+export const runStateQuery = defineQuery<RunStateView>('runState');

@@ -1,0 +1,74 @@
+/** Lanes and stage boundaries, and the changes of state the workflow projects into PostgreSQL. */
+import type { ExecutionMode, ActionStatus, RunStatus, StageStatus } from '../../db/domain';
+import type { Decision, EventRecord } from './pipeline-run';
+
+export interface LaneRequest {
+  runId: string;
+  pipelineId: string;
+  executionMode: ExecutionMode;
+}
+
+/** A claim on the lane: granted, or still waiting; or the run was superseded meanwhile. */
+export interface LaneClaim {
+  granted: boolean;
+  supersededBy: string | null;
+}
+
+/** A run arriving at (or waiting at) a stage boundary. */
+export interface BoundaryRequest extends LaneRequest {
+  stageId: string;
+}
+
+/** The boundary as it is now: the transition flag, and whether a newer run replaces this one. */
+export interface BoundaryState {
+  enabled: boolean;
+  reason: string | null;
+  supersededBy: string | null;
+}
+
+/** A change of state the workflow projects into PostgreSQL; each may carry the event it raises. */
+export type RunChange =
+  | {
+      target: 'run';
+      runId: string;
+      pipelineId: string;
+      status: RunStatus;
+      at: string;
+      failureReason?: string | null;
+      event?: EventRecord;
+    }
+  | {
+      target: 'stage';
+      runId: string;
+      pipelineId: string;
+      stageRunId: string;
+      status: StageStatus;
+      at: string;
+      failureReason?: string | null;
+      event?: EventRecord;
+    }
+  | {
+      target: 'action';
+      runId: string;
+      pipelineId: string;
+      actionRunId: string;
+      status: ActionStatus;
+      at: string;
+      failureReason?: string | null;
+      outputs?: Record<string, string>;
+      event?: EventRecord;
+    };
+
+export interface RunCommandResult {
+  outputs: Record<string, string>;
+}
+
+export interface ApprovalRecord {
+  runId: string;
+  pipelineId: string;
+  actionRunId: string;
+  execution: number;
+  decision: Decision;
+  at: string;
+  event: EventRecord;
+}
