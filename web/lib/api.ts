@@ -36,9 +36,10 @@ export async function gqlWithToken<T>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
+  const { apiUrl } = webConfig();
   let response: Response;
   try {
-    response = await fetch(webConfig.apiUrl, {
+    response = await fetch(apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
@@ -47,7 +48,7 @@ export async function gqlWithToken<T>(
     });
   } catch (error) {
     // The API's address stays in the server's log; the page says only what happened.
-    console.error(`web: the API at ${webConfig.apiUrl} did not answer: ${String(error)}`);
+    console.error(`web: the API at ${apiUrl} did not answer: ${String(error)}`);
     throw new ApiError('API_UNREACHABLE', 'The Lockstep API is not answering; try again in a moment');
   }
   const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;

@@ -3,6 +3,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { ApiError, gqlWithToken } from '@/lib/api';
+import { webConfig } from '@/lib/config';
 import { field, type ActionResult } from '@/lib/form';
 import { tokenCookie } from '@/lib/session';
 
@@ -20,7 +21,7 @@ export async function signIn(_state: ActionResult, form: FormData): Promise<Acti
   (await cookies()).set(tokenCookie, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: (process.env.LOCKSTEP_PUBLIC_URL ?? '').startsWith('https:'),
+    secure: webConfig().secureCookies,
     path: '/',
     maxAge: 60 * 60 * 24 * 30,
   });
