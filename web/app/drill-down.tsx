@@ -2,42 +2,15 @@ import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
 import { dateTime, duration } from '@/lib/format';
-import type { DeploymentRun, Incident, Service } from '@/lib/graphql-types';
+import {
+  DrillDownIncidentsDocument,
+  DrillDownRunsDocument,
+  type DrillDownIncidentsQuery,
+  type DrillDownRunsQuery,
+} from '@/lib/graphql-operations';
 
-type Row = Pick<
-  DeploymentRun,
-  | 'id'
-  | 'finishedAt'
-  | 'isRollback'
-  | 'changeFailed'
-  | 'rework'
-  | 'leadTimeSeconds'
-  | 'recoverySeconds'
-  | 'status'
-> & {
-  service: Pick<Service, 'id' | 'name' | 'team'>;
-  environment: { name: string; tier: string };
-  revision: { sha: string } | null;
-};
-type IncidentRow = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
-  service: Pick<Service, 'id' | 'name' | 'team'>;
-  causedBy: { id: string } | null;
-};
-
-const runsQuery = `query DrillDownRuns($from: DateTime!, $to: DateTime!, $serviceIds: [ID!], $team: String) {
-  deploymentRuns(from: $from, to: $to, serviceIds: $serviceIds, team: $team, deploymentsOnly: true, first: 100) {
-    totalCount
-    edges { node { id finishedAt isRollback changeFailed rework leadTimeSeconds recoverySeconds status
-      service { id name team } environment { name tier } revision { sha } } }
-  }
-}`;
-
-const incidentsQuery = `query DrillDownIncidents($from: DateTime!, $to: DateTime!) {
-  incidents(from: $from, to: $to) { id title openedAt resolvedAt attribution external
-    service { id name team } causedBy { id } }
-}`;
-
-type Runs = { deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> } };
+type Row = DrillDownRunsQuery['deploymentRuns']['edges'][number]['node'];
+type IncidentRow = DrillDownIncidentsQuery['incidents'][number];
 
 /** Why each deployment of a bucket counts the way it does, with the incidents of the same period. */
 function reasons(run: Row, incidents: IncidentRow[]): string[] {
@@ -70,12 +43,12 @@ export async function DrillDown(props: {
   const period = { from: props.bucketStart, to: props.bucketEnd };
   const result = await load(() =>
     Promise.all([
-      gql<Runs>(runsQuery, {
+      gql(DrillDownRunsDocument, {
         ...period,
         serviceIds: props.serviceIds.length > 0 ? props.serviceIds : null,
         team: props.team,
       }),
-      gql<{ incidents: IncidentRow[] }>(incidentsQuery, { from: props.bucketStart, to: incidentsTo }),
+      gql(DrillDownIncidentsDocument, { from: props.bucketStart, to: incidentsTo }),
     ]),
   );
   if ('problem' in result) return <ApiProblem problem={result.problem} />;

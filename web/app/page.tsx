@@ -6,7 +6,8 @@ import { gql } from '@/lib/api';
 import { dateTime, day, duration, levelLabels, percent, perDay } from '@/lib/format';
 import type { DoraLevel, Interval } from '@/lib/graphql-types';
 import { ChartsLazy } from './charts-lazy';
-import { chartRows, doraQuery, type DoraResult, type Metric, type MetricKey } from './dora-query';
+import { DoraDocument, type MetricWithSeriesFragment as Metric } from '@/lib/graphql-operations';
+import { chartRows, type MetricKey } from './dora-query';
 import { DrillDown } from './drill-down';
 
 export const metadata: Metadata = { title: 'DORA metrics · Lockstep' };
@@ -111,7 +112,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
     from: new Date(f.from.getTime() - f.days * 86_400_000).toISOString(),
     to: filter.from,
   };
-  const result = await load(() => gql<DoraResult>(doraQuery, { f: filter, p: previous }));
+  const result = await load(() => gql(DoraDocument, { f: filter, p: previous }));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const { current: m, previous: before, services } = result.data;
   const teams = [...new Set(services.map((s) => s.team).filter((t): t is string => !!t))].sort();

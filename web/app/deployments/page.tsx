@@ -5,39 +5,10 @@ import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { StatusBadge } from '@/components/status-badge';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull } from '@/lib/format';
-import type { DeploymentRun } from '@/lib/graphql-types';
+import { DeploymentsDocument } from '@/lib/graphql-operations';
 
 export const metadata: Metadata = { title: 'Deployments · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Row = Pick<
-  DeploymentRun,
-  | 'id'
-  | 'status'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'isRollback'
-  | 'external'
-  | 'changeFailed'
-  | 'rework'
-  | 'leadTimeSeconds'
-  | 'recoverySeconds'
-> & {
-  service: { name: string };
-  environment: { id: string; name: string; tier: string };
-  revision: { sha: string; message: string | null } | null;
-  pipelineRun: { id: string; number: number } | null;
-};
-
-const query = `query($first: Int, $after: String, $serviceId: ID, $environmentId: ID, $from: DateTime, $to: DateTime) {
-  services { id name }
-  environments { id name }
-  deploymentRuns(first: $first, after: $after, serviceId: $serviceId, environmentId: $environmentId, from: $from, to: $to) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id status startedAt finishedAt isRollback external changeFailed rework leadTimeSeconds recoverySeconds
-      service { name } environment { id name tier } revision { sha message } pipelineRun { id number } } }
-  }
-}`;
 
 type Search = Record<string, string | undefined>;
 
@@ -51,17 +22,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     from: isoOrNull(s.from),
     to: isoOrNull(s.to, true),
   };
-  const result = await load(() =>
-    gql<{
-      services: Array<{ id: string; name: string }>;
-      environments: Array<{ id: string; name: string }>;
-      deploymentRuns: {
-        totalCount: number;
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        edges: Array<{ node: Row }>;
-      };
-    }>(query, variables),
-  );
+  const result = await load(() => gql(DeploymentsDocument, variables));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const { services, environments, deploymentRuns } = result.data;
   const next = new URLSearchParams(Object.entries(s).filter((e): e is [string, string] => !!e[1]));

@@ -3,22 +3,10 @@ import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
-import type { Incident } from '@/lib/graphql-types';
+import { IncidentsDocument } from '@/lib/graphql-operations';
 
 export const metadata: Metadata = { title: 'Incidents · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Row = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
-  service: { name: string };
-  causedBy: { id: string; finishedAt: string | null; revision: { sha: string } | null } | null;
-};
-
-const query = `query($serviceId: ID, $from: DateTime, $to: DateTime) {
-  services { id name }
-  incidents(serviceId: $serviceId, from: $from, to: $to) {
-    id title openedAt resolvedAt attribution external service { name } causedBy { id finishedAt revision { sha } }
-  }
-}`;
 
 const why: Record<string, string> = {
   EXPLICIT: 'counts against the deployment named when it was opened',
@@ -34,7 +22,7 @@ export default async function IncidentsPage({
 }) {
   const s = await searchParams;
   const result = await load(() =>
-    gql<{ services: Array<{ id: string; name: string }>; incidents: Row[] }>(query, {
+    gql(IncidentsDocument, {
       serviceId: s.service || null,
       from: isoOrNull(s.from),
       to: isoOrNull(s.to, true),

@@ -2,22 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
-import type { Pipeline, Service } from '@/lib/graphql-types';
+import { PipelinesDocument } from '@/lib/graphql-operations';
 
 export const metadata: Metadata = { title: 'Pipelines · Lockstep' };
 export const dynamic = 'force-dynamic';
 
-type Row = Pick<Pipeline, 'id' | 'name' | 'description' | 'executionMode'> & {
-  service: Pick<Service, 'name'> | null;
-  stages: Array<{ id: string }>;
-};
-
 export default async function PipelinesPage() {
-  const result = await load(() =>
-    gql<{ pipelines: { edges: Array<{ node: Row }> } }>(
-      `{ pipelines(first: 100) { edges { node { id name description executionMode service { name } stages { id } } } } }`,
-    ),
-  );
+  const result = await load(() => gql(PipelinesDocument));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const pipelines = result.data.pipelines.edges.map((e) => e.node);
   return (

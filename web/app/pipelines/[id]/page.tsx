@@ -4,35 +4,11 @@ import { ApiProblem, load } from '@/components/api-problem';
 import { StatusBadge } from '@/components/status-badge';
 import { gql } from '@/lib/api';
 import { dateTime } from '@/lib/format';
-import type { Action, Pipeline, PipelineRun, Stage } from '@/lib/graphql-types';
+import { PipelineDocument } from '@/lib/graphql-operations';
 import { ReleaseForm, TransitionToggle } from './forms';
 
 export const metadata: Metadata = { title: 'Pipeline · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Detail = Pick<Pipeline, 'id' | 'name' | 'description' | 'executionMode'> & {
-  service: { name: string } | null;
-  stages: Array<
-    Pick<Stage, 'id' | 'name' | 'position' | 'maxParallel' | 'transitionEnabled'> & {
-      environment: { name: string; tier: string } | null;
-      actions: Array<Pick<Action, 'id' | 'name' | 'kind' | 'runOrder'>>;
-    }
-  >;
-  runs: {
-    totalCount: number;
-    edges: Array<{
-      node: Pick<PipelineRun, 'id' | 'number' | 'status' | 'createdAt' | 'finishedAt'> & {
-        revision: { sha: string; message: string | null };
-      };
-    }>;
-  };
-};
-
-const query = `query($id: ID!) { pipeline(id: $id) {
-  id name description executionMode service { name }
-  stages { id name position maxParallel transitionEnabled environment { name tier } actions { id name kind runOrder } }
-  runs(first: 25) { totalCount edges { node { id number status createdAt finishedAt revision { sha message } } } }
-} }`;
 
 /** Actions grouped by run order: one group runs in parallel (up to maxParallel), groups run in order. */
 function groups<T extends { runOrder: number }>(actions: T[]): T[][] {
@@ -44,7 +20,7 @@ function groups<T extends { runOrder: number }>(actions: T[]): T[][] {
 
 export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const result = await load(() => gql<{ pipeline: Detail | null }>(query, { id }));
+  const result = await load(() => gql(PipelineDocument, { id }));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const p = result.data.pipeline;
   if (!p) return <p className="panel">No pipeline with id {id}.</p>;

@@ -7,9 +7,13 @@ import Link from 'next/link';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
 import { dateTime, duration, elapsed } from '@/lib/format';
-import type { LogLine } from '@/lib/graphql-types';
+import {
+  ActionLogsDocument,
+  RunUpdatedDocument,
+  type ActionLogsSubscription,
+  type RunViewFragment as RunView,
+} from '@/lib/graphql-operations';
 import { controlRun } from './actions';
-import { runFields, type RunView } from './run-query';
 
 type ActionView = RunView['stages'][number]['actions'][number];
 
@@ -61,10 +65,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     const offConnected = ws.on('connected', () => setLive('live'));
     const offClosed = ws.on('closed', () => setLive((state) => (state === 'refused' ? state : 'connecting')));
     const stop = ws.subscribe<{ pipelineRunUpdated: RunView }>(
-      {
-        query: `subscription($id: ID!) { pipelineRunUpdated(runId: $id) { ${runFields} } }`,
-        variables: { id: initial.id },
-      },
+      { query: RunUpdatedDocument, variables: { id: initial.id } },
       {
         next: ({ data }) => data && setRun(data.pipelineRunUpdated),
         error: () => undefined,
@@ -222,7 +223,7 @@ function ActionItem({
   );
 }
 
-type Line = Pick<LogLine, 'seq' | 'stream' | 'text'>;
+type Line = ActionLogsSubscription['actionLogs'];
 
 /** An action's log, replayed then followed; lines arrive in order and are drawn once per frame. */
 function Logs({ actionRunId, name, client }: { actionRunId: string; name: string; client: Client | null }) {
@@ -238,11 +239,8 @@ function Logs({ actionRunId, name, client }: { actionRunId: string; name: string
       pending = [];
       setLines((old) => [...old, ...batch]);
     };
-    const stop = client.subscribe<{ actionLogs: Line }>(
-      {
-        query: `subscription($a: ID!, $after: Int) { actionLogs(actionRunId: $a, afterSeq: $after) { seq stream text } }`,
-        variables: { a: actionRunId, after: lastSeq.current },
-      },
+    const stop = client.subscribe<ActionLogsSubscription>(
+      { query: ActionLogsDocument, variables: { a: actionRunId, after: lastSeq.current } },
       {
         next: ({ data }) => {
           const line = data?.actionLogs;
