@@ -1,14 +1,5 @@
 import type { DoraQuery } from '@/lib/graphql-operations';
 
-export const metricKeys = [
-  'deploymentFrequency',
-  'leadTimeForChanges',
-  'changeFailureRate',
-  'timeToRestore',
-  'deploymentReworkRate',
-] as const;
-export type MetricKey = (typeof metricKeys)[number];
-
 /** One row per bucket, every metric side by side: what the charts draw. */
 export interface ChartRow {
   bucketStart: string;

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
 import { dateTime, duration } from '@/lib/format';
+import { attributions } from '@/lib/labels';
 import {
   DrillDownIncidentsDocument,
   DrillDownRunsDocument,
@@ -19,7 +20,7 @@ function reasons(run: Row, incidents: IncidentRow[]): string[] {
   if (run.changeFailed)
     out.push(
       blamed.length
-        ? `failed: ${blamed.map((i) => `“${i.title}” (${i.attribution.toLowerCase()})`).join(', ')}`
+        ? `failed: ${blamed.map((i) => `“${i.title}” (${attributions[i.attribution].label})`).join(', ')}`
         : 'failed: undone by the rollback that followed',
     );
   if (run.isRollback) out.push('rework: a rollback');
@@ -115,11 +116,9 @@ export async function DrillDown(props: {
             <li key={i.id}>
               {i.title} — {i.service.name}, opened {dateTime(i.openedAt, props.timeZone)},{' '}
               {i.resolvedAt ? `resolved ${dateTime(i.resolvedAt, props.timeZone)}` : 'still open'};{' '}
-              {i.attribution === 'EXTERNAL'
-                ? 'external: never counts against a deployment'
-                : i.attribution === 'NONE'
-                  ? 'no deployment in the 24 hours before: counts against none'
-                  : `counts against a deployment (${i.attribution.toLowerCase()})`}
+              {i.attribution === 'EXTERNAL' || i.attribution === 'NONE'
+                ? attributions[i.attribution].meaning
+                : `counts against a deployment (${attributions[i.attribution].label})`}
             </li>
           ))}
         </ul>

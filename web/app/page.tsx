@@ -3,18 +3,20 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
-import { dateTime, day, duration, levelLabels, percent, perDay } from '@/lib/format';
+import { Badge } from '@/components/badges';
+import { dateTime, day, duration } from '@/lib/format';
+import { DoraDocument } from '@/lib/graphql-operations';
 import type { DoraLevel, Interval } from '@/lib/graphql-types';
+import { intervals, levels, metricKeys, metrics } from '@/lib/labels';
 import { ChartsLazy } from './charts-lazy';
-import { DoraDocument, type MetricWithSeriesFragment as Metric } from '@/lib/graphql-operations';
-import { chartRows, type MetricKey } from './dora-query';
+import { chartRows } from './dora-query';
 import { DrillDown } from './drill-down';
 
 export const metadata: Metadata = { title: 'DORA metrics · Lockstep' };
 export const dynamic = 'force-dynamic';
 
 const windows = [7, 30, 90, 180, 365] as const;
-const intervals: Interval[] = ['DAY', 'WEEK', 'MONTH'];
+const intervalChoices = Object.keys(intervals) as Interval[];
 const zones = [
   'UTC',
   'Europe/London',
@@ -40,7 +42,7 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 /** The filters, all from the URL: window in days, interval, time zone, team, services, chosen bucket. */
 function filtersOf(search: Search) {
   const days = windows.find((d) => String(d) === one(search.days)) ?? 90;
-  const interval = intervals.find((i) => i === one(search.interval)) ?? 'WEEK';
+  const interval = intervalChoices.find((i) => i === one(search.interval)) ?? 'WEEK';
   const timeZone = isTimeZone(one(search.tz)) ? one(search.tz)! : 'UTC';
   const team = one(search.team) || null;
   const services = [search.service ?? []].flat().filter(Boolean);
@@ -49,19 +51,6 @@ function filtersOf(search: Search) {
   const from = new Date(to.getTime() - days * 86_400_000);
   return { days, interval, timeZone, team, services, from, to, bucket: one(search.bucket) ?? null };
 }
-
-const cards: Array<{ key: MetricKey; title: string; show: (m: Metric) => string; better: 'up' | 'down' }> = [
-  { key: 'deploymentFrequency', title: 'Deployment frequency', show: (m) => perDay(m.value), better: 'up' },
-  {
-    key: 'leadTimeForChanges',
-    title: 'Lead time for changes',
-    show: (m) => duration(m.value),
-    better: 'down',
-  },
-  { key: 'changeFailureRate', title: 'Change failure rate', show: (m) => percent(m.value), better: 'down' },
-  { key: 'timeToRestore', title: 'Time to restore', show: (m) => duration(m.value), better: 'down' },
-  { key: 'deploymentReworkRate', title: 'Rework rate', show: (m) => percent(m.value), better: 'down' },
-];
 
 function Change({
   now,
@@ -91,10 +80,10 @@ function LevelBadge({
   sampleSize: number;
   rework: boolean;
 }) {
-  if (rework) return <span className="badge none">no DORA level yet</span>;
+  if (rework) return <Badge tone="none">no DORA level yet</Badge>;
   if (level === null)
-    return <span className="badge none">{sampleSize < 3 ? `level needs 3+ samples` : 'no level'}</span>;
-  return <span className={`badge ${level.toLowerCase()}`}>{levelLabels[level]}</span>;
+    return <Badge tone="none">{sampleSize < 3 ? `level needs 3+ samples` : 'no level'}</Badge>;
+  return <Badge tone={levels[level].tone}>{levels[level].label}</Badge>;
 }
 
 export default async function DoraPage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -139,9 +128,9 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
         <label>
           Interval
           <select name="interval" defaultValue={f.interval}>
-            {intervals.map((i) => (
+            {intervalChoices.map((i) => (
               <option key={i} value={i}>
-                {i.toLowerCase()}
+                {intervals[i]}
               </option>
             ))}
           </select>
@@ -181,12 +170,13 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
       </p>
 
       <div className="cards">
-        {cards.map(({ key, title, show, better }) => {
+        {metricKeys.map((key) => {
+          const { title, format, better } = metrics[key];
           const metric = m[key];
           return (
             <article key={key} className="card" aria-label={title} data-metric={key}>
               <h2>{title}</h2>
-              <p className="value">{metric.sampleSize === 0 ? 'no data' : show(metric)}</p>
+              <p className="value">{metric.sampleSize === 0 ? 'no data' : format(metric.value)}</p>
               <LevelBadge
                 level={metric.level}
                 sampleSize={metric.sampleSize}
@@ -213,7 +203,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
       )}
 
       <nav aria-label="Buckets" className="buckets">
-        <span className="muted">Explain a {f.interval.toLowerCase()}:</span>
+        <span className="muted">Explain a {intervals[f.interval]}:</span>
         {rows.map((row) => {
           const q = new URLSearchParams(params);
           q.set('bucket', row.bucketStart);

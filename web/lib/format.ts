@@ -1,22 +1,3 @@
-import type { DoraLevel } from './graphql-types';
-
-/** Labels and colours, declared once for cards, badges and charts. */
-export const levelLabels: Record<DoraLevel, string> = {
-  ELITE: 'Elite',
-  HIGH: 'High',
-  MEDIUM: 'Medium',
-  LOW: 'Low',
-};
-
-export const colours = {
-  deployments: '#4c9be8',
-  rework: '#e8a33d',
-  failed: '#e5534b',
-  lead: '#4cc38a',
-  band: '#4cc38a',
-  restore: '#b083f0',
-} as const;
-
 /** A duration in seconds as people say it: 45 s, 12 min, 3.4 h, 2.1 d. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';

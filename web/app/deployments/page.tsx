@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
-import { StatusBadge } from '@/components/status-badge';
+import { Badge, StatusBadge } from '@/components/badges';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull } from '@/lib/format';
 import { DeploymentsDocument } from '@/lib/graphql-operations';
@@ -55,8 +55,8 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               <td>{d.environment.name}</td>
               <td>
                 <StatusBadge status={d.status} />
-                {d.isRollback ? <span className="badge none">rollback</span> : null}
-                {d.external ? <span className="badge none">external</span> : null}
+                {d.isRollback ? <Badge tone="none">rollback</Badge> : null}
+                {d.external ? <Badge tone="none">external</Badge> : null}
               </td>
               <td>
                 <code>{d.revision?.sha.slice(0, 8) ?? '—'}</code>{' '}

@@ -4,16 +4,10 @@ import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { gql } from '@/lib/api';
 import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
 import { IncidentsDocument } from '@/lib/graphql-operations';
+import { attributions } from '@/lib/labels';
 
 export const metadata: Metadata = { title: 'Incidents · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-const why: Record<string, string> = {
-  EXPLICIT: 'counts against the deployment named when it was opened',
-  HEURISTIC: 'counts against the latest deployment in the 24 hours before it opened',
-  EXTERNAL: 'external: never counts against a deployment',
-  NONE: 'no deployment in the 24 hours before: counts against none',
-};
 
 export default async function IncidentsPage({
   searchParams,
@@ -57,7 +51,7 @@ export default async function IncidentsPage({
                 {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
               </td>
               <td>
-                {why[i.attribution]}
+                {attributions[i.attribution].meaning}
                 {i.causedBy ? (
                   <span className="muted">
                     {' '}

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
 import { PipelinesDocument } from '@/lib/graphql-operations';
+import { executionModes } from '@/lib/labels';
 
 export const metadata: Metadata = { title: 'Pipelines · Lockstep' };
 export const dynamic = 'force-dynamic';
@@ -37,7 +38,7 @@ export default async function PipelinesPage() {
                 </td>
                 <td>{p.service?.name ?? '—'}</td>
                 <td>{p.stages.length}</td>
-                <td>{p.executionMode.toLowerCase()}</td>
+                <td>{executionModes[p.executionMode]}</td>
               </tr>
             ))}
           </tbody>

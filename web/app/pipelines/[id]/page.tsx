@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
-import { StatusBadge } from '@/components/status-badge';
+import { Badge, StatusBadge } from '@/components/badges';
 import { gql } from '@/lib/api';
 import { dateTime } from '@/lib/format';
 import { PipelineDocument } from '@/lib/graphql-operations';
+import { actionKinds, executionModes } from '@/lib/labels';
 import { ReleaseForm, TransitionToggle } from './forms';
 
 export const metadata: Metadata = { title: 'Pipeline · Lockstep' };
@@ -28,7 +29,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
     <section>
       <h1>{p.name}</h1>
       <p className="muted">
-        {p.service ? `${p.service.name} · ` : ''}runs {p.executionMode.toLowerCase()}
+        {p.service ? `${p.service.name} · ` : ''}runs {executionModes[p.executionMode]}
         {p.description ? ` · ${p.description}` : ''}
       </p>
       <ReleaseForm pipelineId={p.id} />
@@ -37,7 +38,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
           <li key={stage.id} className="stage">
             <h2>
               {stage.position + 1}. {stage.name}
-              {stage.environment ? <span className="badge none"> {stage.environment.name}</span> : null}
+              {stage.environment ? <Badge tone="none"> {stage.environment.name}</Badge> : null}
             </h2>
             {stage.position > 0 ? (
               <TransitionToggle
@@ -59,7 +60,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
                 <ul>
                   {group.map((action) => (
                     <li key={action.id} className={`action kind-${action.kind.toLowerCase()}`}>
-                      {action.name} <span className="muted">{action.kind.toLowerCase()}</span>
+                      {action.name} <span className="muted">{actionKinds[action.kind]}</span>
                     </li>
                   ))}
                 </ul>

@@ -5,7 +5,8 @@ import { FormError } from '@/components/form-error';
 import type { ActionResult } from '@/lib/form';
 import Link from 'next/link';
 import { useActionState, useEffect, useRef, useState } from 'react';
-import { StatusBadge } from '@/components/status-badge';
+import { StatusBadge } from '@/components/badges';
+import { actionKinds, statuses } from '@/lib/labels';
 import { dateTime, duration, elapsed } from '@/lib/format';
 import {
   ActionLogsDocument,
@@ -108,8 +109,8 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
       {run.failureReason ? <p className="error">{run.failureReason}</p> : null}
       {current && !finished(run.status) ? (
         <p className="current" aria-live="polite">
-          Now: stage {current.position + 1}, <strong>{current.name}</strong> (
-          {current.status.toLowerCase().replace(/_/g, ' ')})
+          Now: stage {current.position + 1}, <strong>{current.name}</strong> ({statuses[current.status].label}
+          )
         </p>
       ) : null}
       <div className="controls">
@@ -164,7 +165,7 @@ function ActionItem({
       <div className="action-head">
         <strong>{action.name}</strong> <StatusBadge status={action.status} />{' '}
         <span className="muted">
-          {action.kind.toLowerCase()}
+          {actionKinds[action.kind]}
           {action.startedAt ? ` · ${duration(elapsed(action.startedAt, until(action.finishedAt)))}` : ''}
           {action.attempts.length > 1 ? ` · ${action.attempts.length} attempts` : ''}
         </span>
