@@ -1,0 +1,39 @@
+import { useActionState } from 'react';
+import { FormError } from '@/components/form-error';
+import type { ActionResult } from '@/lib/form';
+import { controlRun } from './actions';
+
+/** Approve, reject, retry or cancel: a button (with an optional comment) and its outcome beside it. */
+export function RunControl({
+  intent,
+  target,
+  label,
+  comment,
+}: {
+  intent: 'approve' | 'reject' | 'retry' | 'cancel';
+  target: string;
+  label: string;
+  comment?: string;
+}) {
+  const [state, action, pending] = useActionState<ActionResult, FormData>(controlRun, { error: null });
+  return (
+    <form action={action} className="inline-form">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="target" value={target} />
+      {comment ? (
+        <label>
+          {comment}
+          <input name="comment" />
+        </label>
+      ) : null}
+      <button
+        type="submit"
+        disabled={pending}
+        className={intent === 'reject' || intent === 'cancel' ? 'danger' : undefined}
+      >
+        {pending ? '…' : label}
+      </button>
+      <FormError error={state.error} />
+    </form>
+  );
+}
