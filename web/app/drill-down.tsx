@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration } from '@/lib/format';
+import { dateTime, duration, short } from '@/lib/format';
 import { attributions } from '@/lib/labels';
 import {
   DrillDownIncidentsDocument,
@@ -79,28 +80,18 @@ export async function DrillDown(props: {
       {runs.length === 0 ? (
         <p className="muted">No production deployments in this bucket.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Finished</th>
-              <th>Service</th>
-              <th>Revision</th>
-              <th>Why it counts</th>
+        <Table columns={['Finished', 'Service', 'Revision', 'Why it counts']}>
+          {runs.map((run) => (
+            <tr key={run.id} className={run.changeFailed ? 'row-failed' : undefined}>
+              <td>{dateTime(run.finishedAt, props.timeZone)}</td>
+              <td>{run.service.name}</td>
+              <td>
+                <code>{short(run.revision?.sha)}</code>
+              </td>
+              <td>{reasons(run, incidents).join('; ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} className={run.changeFailed ? 'row-failed' : undefined}>
-                <td>{dateTime(run.finishedAt, props.timeZone)}</td>
-                <td>{run.service.name}</td>
-                <td>
-                  <code>{run.revision?.sha.slice(0, 8) ?? '—'}</code>
-                </td>
-                <td>{reasons(run, incidents).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {capped ? (
         <p className="muted">

@@ -4,6 +4,7 @@ import { Suspense } from 'react';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
 import { Badge } from '@/components/badges';
+import { ChoiceFilter } from '@/components/list-filters';
 import { dateTime, day, duration } from '@/lib/format';
 import { DoraDocument } from '@/lib/graphql-operations';
 import type { DoraLevel, Interval } from '@/lib/graphql-types';
@@ -115,54 +116,41 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
     <section>
       <h1>DORA metrics</h1>
       <form method="get" className="filters" aria-label="Filters">
-        <label>
-          Window
-          <select name="days" defaultValue={String(f.days)}>
-            {windows.map((d) => (
-              <option key={d} value={d}>
-                last {d} days
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Interval
-          <select name="interval" defaultValue={f.interval}>
-            {intervalChoices.map((i) => (
-              <option key={i} value={i}>
-                {intervals[i]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Time zone
-          <select name="tz" defaultValue={f.timeZone}>
-            {[...new Set([f.timeZone, ...zones])].map((z) => (
-              <option key={z}>{z}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Team
-          <select name="team" defaultValue={f.team ?? ''}>
-            <option value="">all teams</option>
-            {teams.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Service
-          <select name="service" defaultValue={f.services[0] ?? ''}>
-            <option value="">all services</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Window"
+          name="days"
+          value={String(f.days)}
+          all={null}
+          choices={windows.map((d) => ({ id: String(d), name: `last ${d} days` }))}
+        />
+        <ChoiceFilter
+          label="Interval"
+          name="interval"
+          value={f.interval}
+          all={null}
+          choices={intervalChoices.map((i) => ({ id: i, name: intervals[i] }))}
+        />
+        <ChoiceFilter
+          label="Time zone"
+          name="tz"
+          value={f.timeZone}
+          all={null}
+          choices={[...new Set([f.timeZone, ...zones])].map((z) => ({ id: z, name: z }))}
+        />
+        <ChoiceFilter
+          label="Team"
+          name="team"
+          value={f.team}
+          all="all teams"
+          choices={teams.map((t) => ({ id: t, name: t }))}
+        />
+        <ChoiceFilter
+          label="Service"
+          name="service"
+          value={f.services[0]}
+          all="all services"
+          choices={services}
+        />
         <button type="submit">Apply</button>
       </form>
       <p className="muted">

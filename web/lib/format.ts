@@ -1,3 +1,8 @@
+/** A commit SHA (or an id) as people quote it: its first characters; '—' when there is none. */
+export function short(value: string | null | undefined, length = 8): string {
+  return value ? value.slice(0, length) : '—';
+}
+
 /** A duration in seconds as people say it: 45 s, 12 min, 3.4 h, 2.1 d. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';

@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
 import { Badge, StatusBadge } from '@/components/badges';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration, isoOrNull } from '@/lib/format';
+import { dateTime, duration, isoOrNull, short } from '@/lib/format';
 import { DeploymentsDocument } from '@/lib/graphql-operations';
 
 export const metadata: Metadata = { title: 'Deployments · Lockstep' };
@@ -36,48 +37,36 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         <PeriodFilter from={s.from} to={s.to} />
       </form>
       <p className="muted">{deploymentRuns.totalCount} deployment runs</p>
-      <table>
-        <thead>
-          <tr>
-            <th>Finished</th>
-            <th>Service</th>
-            <th>Environment</th>
-            <th>Status</th>
-            <th>Revision</th>
-            <th>DORA</th>
+      <Table columns={['Finished', 'Service', 'Environment', 'Status', 'Revision', 'DORA']}>
+        {deploymentRuns.edges.map(({ node: d }) => (
+          <tr key={d.id}>
+            <td>{dateTime(d.finishedAt ?? d.startedAt)}</td>
+            <td>{d.service.name}</td>
+            <td>{d.environment.name}</td>
+            <td>
+              <StatusBadge status={d.status} />
+              {d.isRollback ? <Badge tone="none">rollback</Badge> : null}
+              {d.external ? <Badge tone="none">external</Badge> : null}
+            </td>
+            <td>
+              <code>{short(d.revision?.sha)}</code>{' '}
+              {d.pipelineRun ? (
+                <Link href={`/runs/${d.pipelineRun.id}`}>run #{d.pipelineRun.number}</Link>
+              ) : null}
+            </td>
+            <td>
+              {[
+                d.changeFailed ? 'failed' : null,
+                d.rework ? 'rework' : null,
+                d.leadTimeSeconds !== null ? `lead ${duration(d.leadTimeSeconds)}` : null,
+                d.recoverySeconds !== null ? `restored in ${duration(d.recoverySeconds)}` : null,
+              ]
+                .filter(Boolean)
+                .join(' · ') || '—'}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {deploymentRuns.edges.map(({ node: d }) => (
-            <tr key={d.id}>
-              <td>{dateTime(d.finishedAt ?? d.startedAt)}</td>
-              <td>{d.service.name}</td>
-              <td>{d.environment.name}</td>
-              <td>
-                <StatusBadge status={d.status} />
-                {d.isRollback ? <Badge tone="none">rollback</Badge> : null}
-                {d.external ? <Badge tone="none">external</Badge> : null}
-              </td>
-              <td>
-                <code>{d.revision?.sha.slice(0, 8) ?? '—'}</code>{' '}
-                {d.pipelineRun ? (
-                  <Link href={`/runs/${d.pipelineRun.id}`}>run #{d.pipelineRun.number}</Link>
-                ) : null}
-              </td>
-              <td>
-                {[
-                  d.changeFailed ? 'failed' : null,
-                  d.rework ? 'rework' : null,
-                  d.leadTimeSeconds !== null ? `lead ${duration(d.leadTimeSeconds)}` : null,
-                  d.recoverySeconds !== null ? `restored in ${duration(d.recoverySeconds)}` : null,
-                ]
-                  .filter(Boolean)
-                  .join(' · ') || '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {deploymentRuns.pageInfo.hasNextPage ? (
         <Link href={`/deployments?${next}`}>Older deployments →</Link>
       ) : null}

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
+import { dateTime, duration, elapsed, isoOrNull, short } from '@/lib/format';
 import { IncidentsDocument } from '@/lib/graphql-operations';
 import { attributions } from '@/lib/labels';
 
@@ -31,39 +32,28 @@ export default async function IncidentsPage({
         <ChoiceFilter label="Service" name="service" value={s.service} choices={services} />
         <PeriodFilter from={s.from} to={s.to} />
       </form>
-      <table>
-        <thead>
-          <tr>
-            <th>Opened</th>
-            <th>Title</th>
-            <th>Service</th>
-            <th>Open for</th>
-            <th>Attribution</th>
+      <Table columns={['Opened', 'Title', 'Service', 'Open for', 'Attribution']}>
+        {incidents.map((i) => (
+          <tr key={i.id}>
+            <td>{dateTime(i.openedAt)}</td>
+            <td>{i.title}</td>
+            <td>{i.service.name}</td>
+            <td>
+              {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
+            </td>
+            <td>
+              {attributions[i.attribution].meaning}
+              {i.causedBy ? (
+                <span className="muted">
+                  {' '}
+                  (<code>{short(i.causedBy.revision?.sha ?? i.causedBy.id)}</code>, finished{' '}
+                  {dateTime(i.causedBy.finishedAt)})
+                </span>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {incidents.map((i) => (
-            <tr key={i.id}>
-              <td>{dateTime(i.openedAt)}</td>
-              <td>{i.title}</td>
-              <td>{i.service.name}</td>
-              <td>
-                {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
-              </td>
-              <td>
-                {attributions[i.attribution].meaning}
-                {i.causedBy ? (
-                  <span className="muted">
-                    {' '}
-                    (<code>{i.causedBy.revision?.sha.slice(0, 8) ?? i.causedBy.id.slice(0, 8)}</code>,
-                    finished {dateTime(i.causedBy.finishedAt)})
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

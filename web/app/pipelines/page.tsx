@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
 import { PipelinesDocument } from '@/lib/graphql-operations';
 import { executionModes } from '@/lib/labels';
@@ -20,29 +21,19 @@ export default async function PipelinesPage() {
           No pipelines yet. Create one with the <code>createPipeline</code> mutation.
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Service</th>
-              <th>Stages</th>
-              <th>Execution</th>
+        <Table columns={['Name', 'Service', 'Stages', 'Execution']}>
+          {pipelines.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link href={`/pipelines/${p.id}`}>{p.name}</Link>
+                {p.description ? <div className="muted">{p.description}</div> : null}
+              </td>
+              <td>{p.service?.name ?? '—'}</td>
+              <td>{p.stages.length}</td>
+              <td>{executionModes[p.executionMode]}</td>
             </tr>
-          </thead>
-          <tbody>
-            {pipelines.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link href={`/pipelines/${p.id}`}>{p.name}</Link>
-                  {p.description ? <div className="muted">{p.description}</div> : null}
-                </td>
-                <td>{p.service?.name ?? '—'}</td>
-                <td>{p.stages.length}</td>
-                <td>{executionModes[p.executionMode]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -2,8 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { Badge, StatusBadge } from '@/components/badges';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime } from '@/lib/format';
+import { dateTime, short } from '@/lib/format';
 import { PipelineDocument } from '@/lib/graphql-operations';
 import { actionKinds, executionModes } from '@/lib/labels';
 import { ReleaseForm, TransitionToggle } from './forms';
@@ -70,32 +71,22 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
         ))}
       </ol>
       <h2>Runs ({p.runs.totalCount})</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Status</th>
-            <th>Revision</th>
-            <th>Started</th>
+      <Table columns={['#', 'Status', 'Revision', 'Started']}>
+        {p.runs.edges.map(({ node: run }) => (
+          <tr key={run.id}>
+            <td>
+              <Link href={`/runs/${run.id}`}>#{run.number}</Link>
+            </td>
+            <td>
+              <StatusBadge status={run.status} />
+            </td>
+            <td>
+              <code>{short(run.revision.sha)}</code> {run.revision.message}
+            </td>
+            <td>{dateTime(run.createdAt)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.runs.edges.map(({ node: run }) => (
-            <tr key={run.id}>
-              <td>
-                <Link href={`/runs/${run.id}`}>#{run.number}</Link>
-              </td>
-              <td>
-                <StatusBadge status={run.status} />
-              </td>
-              <td>
-                <code>{run.revision.sha.slice(0, 8)}</code> {run.revision.message}
-              </td>
-              <td>{dateTime(run.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

@@ -1,6 +1,5 @@
-import { useActionState } from 'react';
 import { FormError } from '@/components/form-error';
-import type { ActionResult } from '@/lib/form';
+import { useFormAction } from '@/components/use-form-action';
 import { controlRun } from './actions';
 
 /** Approve, reject, retry or cancel: a button (with an optional comment) and its outcome beside it. */
@@ -15,7 +14,7 @@ export function RunControl({
   label: string;
   comment?: string;
 }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(controlRun, { error: null });
+  const [state, action, pending] = useFormAction(controlRun);
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="intent" value={intent} />

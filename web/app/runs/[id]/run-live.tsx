@@ -4,7 +4,7 @@ import type { Client } from 'graphql-ws';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '@/components/badges';
-import { dateTime, duration, elapsed } from '@/lib/format';
+import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { RunStatus } from '@/lib/graphql-types';
 import { statuses } from '@/lib/labels';
@@ -68,7 +68,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
         Run #{run.number} <StatusBadge status={run.status} />
       </h1>
       <p>
-        <code>{run.revision.sha.slice(0, 12)}</code> {run.revision.message} · started{' '}
+        <code>{short(run.revision.sha, 12)}</code> {run.revision.message} · started{' '}
         {dateTime(run.startedAt ?? run.createdAt)}
         {ran ? ` · ${ran}` : ''}
       </p>
