@@ -5,14 +5,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { webConfig } from './lib/config';
 import { tokenCookie } from './lib/session';
 
-const portArgument = process.argv.indexOf('--port');
-const port = Number(
-  process.env.WEB_PORT ?? (portArgument > 0 ? process.argv[portArgument + 1] : undefined) ?? 3000,
-);
-const apiUrl = process.env.LOCKSTEP_API_URL ?? 'http://localhost:4000/graphql';
-const apiWsUrl = apiUrl.replace(/^http/, 'ws');
 const protocol = 'graphql-transport-ws';
 
 /** A cookie's value; like Next's own parser, the last one wins and an undecodable one counts as absent. */
@@ -56,7 +51,10 @@ const text = (data: RawData) =>
   (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
 
 function relay(client: WebSocket, token: string): void {
-  const upstream = new WebSocket(apiWsUrl, protocol, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+  const upstream = new WebSocket(webConfig().apiWsUrl, protocol, {
+    handshakeTimeout: 10_000,
+    maxPayload: 1024 * 1024,
+  });
   const waiting: string[] = [];
   client.on('message', (data) => {
     let message = text(data);
@@ -83,6 +81,7 @@ function relay(client: WebSocket, token: string): void {
 }
 
 async function main(): Promise<void> {
+  const { port } = webConfig(); // a bad variable stops the dashboard here, named
   const app = next({ dev: false, dir: path.join(__dirname), port, hostname: '0.0.0.0' });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -1,35 +1,4 @@
-import type { DoraMetric, DoraMetrics, DoraPoint, Service } from '@/lib/graphql-types';
-
-export const metricKeys = [
-  'deploymentFrequency',
-  'leadTimeForChanges',
-  'changeFailureRate',
-  'timeToRestore',
-  'deploymentReworkRate',
-] as const;
-export type MetricKey = (typeof metricKeys)[number];
-
-export const doraQuery = `query Dora($f: DoraFilter!, $p: DoraFilter!) {
-  current: doraMetrics(filter: $f) {
-    from to interval timeZone benchmark
-    ${metricKeys.map((k) => `${k} { value unit p75 p90 level sampleSize series { bucketStart value sampleSize p75 p90 } }`).join('\n    ')}
-  }
-  previous: doraMetrics(filter: $p) {
-    ${metricKeys.map((k) => `${k} { value sampleSize }`).join('\n    ')}
-  }
-  services { id name team }
-}`;
-
-export type Metric = Pick<DoraMetric, 'value' | 'unit' | 'p75' | 'p90' | 'level' | 'sampleSize'> & {
-  series: Array<Pick<DoraPoint, 'bucketStart' | 'value' | 'sampleSize' | 'p75' | 'p90'>>;
-};
-
-export interface DoraResult {
-  current: Pick<DoraMetrics, 'from' | 'to' | 'interval' | 'timeZone' | 'benchmark'> &
-    Record<MetricKey, Metric>;
-  previous: Record<MetricKey, Pick<DoraMetric, 'value' | 'sampleSize'>>;
-  services: Array<Pick<Service, 'id' | 'name' | 'team'>>;
-}
+import type { DoraQuery } from '@/lib/graphql-operations';
 
 /** One row per bucket, every metric side by side: what the charts draw. */
 export interface ChartRow {
@@ -46,7 +15,7 @@ export interface ChartRow {
   recovered: number;
 }
 
-export function chartRows(m: DoraResult['current']): ChartRow[] {
+export function chartRows(m: DoraQuery['current']): ChartRow[] {
   return m.deploymentFrequency.series.map((point, i) => {
     const lead = m.leadTimeForChanges.series[i]!;
     const failure = m.changeFailureRate.series[i]!;

@@ -1,43 +1,18 @@
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration } from '@/lib/format';
-import type { DeploymentRun, Incident, Service } from '@/lib/graphql-types';
+import { dateTime, duration, short } from '@/lib/format';
+import { attributions } from '@/lib/labels';
+import {
+  DrillDownIncidentsDocument,
+  DrillDownRunsDocument,
+  type DrillDownIncidentsQuery,
+  type DrillDownRunsQuery,
+} from '@/lib/graphql-operations';
 
-type Row = Pick<
-  DeploymentRun,
-  | 'id'
-  | 'finishedAt'
-  | 'isRollback'
-  | 'changeFailed'
-  | 'rework'
-  | 'leadTimeSeconds'
-  | 'recoverySeconds'
-  | 'status'
-> & {
-  service: Pick<Service, 'id' | 'name' | 'team'>;
-  environment: { name: string; tier: string };
-  revision: { sha: string } | null;
-};
-type IncidentRow = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
-  service: Pick<Service, 'id' | 'name' | 'team'>;
-  causedBy: { id: string } | null;
-};
-
-const runsQuery = `query DrillDownRuns($from: DateTime!, $to: DateTime!, $serviceIds: [ID!], $team: String) {
-  deploymentRuns(from: $from, to: $to, serviceIds: $serviceIds, team: $team, deploymentsOnly: true, first: 100) {
-    totalCount
-    edges { node { id finishedAt isRollback changeFailed rework leadTimeSeconds recoverySeconds status
-      service { id name team } environment { name tier } revision { sha } } }
-  }
-}`;
-
-const incidentsQuery = `query DrillDownIncidents($from: DateTime!, $to: DateTime!) {
-  incidents(from: $from, to: $to) { id title openedAt resolvedAt attribution external
-    service { id name team } causedBy { id } }
-}`;
-
-type Runs = { deploymentRuns: { totalCount: number; edges: Array<{ node: Row }> } };
+type Row = DrillDownRunsQuery['deploymentRuns']['edges'][number]['node'];
+type IncidentRow = DrillDownIncidentsQuery['incidents'][number];
 
 /** Why each deployment of a bucket counts the way it does, with the incidents of the same period. */
 function reasons(run: Row, incidents: IncidentRow[]): string[] {
@@ -46,7 +21,7 @@ function reasons(run: Row, incidents: IncidentRow[]): string[] {
   if (run.changeFailed)
     out.push(
       blamed.length
-        ? `failed: ${blamed.map((i) => `“${i.title}” (${i.attribution.toLowerCase()})`).join(', ')}`
+        ? `failed: ${blamed.map((i) => `“${i.title}” (${attributions[i.attribution].label})`).join(', ')}`
         : 'failed: undone by the rollback that followed',
     );
   if (run.isRollback) out.push('rework: a rollback');
@@ -70,12 +45,12 @@ export async function DrillDown(props: {
   const period = { from: props.bucketStart, to: props.bucketEnd };
   const result = await load(() =>
     Promise.all([
-      gql<Runs>(runsQuery, {
+      gql(DrillDownRunsDocument, {
         ...period,
         serviceIds: props.serviceIds.length > 0 ? props.serviceIds : null,
         team: props.team,
       }),
-      gql<{ incidents: IncidentRow[] }>(incidentsQuery, { from: props.bucketStart, to: incidentsTo }),
+      gql(DrillDownIncidentsDocument, { from: props.bucketStart, to: incidentsTo }),
     ]),
   );
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
@@ -105,28 +80,18 @@ export async function DrillDown(props: {
       {runs.length === 0 ? (
         <p className="muted">No production deployments in this bucket.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Finished</th>
-              <th>Service</th>
-              <th>Revision</th>
-              <th>Why it counts</th>
+        <Table columns={['Finished', 'Service', 'Revision', 'Why it counts']}>
+          {runs.map((run) => (
+            <tr key={run.id} className={run.changeFailed ? 'row-failed' : undefined}>
+              <td>{dateTime(run.finishedAt, props.timeZone)}</td>
+              <td>{run.service.name}</td>
+              <td>
+                <code>{short(run.revision?.sha)}</code>
+              </td>
+              <td>{reasons(run, incidents).join('; ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} className={run.changeFailed ? 'row-failed' : undefined}>
-                <td>{dateTime(run.finishedAt, props.timeZone)}</td>
-                <td>{run.service.name}</td>
-                <td>
-                  <code>{run.revision?.sha.slice(0, 8) ?? '—'}</code>
-                </td>
-                <td>{reasons(run, incidents).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {capped ? (
         <p className="muted">
@@ -142,11 +107,9 @@ export async function DrillDown(props: {
             <li key={i.id}>
               {i.title} — {i.service.name}, opened {dateTime(i.openedAt, props.timeZone)},{' '}
               {i.resolvedAt ? `resolved ${dateTime(i.resolvedAt, props.timeZone)}` : 'still open'};{' '}
-              {i.attribution === 'EXTERNAL'
-                ? 'external: never counts against a deployment'
-                : i.attribution === 'NONE'
-                  ? 'no deployment in the 24 hours before: counts against none'
-                  : `counts against a deployment (${i.attribution.toLowerCase()})`}
+              {i.attribution === 'EXTERNAL' || i.attribution === 'NONE'
+                ? attributions[i.attribution].meaning
+                : `counts against a deployment (${attributions[i.attribution].label})`}
             </li>
           ))}
         </ul>

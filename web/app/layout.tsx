@@ -4,7 +4,12 @@ import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 import { tokenCookie } from '@/lib/session';
 import { signOut } from './login/actions';
-import './globals.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/surfaces.css';
+import './styles/badges.css';
+import './styles/dora.css';
+import './styles/runs.css';
 
 export const metadata: Metadata = {
   title: 'Lockstep',

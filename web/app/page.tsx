@@ -3,17 +3,21 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ApiProblem, load } from '@/components/api-problem';
 import { gql } from '@/lib/api';
-import { dateTime, day, duration, levelLabels, percent, perDay } from '@/lib/format';
+import { Badge } from '@/components/badges';
+import { ChoiceFilter } from '@/components/list-filters';
+import { dateTime, day, duration } from '@/lib/format';
+import { DoraDocument } from '@/lib/graphql-operations';
 import type { DoraLevel, Interval } from '@/lib/graphql-types';
+import { intervals, levels, metricKeys, metrics } from '@/lib/labels';
 import { ChartsLazy } from './charts-lazy';
-import { chartRows, doraQuery, type DoraResult, type Metric, type MetricKey } from './dora-query';
+import { chartRows } from './dora-query';
 import { DrillDown } from './drill-down';
 
 export const metadata: Metadata = { title: 'DORA metrics · Lockstep' };
 export const dynamic = 'force-dynamic';
 
 const windows = [7, 30, 90, 180, 365] as const;
-const intervals: Interval[] = ['DAY', 'WEEK', 'MONTH'];
+const intervalChoices = Object.keys(intervals) as Interval[];
 const zones = [
   'UTC',
   'Europe/London',
@@ -39,7 +43,7 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 /** The filters, all from the URL: window in days, interval, time zone, team, services, chosen bucket. */
 function filtersOf(search: Search) {
   const days = windows.find((d) => String(d) === one(search.days)) ?? 90;
-  const interval = intervals.find((i) => i === one(search.interval)) ?? 'WEEK';
+  const interval = intervalChoices.find((i) => i === one(search.interval)) ?? 'WEEK';
   const timeZone = isTimeZone(one(search.tz)) ? one(search.tz)! : 'UTC';
   const team = one(search.team) || null;
   const services = [search.service ?? []].flat().filter(Boolean);
@@ -48,19 +52,6 @@ function filtersOf(search: Search) {
   const from = new Date(to.getTime() - days * 86_400_000);
   return { days, interval, timeZone, team, services, from, to, bucket: one(search.bucket) ?? null };
 }
-
-const cards: Array<{ key: MetricKey; title: string; show: (m: Metric) => string; better: 'up' | 'down' }> = [
-  { key: 'deploymentFrequency', title: 'Deployment frequency', show: (m) => perDay(m.value), better: 'up' },
-  {
-    key: 'leadTimeForChanges',
-    title: 'Lead time for changes',
-    show: (m) => duration(m.value),
-    better: 'down',
-  },
-  { key: 'changeFailureRate', title: 'Change failure rate', show: (m) => percent(m.value), better: 'down' },
-  { key: 'timeToRestore', title: 'Time to restore', show: (m) => duration(m.value), better: 'down' },
-  { key: 'deploymentReworkRate', title: 'Rework rate', show: (m) => percent(m.value), better: 'down' },
-];
 
 function Change({
   now,
@@ -90,10 +81,10 @@ function LevelBadge({
   sampleSize: number;
   rework: boolean;
 }) {
-  if (rework) return <span className="badge none">no DORA level yet</span>;
+  if (rework) return <Badge tone="none">no DORA level yet</Badge>;
   if (level === null)
-    return <span className="badge none">{sampleSize < 3 ? `level needs 3+ samples` : 'no level'}</span>;
-  return <span className={`badge ${level.toLowerCase()}`}>{levelLabels[level]}</span>;
+    return <Badge tone="none">{sampleSize < 3 ? `level needs 3+ samples` : 'no level'}</Badge>;
+  return <Badge tone={levels[level].tone}>{levels[level].label}</Badge>;
 }
 
 export default async function DoraPage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -111,7 +102,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
     from: new Date(f.from.getTime() - f.days * 86_400_000).toISOString(),
     to: filter.from,
   };
-  const result = await load(() => gql<DoraResult>(doraQuery, { f: filter, p: previous }));
+  const result = await load(() => gql(DoraDocument, { f: filter, p: previous }));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const { current: m, previous: before, services } = result.data;
   const teams = [...new Set(services.map((s) => s.team).filter((t): t is string => !!t))].sort();
@@ -125,54 +116,41 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
     <section>
       <h1>DORA metrics</h1>
       <form method="get" className="filters" aria-label="Filters">
-        <label>
-          Window
-          <select name="days" defaultValue={String(f.days)}>
-            {windows.map((d) => (
-              <option key={d} value={d}>
-                last {d} days
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Interval
-          <select name="interval" defaultValue={f.interval}>
-            {intervals.map((i) => (
-              <option key={i} value={i}>
-                {i.toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Time zone
-          <select name="tz" defaultValue={f.timeZone}>
-            {[...new Set([f.timeZone, ...zones])].map((z) => (
-              <option key={z}>{z}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Team
-          <select name="team" defaultValue={f.team ?? ''}>
-            <option value="">all teams</option>
-            {teams.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Service
-          <select name="service" defaultValue={f.services[0] ?? ''}>
-            <option value="">all services</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Window"
+          name="days"
+          value={String(f.days)}
+          all={null}
+          choices={windows.map((d) => ({ id: String(d), name: `last ${d} days` }))}
+        />
+        <ChoiceFilter
+          label="Interval"
+          name="interval"
+          value={f.interval}
+          all={null}
+          choices={intervalChoices.map((i) => ({ id: i, name: intervals[i] }))}
+        />
+        <ChoiceFilter
+          label="Time zone"
+          name="tz"
+          value={f.timeZone}
+          all={null}
+          choices={[...new Set([f.timeZone, ...zones])].map((z) => ({ id: z, name: z }))}
+        />
+        <ChoiceFilter
+          label="Team"
+          name="team"
+          value={f.team}
+          all="all teams"
+          choices={teams.map((t) => ({ id: t, name: t }))}
+        />
+        <ChoiceFilter
+          label="Service"
+          name="service"
+          value={f.services[0]}
+          all="all services"
+          choices={services}
+        />
         <button type="submit">Apply</button>
       </form>
       <p className="muted">
@@ -180,12 +158,13 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
       </p>
 
       <div className="cards">
-        {cards.map(({ key, title, show, better }) => {
+        {metricKeys.map((key) => {
+          const { title, format, better } = metrics[key];
           const metric = m[key];
           return (
             <article key={key} className="card" aria-label={title} data-metric={key}>
               <h2>{title}</h2>
-              <p className="value">{metric.sampleSize === 0 ? 'no data' : show(metric)}</p>
+              <p className="value">{metric.sampleSize === 0 ? 'no data' : format(metric.value)}</p>
               <LevelBadge
                 level={metric.level}
                 sampleSize={metric.sampleSize}
@@ -212,7 +191,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
       )}
 
       <nav aria-label="Buckets" className="buckets">
-        <span className="muted">Explain a {f.interval.toLowerCase()}:</span>
+        <span className="muted">Explain a {intervals[f.interval]}:</span>
         {rows.map((row) => {
           const q = new URLSearchParams(params);
           q.set('bucket', row.bucketStart);

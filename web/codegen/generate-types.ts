@@ -1,5 +1,6 @@
-// Writes web/lib/graphql-types.ts from server/schema.graphql (`npm run web:types`). The web app reads the
-// API's types from there, never from server/ itself; a unit test fails when the file is out of date.
+// Writes web/lib/graphql-types.ts from server/schema.graphql, and web/lib/graphql-operations.ts from that
+// schema and the dashboard's documents, web/**/*.graphql (`npm run web:types`). The web app reads the API's
+// types from there, never from server/ itself; a unit test fails when either file is out of date.
 import {
   buildSchema,
   isEnumType,
@@ -12,18 +13,10 @@ import {
   isUnionType,
   type GraphQLType,
 } from 'graphql';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-const scalars: Record<string, string> = {
-  ID: 'string',
-  String: 'string',
-  Boolean: 'boolean',
-  Int: 'number',
-  Float: 'number',
-  DateTime: 'string',
-  JSON: 'unknown',
-};
+import { generateOperations, type DocumentFile } from './operation-types';
+import { scalars } from './scalars';
 
 function typeOf(type: GraphQLType): string {
   if (isNonNullType(type)) return typeOf(type.ofType).replace(/ \| null$/, '');
@@ -79,10 +72,35 @@ export function generateTypes(sdl: string): string {
   return out.join('\n');
 }
 
-export const schemaPath = path.join(__dirname, '..', '..', 'server', 'schema.graphql');
-export const typesPath = path.join(__dirname, '..', 'lib', 'graphql-types.ts');
+const webRoot = path.join(__dirname, '..');
+export const schemaPath = path.join(webRoot, '..', 'server', 'schema.graphql');
+export const typesPath = path.join(webRoot, 'lib', 'graphql-types.ts');
+export const operationsPath = path.join(webRoot, 'lib', 'graphql-operations.ts');
+
+/** Every .graphql file of web/ (not the build's or dependencies'), in path order. */
+export function documentFiles(dir = webRoot): DocumentFile[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return documentFiles(file);
+      if (!entry.name.endsWith('.graphql')) return [];
+      return [{ path: path.relative(webRoot, file), text: readFileSync(file, 'utf8') }];
+    });
+}
+
+export function generateAll(): Array<{ path: string; text: string }> {
+  const sdl = readFileSync(schemaPath, 'utf8');
+  return [
+    { path: typesPath, text: generateTypes(sdl) },
+    { path: operationsPath, text: generateOperations(buildSchema(sdl), documentFiles()) },
+  ];
+}
 
 if (process.argv[1] === __filename) {
-  writeFileSync(typesPath, generateTypes(readFileSync(schemaPath, 'utf8')));
-  console.log(`wrote ${path.relative(process.cwd(), typesPath)}`);
+  for (const file of generateAll()) {
+    writeFileSync(file.path, file.text);
+    console.log(`wrote ${path.relative(process.cwd(), file.path)}`);
+  }
 }

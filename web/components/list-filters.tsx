@@ -5,12 +5,22 @@ export interface Choice {
   name: string;
 }
 
-export function ChoiceFilter(props: { label: string; name: string; value?: string; choices: Choice[] }) {
+/** One choice among several; `all` names the empty choice (none: one must be chosen). */
+export function ChoiceFilter({
+  all = 'all',
+  ...props
+}: {
+  label: string;
+  name: string;
+  value?: string | null;
+  choices: Choice[];
+  all?: string | null;
+}) {
   return (
     <label>
       {props.label}
       <select name={props.name} defaultValue={props.value ?? ''}>
-        <option value="">all</option>
+        {all === null ? null : <option value="">{all}</option>}
         {props.choices.map((choice) => (
           <option key={choice.id} value={choice.id}>
             {choice.name}

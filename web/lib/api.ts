@@ -3,6 +3,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { webConfig } from './config';
 import type { ActionResult } from './form';
+import type { TypedDocument } from './graphql-operations';
 import { tokenCookie } from './session';
 
 /** A GraphQL error the page can explain: its `extensions.code` and message, never a stack. */
@@ -24,33 +25,41 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
+/** A document's variables: optional when it takes none, or only optional ones. */
+type VariablesOf<Variables> =
+  Record<string, never> extends Variables ? [variables?: Variables] : [variables: Variables];
+
 /** Sends one operation to the API with the signed-in token (none: back to /login). */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function gql<Result, Variables>(
+  document: TypedDocument<Result, Variables>,
+  ...variables: VariablesOf<Variables>
+): Promise<Result> {
   const token = (await cookies()).get(tokenCookie)?.value;
   if (!token) redirect('/login');
-  return gqlWithToken<T>(token, query, variables);
+  return gqlWithToken(token, document, ...variables);
 }
 
-export async function gqlWithToken<T>(
+export async function gqlWithToken<Result, Variables>(
   token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
+  query: TypedDocument<Result, Variables>,
+  ...[variables]: VariablesOf<Variables>
+): Promise<Result> {
+  const { apiUrl } = webConfig();
   let response: Response;
   try {
-    response = await fetch(webConfig.apiUrl, {
+    response = await fetch(apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query, variables: variables ?? {} }),
       cache: 'no-store',
       signal: AbortSignal.timeout(requestTimeoutMs),
     });
   } catch (error) {
     // The API's address stays in the server's log; the page says only what happened.
-    console.error(`web: the API at ${webConfig.apiUrl} did not answer: ${String(error)}`);
+    console.error(`web: the API at ${apiUrl} did not answer: ${String(error)}`);
     throw new ApiError('API_UNREACHABLE', 'The Lockstep API is not answering; try again in a moment');
   }
-  const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
+  const body = (await response.json().catch(() => ({}))) as GraphQLResponse<Result>;
   const error = body.errors?.[0];
   if (error) {
     const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';

@@ -1,21 +1,7 @@
-import type { DoraLevel } from './graphql-types';
-
-/** Labels and colours, declared once for cards, badges and charts. */
-export const levelLabels: Record<DoraLevel, string> = {
-  ELITE: 'Elite',
-  HIGH: 'High',
-  MEDIUM: 'Medium',
-  LOW: 'Low',
-};
-
-export const colours = {
-  deployments: '#4c9be8',
-  rework: '#e8a33d',
-  failed: '#e5534b',
-  lead: '#4cc38a',
-  band: '#4cc38a',
-  restore: '#b083f0',
-} as const;
+/** A commit SHA (or an id) as people quote it: its first characters; '—' when there is none. */
+export function short(value: string | null | undefined, length = 8): string {
+  return value ? value.slice(0, length) : '—';
+}
 
 /** A duration in seconds as people say it: 45 s, 12 min, 3.4 h, 2.1 d. */
 export function duration(seconds: number | null | undefined): string {

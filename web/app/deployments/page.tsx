@@ -2,42 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
-import { StatusBadge } from '@/components/status-badge';
+import { Badge, StatusBadge } from '@/components/badges';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration, isoOrNull } from '@/lib/format';
-import type { DeploymentRun } from '@/lib/graphql-types';
+import { dateTime, duration, isoOrNull, short } from '@/lib/format';
+import { DeploymentsDocument } from '@/lib/graphql-operations';
 
 export const metadata: Metadata = { title: 'Deployments · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Row = Pick<
-  DeploymentRun,
-  | 'id'
-  | 'status'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'isRollback'
-  | 'external'
-  | 'changeFailed'
-  | 'rework'
-  | 'leadTimeSeconds'
-  | 'recoverySeconds'
-> & {
-  service: { name: string };
-  environment: { id: string; name: string; tier: string };
-  revision: { sha: string; message: string | null } | null;
-  pipelineRun: { id: string; number: number } | null;
-};
-
-const query = `query($first: Int, $after: String, $serviceId: ID, $environmentId: ID, $from: DateTime, $to: DateTime) {
-  services { id name }
-  environments { id name }
-  deploymentRuns(first: $first, after: $after, serviceId: $serviceId, environmentId: $environmentId, from: $from, to: $to) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id status startedAt finishedAt isRollback external changeFailed rework leadTimeSeconds recoverySeconds
-      service { name } environment { id name tier } revision { sha message } pipelineRun { id number } } }
-  }
-}`;
 
 type Search = Record<string, string | undefined>;
 
@@ -51,17 +23,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
     from: isoOrNull(s.from),
     to: isoOrNull(s.to, true),
   };
-  const result = await load(() =>
-    gql<{
-      services: Array<{ id: string; name: string }>;
-      environments: Array<{ id: string; name: string }>;
-      deploymentRuns: {
-        totalCount: number;
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        edges: Array<{ node: Row }>;
-      };
-    }>(query, variables),
-  );
+  const result = await load(() => gql(DeploymentsDocument, variables));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const { services, environments, deploymentRuns } = result.data;
   const next = new URLSearchParams(Object.entries(s).filter((e): e is [string, string] => !!e[1]));
@@ -75,48 +37,36 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         <PeriodFilter from={s.from} to={s.to} />
       </form>
       <p className="muted">{deploymentRuns.totalCount} deployment runs</p>
-      <table>
-        <thead>
-          <tr>
-            <th>Finished</th>
-            <th>Service</th>
-            <th>Environment</th>
-            <th>Status</th>
-            <th>Revision</th>
-            <th>DORA</th>
+      <Table columns={['Finished', 'Service', 'Environment', 'Status', 'Revision', 'DORA']}>
+        {deploymentRuns.edges.map(({ node: d }) => (
+          <tr key={d.id}>
+            <td>{dateTime(d.finishedAt ?? d.startedAt)}</td>
+            <td>{d.service.name}</td>
+            <td>{d.environment.name}</td>
+            <td>
+              <StatusBadge status={d.status} />
+              {d.isRollback ? <Badge tone="none">rollback</Badge> : null}
+              {d.external ? <Badge tone="none">external</Badge> : null}
+            </td>
+            <td>
+              <code>{short(d.revision?.sha)}</code>{' '}
+              {d.pipelineRun ? (
+                <Link href={`/runs/${d.pipelineRun.id}`}>run #{d.pipelineRun.number}</Link>
+              ) : null}
+            </td>
+            <td>
+              {[
+                d.changeFailed ? 'failed' : null,
+                d.rework ? 'rework' : null,
+                d.leadTimeSeconds !== null ? `lead ${duration(d.leadTimeSeconds)}` : null,
+                d.recoverySeconds !== null ? `restored in ${duration(d.recoverySeconds)}` : null,
+              ]
+                .filter(Boolean)
+                .join(' · ') || '—'}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {deploymentRuns.edges.map(({ node: d }) => (
-            <tr key={d.id}>
-              <td>{dateTime(d.finishedAt ?? d.startedAt)}</td>
-              <td>{d.service.name}</td>
-              <td>{d.environment.name}</td>
-              <td>
-                <StatusBadge status={d.status} />
-                {d.isRollback ? <span className="badge none">rollback</span> : null}
-                {d.external ? <span className="badge none">external</span> : null}
-              </td>
-              <td>
-                <code>{d.revision?.sha.slice(0, 8) ?? '—'}</code>{' '}
-                {d.pipelineRun ? (
-                  <Link href={`/runs/${d.pipelineRun.id}`}>run #{d.pipelineRun.number}</Link>
-                ) : null}
-              </td>
-              <td>
-                {[
-                  d.changeFailed ? 'failed' : null,
-                  d.rework ? 'rework' : null,
-                  d.leadTimeSeconds !== null ? `lead ${duration(d.leadTimeSeconds)}` : null,
-                  d.recoverySeconds !== null ? `restored in ${duration(d.recoverySeconds)}` : null,
-                ]
-                  .filter(Boolean)
-                  .join(' · ') || '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {deploymentRuns.pageInfo.hasNextPage ? (
         <Link href={`/deployments?${next}`}>Older deployments →</Link>
       ) : null}

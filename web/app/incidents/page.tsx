@@ -1,31 +1,14 @@
 import type { Metadata } from 'next';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ChoiceFilter, PeriodFilter } from '@/components/list-filters';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime, duration, isoOrNull, elapsed } from '@/lib/format';
-import type { Incident } from '@/lib/graphql-types';
+import { dateTime, duration, elapsed, isoOrNull, short } from '@/lib/format';
+import { IncidentsDocument } from '@/lib/graphql-operations';
+import { attributions } from '@/lib/labels';
 
 export const metadata: Metadata = { title: 'Incidents · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Row = Pick<Incident, 'id' | 'title' | 'openedAt' | 'resolvedAt' | 'attribution' | 'external'> & {
-  service: { name: string };
-  causedBy: { id: string; finishedAt: string | null; revision: { sha: string } | null } | null;
-};
-
-const query = `query($serviceId: ID, $from: DateTime, $to: DateTime) {
-  services { id name }
-  incidents(serviceId: $serviceId, from: $from, to: $to) {
-    id title openedAt resolvedAt attribution external service { name } causedBy { id finishedAt revision { sha } }
-  }
-}`;
-
-const why: Record<string, string> = {
-  EXPLICIT: 'counts against the deployment named when it was opened',
-  HEURISTIC: 'counts against the latest deployment in the 24 hours before it opened',
-  EXTERNAL: 'external: never counts against a deployment',
-  NONE: 'no deployment in the 24 hours before: counts against none',
-};
 
 export default async function IncidentsPage({
   searchParams,
@@ -34,7 +17,7 @@ export default async function IncidentsPage({
 }) {
   const s = await searchParams;
   const result = await load(() =>
-    gql<{ services: Array<{ id: string; name: string }>; incidents: Row[] }>(query, {
+    gql(IncidentsDocument, {
       serviceId: s.service || null,
       from: isoOrNull(s.from),
       to: isoOrNull(s.to, true),
@@ -49,39 +32,28 @@ export default async function IncidentsPage({
         <ChoiceFilter label="Service" name="service" value={s.service} choices={services} />
         <PeriodFilter from={s.from} to={s.to} />
       </form>
-      <table>
-        <thead>
-          <tr>
-            <th>Opened</th>
-            <th>Title</th>
-            <th>Service</th>
-            <th>Open for</th>
-            <th>Attribution</th>
+      <Table columns={['Opened', 'Title', 'Service', 'Open for', 'Attribution']}>
+        {incidents.map((i) => (
+          <tr key={i.id}>
+            <td>{dateTime(i.openedAt)}</td>
+            <td>{i.title}</td>
+            <td>{i.service.name}</td>
+            <td>
+              {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
+            </td>
+            <td>
+              {attributions[i.attribution].meaning}
+              {i.causedBy ? (
+                <span className="muted">
+                  {' '}
+                  (<code>{short(i.causedBy.revision?.sha ?? i.causedBy.id)}</code>, finished{' '}
+                  {dateTime(i.causedBy.finishedAt)})
+                </span>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {incidents.map((i) => (
-            <tr key={i.id}>
-              <td>{dateTime(i.openedAt)}</td>
-              <td>{i.title}</td>
-              <td>{i.service.name}</td>
-              <td>
-                {i.resolvedAt ? duration(elapsed(i.openedAt, i.resolvedAt)) : <strong>still open</strong>}
-              </td>
-              <td>
-                {why[i.attribution]}
-                {i.causedBy ? (
-                  <span className="muted">
-                    {' '}
-                    (<code>{i.causedBy.revision?.sha.slice(0, 8) ?? i.causedBy.id.slice(0, 8)}</code>,
-                    finished {dateTime(i.causedBy.finishedAt)})
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

@@ -3,7 +3,9 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { ApiError, gqlWithToken } from '@/lib/api';
+import { webConfig } from '@/lib/config';
 import { field, type ActionResult } from '@/lib/form';
+import { ViewerDocument } from '@/lib/graphql-operations';
 import { tokenCookie } from '@/lib/session';
 
 /** Checks the token against the API, then keeps it in an httpOnly cookie. */
@@ -11,7 +13,7 @@ export async function signIn(_state: ActionResult, form: FormData): Promise<Acti
   const token = field(form, 'token');
   if (!token) return { error: 'Enter an API token.' };
   try {
-    await gqlWithToken<{ viewer: { id: string } }>(token, '{ viewer { id } }');
+    await gqlWithToken(token, ViewerDocument);
   } catch (error) {
     if (error instanceof ApiError) return { error: error.message };
     // gqlWithToken redirects on UNAUTHENTICATED: say so here instead
@@ -20,7 +22,7 @@ export async function signIn(_state: ActionResult, form: FormData): Promise<Acti
   (await cookies()).set(tokenCookie, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: (process.env.LOCKSTEP_PUBLIC_URL ?? '').startsWith('https:'),
+    secure: webConfig().secureCookies,
     path: '/',
     maxAge: 60 * 60 * 24 * 30,
   });

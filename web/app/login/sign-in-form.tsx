@@ -1,12 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
 import { FormError } from '@/components/form-error';
-import type { ActionResult } from '@/lib/form';
+import { useFormAction } from '@/components/use-form-action';
 import { signIn } from './actions';
 
 export function SignInForm({ next }: { next: string }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(signIn, { error: null });
+  const [state, action, pending] = useFormAction(signIn);
   return (
     <form action={action} className="stack">
       <input type="hidden" name="next" value={next} />

@@ -1,23 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import type { Pipeline, Service } from '@/lib/graphql-types';
+import { PipelinesDocument } from '@/lib/graphql-operations';
+import { executionModes } from '@/lib/labels';
 
 export const metadata: Metadata = { title: 'Pipelines · Lockstep' };
 export const dynamic = 'force-dynamic';
 
-type Row = Pick<Pipeline, 'id' | 'name' | 'description' | 'executionMode'> & {
-  service: Pick<Service, 'name'> | null;
-  stages: Array<{ id: string }>;
-};
-
 export default async function PipelinesPage() {
-  const result = await load(() =>
-    gql<{ pipelines: { edges: Array<{ node: Row }> } }>(
-      `{ pipelines(first: 100) { edges { node { id name description executionMode service { name } stages { id } } } } }`,
-    ),
-  );
+  const result = await load(() => gql(PipelinesDocument));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const pipelines = result.data.pipelines.edges.map((e) => e.node);
   return (
@@ -28,29 +21,19 @@ export default async function PipelinesPage() {
           No pipelines yet. Create one with the <code>createPipeline</code> mutation.
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Service</th>
-              <th>Stages</th>
-              <th>Execution</th>
+        <Table columns={['Name', 'Service', 'Stages', 'Execution']}>
+          {pipelines.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link href={`/pipelines/${p.id}`}>{p.name}</Link>
+                {p.description ? <div className="muted">{p.description}</div> : null}
+              </td>
+              <td>{p.service?.name ?? '—'}</td>
+              <td>{p.stages.length}</td>
+              <td>{executionModes[p.executionMode]}</td>
             </tr>
-          </thead>
-          <tbody>
-            {pipelines.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link href={`/pipelines/${p.id}`}>{p.name}</Link>
-                  {p.description ? <div className="muted">{p.description}</div> : null}
-                </td>
-                <td>{p.service?.name ?? '—'}</td>
-                <td>{p.stages.length}</td>
-                <td>{p.executionMode.toLowerCase()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );

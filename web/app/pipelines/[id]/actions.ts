@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { attempt, gql } from '@/lib/api';
 import { field, type ActionResult } from '@/lib/form';
+import { ReleaseChangeDocument, SetTransitionDocument } from '@/lib/graphql-operations';
 
 /** "Release change": triggers a run for a revision, then opens the run. */
 export async function releaseChange(_state: ActionResult, form: FormData): Promise<ActionResult> {
@@ -16,13 +17,10 @@ export async function releaseChange(_state: ActionResult, form: FormData): Promi
   if (Number.isNaN(committedAt.getTime())) return { error: 'Authored at must be a date and time.' };
   let runId = '';
   const outcome = await attempt(async () => {
-    const { triggerPipeline } = await gql<{ triggerPipeline: { id: string } }>(
-      `mutation($p: ID!, $r: RevisionInput!) { triggerPipeline(pipelineId: $p, revision: $r) { id } }`,
-      {
-        p: pipelineId,
-        r: { sha, message: field(form, 'message') || null, committedAt: committedAt.toISOString() },
-      },
-    );
+    const { triggerPipeline } = await gql(ReleaseChangeDocument, {
+      p: pipelineId,
+      r: { sha, message: field(form, 'message') || null, committedAt: committedAt.toISOString() },
+    });
     runId = triggerPipeline.id;
   });
   if (outcome.error) return outcome;
@@ -32,14 +30,11 @@ export async function releaseChange(_state: ActionResult, form: FormData): Promi
 /** Turns a stage's incoming transition on or off, with the reason people will read. */
 export async function setTransition(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const outcome = await attempt(() =>
-    gql(
-      `mutation($s: ID!, $e: Boolean!, $r: String) { setStageTransition(stageId: $s, enabled: $e, reason: $r) { id } }`,
-      {
-        s: field(form, 'stageId'),
-        e: field(form, 'enabled') === 'true',
-        r: field(form, 'reason') || null,
-      },
-    ),
+    gql(SetTransitionDocument, {
+      s: field(form, 'stageId'),
+      e: field(form, 'enabled') === 'true',
+      r: field(form, 'reason') || null,
+    }),
   );
   revalidatePath(`/pipelines/${field(form, 'pipelineId')}`);
   return outcome;

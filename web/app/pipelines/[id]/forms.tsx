@@ -1,12 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
 import { FormError } from '@/components/form-error';
-import type { ActionResult } from '@/lib/form';
+import { useFormAction } from '@/components/use-form-action';
 import { releaseChange, setTransition } from './actions';
 
 export function ReleaseForm({ pipelineId }: { pipelineId: string }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(releaseChange, { error: null });
+  const [state, action, pending] = useFormAction(releaseChange);
   return (
     <form action={action} className="inline-form" aria-label="Release change">
       <input type="hidden" name="pipelineId" value={pipelineId} />
@@ -36,7 +35,7 @@ export function TransitionToggle(props: {
   stageName: string;
   enabled: boolean;
 }) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(setTransition, { error: null });
+  const [state, action, pending] = useFormAction(setTransition);
   return (
     <form action={action} className="inline-form" aria-label={`Transition into ${props.stageName}`}>
       <input type="hidden" name="pipelineId" value={props.pipelineId} />

@@ -1,38 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
-import { StatusBadge } from '@/components/status-badge';
+import { Badge, StatusBadge } from '@/components/badges';
+import { Table } from '@/components/table';
 import { gql } from '@/lib/api';
-import { dateTime } from '@/lib/format';
-import type { Action, Pipeline, PipelineRun, Stage } from '@/lib/graphql-types';
+import { dateTime, short } from '@/lib/format';
+import { PipelineDocument } from '@/lib/graphql-operations';
+import { actionKinds, executionModes } from '@/lib/labels';
 import { ReleaseForm, TransitionToggle } from './forms';
 
 export const metadata: Metadata = { title: 'Pipeline · Lockstep' };
 export const dynamic = 'force-dynamic';
-
-type Detail = Pick<Pipeline, 'id' | 'name' | 'description' | 'executionMode'> & {
-  service: { name: string } | null;
-  stages: Array<
-    Pick<Stage, 'id' | 'name' | 'position' | 'maxParallel' | 'transitionEnabled'> & {
-      environment: { name: string; tier: string } | null;
-      actions: Array<Pick<Action, 'id' | 'name' | 'kind' | 'runOrder'>>;
-    }
-  >;
-  runs: {
-    totalCount: number;
-    edges: Array<{
-      node: Pick<PipelineRun, 'id' | 'number' | 'status' | 'createdAt' | 'finishedAt'> & {
-        revision: { sha: string; message: string | null };
-      };
-    }>;
-  };
-};
-
-const query = `query($id: ID!) { pipeline(id: $id) {
-  id name description executionMode service { name }
-  stages { id name position maxParallel transitionEnabled environment { name tier } actions { id name kind runOrder } }
-  runs(first: 25) { totalCount edges { node { id number status createdAt finishedAt revision { sha message } } } }
-} }`;
 
 /** Actions grouped by run order: one group runs in parallel (up to maxParallel), groups run in order. */
 function groups<T extends { runOrder: number }>(actions: T[]): T[][] {
@@ -44,7 +22,7 @@ function groups<T extends { runOrder: number }>(actions: T[]): T[][] {
 
 export default async function PipelinePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const result = await load(() => gql<{ pipeline: Detail | null }>(query, { id }));
+  const result = await load(() => gql(PipelineDocument, { id }));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   const p = result.data.pipeline;
   if (!p) return <p className="panel">No pipeline with id {id}.</p>;
@@ -52,7 +30,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
     <section>
       <h1>{p.name}</h1>
       <p className="muted">
-        {p.service ? `${p.service.name} · ` : ''}runs {p.executionMode.toLowerCase()}
+        {p.service ? `${p.service.name} · ` : ''}runs {executionModes[p.executionMode]}
         {p.description ? ` · ${p.description}` : ''}
       </p>
       <ReleaseForm pipelineId={p.id} />
@@ -61,7 +39,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
           <li key={stage.id} className="stage">
             <h2>
               {stage.position + 1}. {stage.name}
-              {stage.environment ? <span className="badge none"> {stage.environment.name}</span> : null}
+              {stage.environment ? <Badge tone="none"> {stage.environment.name}</Badge> : null}
             </h2>
             {stage.position > 0 ? (
               <TransitionToggle
@@ -83,7 +61,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
                 <ul>
                   {group.map((action) => (
                     <li key={action.id} className={`action kind-${action.kind.toLowerCase()}`}>
-                      {action.name} <span className="muted">{action.kind.toLowerCase()}</span>
+                      {action.name} <span className="muted">{actionKinds[action.kind]}</span>
                     </li>
                   ))}
                 </ul>
@@ -93,32 +71,22 @@ export default async function PipelinePage({ params }: { params: Promise<{ id: s
         ))}
       </ol>
       <h2>Runs ({p.runs.totalCount})</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Status</th>
-            <th>Revision</th>
-            <th>Started</th>
+      <Table columns={['#', 'Status', 'Revision', 'Started']}>
+        {p.runs.edges.map(({ node: run }) => (
+          <tr key={run.id}>
+            <td>
+              <Link href={`/runs/${run.id}`}>#{run.number}</Link>
+            </td>
+            <td>
+              <StatusBadge status={run.status} />
+            </td>
+            <td>
+              <code>{short(run.revision.sha)}</code> {run.revision.message}
+            </td>
+            <td>{dateTime(run.createdAt)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.runs.edges.map(({ node: run }) => (
-            <tr key={run.id}>
-              <td>
-                <Link href={`/runs/${run.id}`}>#{run.number}</Link>
-              </td>
-              <td>
-                <StatusBadge status={run.status} />
-              </td>
-              <td>
-                <code>{run.revision.sha.slice(0, 8)}</code> {run.revision.message}
-              </td>
-              <td>{dateTime(run.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

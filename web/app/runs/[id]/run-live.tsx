@@ -1,46 +1,26 @@
 'use client';
 
-import { createClient, type Client } from 'graphql-ws';
-import { FormError } from '@/components/form-error';
-import type { ActionResult } from '@/lib/form';
+import type { Client } from 'graphql-ws';
 import Link from 'next/link';
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { StatusBadge } from '@/components/status-badge';
-import { dateTime, duration, elapsed } from '@/lib/format';
-import type { LogLine } from '@/lib/graphql-types';
-import { controlRun } from './actions';
-import { runFields, type RunView } from './run-query';
+import { useEffect, useState } from 'react';
+import { StatusBadge } from '@/components/badges';
+import { dateTime, duration, elapsed, short } from '@/lib/format';
+import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
+import type { RunStatus } from '@/lib/graphql-types';
+import { statuses } from '@/lib/labels';
+import { ActionItem } from './action-item';
+import { follow, liveClient } from './live-client';
+import { RunControl } from './run-control';
 
-type ActionView = RunView['stages'][number]['actions'][number];
+const finished = (status: RunStatus) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
 
-/** Closes after which retrying cannot help: the token was refused (sign in again). */
-const refused = new Set([4401, 4403]);
+const liveness = {
+  connecting: 'connecting…',
+  live: 'live',
+  refused: 'live updates stopped: your token was refused, sign in again',
+} as const;
 
-/**
- * One graphql-ws client per page, through the web app's own /live (which adds the signed-in token). It
- * reconnects after any other drop, waiting at most 30 s between tries.
- */
-function liveClient(onRefused: () => void): Client {
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live`;
-  return createClient({
-    url,
-    lazy: true,
-    retryAttempts: Infinity,
-    shouldRetry: (event) => {
-      const code = (event as { code?: number } | null)?.code;
-      if (code !== undefined && refused.has(code)) {
-        onRefused();
-        return false;
-      }
-      return true;
-    },
-    retryWait: (retries) =>
-      new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** retries))),
-  });
-}
-
-const finished = (status: string) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
-
+/** A run as it happens: the server's first read, then every change through the /live subscription. */
 export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt: number }) {
   const [run, setRun] = useState(initial);
   // Durations of what still runs count to this clock: the server's render time first (so the page hydrates
@@ -50,8 +30,9 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(tick);
   }, []);
-  const until = (finishedAt: string | null) => finishedAt ?? new Date(now).toISOString();
-  const [live, setLive] = useState<'connecting' | 'live' | 'refused'>('connecting');
+  const took = (startedAt: string | null, finishedAt: string | null) =>
+    startedAt ? duration(elapsed(startedAt, finishedAt ?? new Date(now).toISOString())) : null;
+  const [live, setLive] = useState<keyof typeof liveness>('connecting');
   // In state, not a ref: the log views subscribe once the client exists (child effects run first).
   const [client, setClient] = useState<Client | null>(null);
 
@@ -60,16 +41,8 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     setClient(ws);
     const offConnected = ws.on('connected', () => setLive('live'));
     const offClosed = ws.on('closed', () => setLive((state) => (state === 'refused' ? state : 'connecting')));
-    const stop = ws.subscribe<{ pipelineRunUpdated: RunView }>(
-      {
-        query: `subscription($id: ID!) { pipelineRunUpdated(runId: $id) { ${runFields} } }`,
-        variables: { id: initial.id },
-      },
-      {
-        next: ({ data }) => data && setRun(data.pipelineRunUpdated),
-        error: () => undefined,
-        complete: () => undefined,
-      },
+    const stop = follow(ws, RunUpdatedDocument, { id: initial.id }, (data) =>
+      setRun(data.pipelineRunUpdated),
     );
     return () => {
       stop();
@@ -81,6 +54,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
   }, [initial.id]);
 
   const current = run.stages.find((s) => s.id === run.currentStage?.id);
+  const ran = took(run.startedAt, run.finishedAt);
   // A failed run waits for a manual retry of its failed actions for a while (the API refuses once it has ended).
   const canRetry =
     run.status === 'FAILED' && run.stages.some((s) => s.actions.some((a) => a.status === 'FAILED'));
@@ -88,33 +62,27 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
     <section data-run-status={run.status}>
       <p className="muted">
         <Link href={`/pipelines/${run.pipeline.id}`}>{run.pipeline.name}</Link> · run #{run.number} ·{' '}
-        <span aria-live="polite">
-          {live === 'live'
-            ? 'live'
-            : live === 'refused'
-              ? 'live updates stopped: your token was refused, sign in again'
-              : 'connecting…'}
-        </span>
+        <span aria-live="polite">{liveness[live]}</span>
       </p>
       <h1>
         Run #{run.number} <StatusBadge status={run.status} />
       </h1>
       <p>
-        <code>{run.revision.sha.slice(0, 12)}</code> {run.revision.message} · started{' '}
+        <code>{short(run.revision.sha, 12)}</code> {run.revision.message} · started{' '}
         {dateTime(run.startedAt ?? run.createdAt)}
-        {run.startedAt ? ` · ${duration(elapsed(run.startedAt, until(run.finishedAt)))}` : ''}
+        {ran ? ` · ${ran}` : ''}
       </p>
       {run.failureReason ? <p className="error">{run.failureReason}</p> : null}
       {current && !finished(run.status) ? (
         <p className="current" aria-live="polite">
-          Now: stage {current.position + 1}, <strong>{current.name}</strong> (
-          {current.status.toLowerCase().replace(/_/g, ' ')})
+          Now: stage {current.position + 1}, <strong>{current.name}</strong>{' '}
+          {`(${statuses[current.status].label})`}
         </p>
       ) : null}
       <div className="controls">
-        {canRetry ? <Control intent="retry" target={run.id} label="Retry failed actions" /> : null}
+        {canRetry ? <RunControl intent="retry" target={run.id} label="Retry failed actions" /> : null}
         {!finished(run.status) ? (
-          <Control intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
+          <RunControl intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
         ) : null}
       </div>
       <ol className="stages">
@@ -127,186 +95,16 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
           >
             <h2>
               {stage.position + 1}. {stage.name} <StatusBadge status={stage.status} />
-              <span className="muted">
-                {' '}
-                {stage.startedAt ? duration(elapsed(stage.startedAt, until(stage.finishedAt))) : ''}
-              </span>
+              <span className="muted"> {took(stage.startedAt, stage.finishedAt) ?? ''}</span>
             </h2>
             <ul>
               {stage.actions.map((action) => (
-                <ActionItem key={action.id} action={action} client={client} until={until} />
+                <ActionItem key={action.id} action={action} client={client} took={took} />
               ))}
             </ul>
           </li>
         ))}
       </ol>
     </section>
-  );
-}
-
-function ActionItem({
-  action,
-  client,
-  until,
-}: {
-  action: ActionView;
-  client: Client | null;
-  until: (finishedAt: string | null) => string;
-}) {
-  const [showLogs, setShowLogs] = useState(action.status === 'RUNNING' || action.status === 'FAILED');
-  // An action that starts running, or fails, while the page is open shows its output too.
-  useEffect(() => {
-    if (action.status === 'RUNNING' || action.status === 'FAILED') setShowLogs(true);
-  }, [action.status]);
-  return (
-    <li className="action" data-action={action.name} data-action-status={action.status}>
-      <div className="action-head">
-        <strong>{action.name}</strong> <StatusBadge status={action.status} />{' '}
-        <span className="muted">
-          {action.kind.toLowerCase()}
-          {action.startedAt ? ` · ${duration(elapsed(action.startedAt, until(action.finishedAt)))}` : ''}
-          {action.attempts.length > 1 ? ` · ${action.attempts.length} attempts` : ''}
-        </span>
-        {action.kind === 'COMMAND' || action.kind === 'HTTP' || action.kind === 'DEPLOYMENT' ? (
-          <button
-            type="button"
-            className="link"
-            onClick={() => setShowLogs((v) => !v)}
-            aria-expanded={showLogs}
-          >
-            {showLogs ? 'Hide logs' : 'Show logs'}
-          </button>
-        ) : null}
-      </div>
-      {action.attempts.some((a) => a.error) ? (
-        <ul className="attempts">
-          {action.attempts
-            .filter((a) => a.error)
-            .map((a) => (
-              <li key={a.number} className="error">
-                attempt {a.number}: {a.error}
-              </li>
-            ))}
-        </ul>
-      ) : null}
-      {action.status === 'WAITING_FOR_APPROVAL' ? (
-        <div className="gate" role="group" aria-label={`Approval for ${action.name}`}>
-          <Control intent="approve" target={action.id} label="Approve" comment="Comment" />
-          <Control intent="reject" target={action.id} label="Reject" comment="Comment" />
-        </div>
-      ) : null}
-      {action.approvals.length > 0 ? (
-        <ul className="approvals">
-          {action.approvals.map((a, i) => (
-            <li key={i}>
-              {a.approved ? 'approved' : 'rejected'} by {a.principal.name} {dateTime(a.at)}
-              {a.comment ? `: “${a.comment}”` : ''}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {action.outputs && Object.keys(action.outputs).length > 0 ? (
-        <dl className="outputs">
-          {Object.entries(action.outputs as Record<string, unknown>).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>
-                <code>{String(v)}</code>
-              </dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
-      {showLogs ? <Logs actionRunId={action.id} name={action.name} client={client} /> : null}
-    </li>
-  );
-}
-
-type Line = Pick<LogLine, 'seq' | 'stream' | 'text'>;
-
-/** An action's log, replayed then followed; lines arrive in order and are drawn once per frame. */
-function Logs({ actionRunId, name, client }: { actionRunId: string; name: string; client: Client | null }) {
-  const [lines, setLines] = useState<Line[]>([]);
-  const lastSeq = useRef(0);
-  useEffect(() => {
-    if (!client) return;
-    let pending: Line[] = [];
-    let frame = 0;
-    const flush = () => {
-      frame = 0;
-      const batch = pending;
-      pending = [];
-      setLines((old) => [...old, ...batch]);
-    };
-    const stop = client.subscribe<{ actionLogs: Line }>(
-      {
-        query: `subscription($a: ID!, $after: Int) { actionLogs(actionRunId: $a, afterSeq: $after) { seq stream text } }`,
-        variables: { a: actionRunId, after: lastSeq.current },
-      },
-      {
-        next: ({ data }) => {
-          const line = data?.actionLogs;
-          if (!line || line.seq <= lastSeq.current) return; // a replay after a reconnect
-          lastSeq.current = line.seq;
-          pending.push(line);
-          frame ||= requestAnimationFrame(flush);
-        },
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
-    return () => {
-      stop();
-      if (frame) cancelAnimationFrame(frame);
-      if (pending.length) setLines((old) => [...old, ...pending]);
-    };
-  }, [actionRunId, client]);
-  return (
-    <pre className="logs" role="log" aria-label={`Logs of ${name}`}>
-      {lines.length === 0 ? (
-        <span className="muted">no output yet</span>
-      ) : (
-        lines.map((l) => (
-          <span key={l.seq} className={l.stream === 'stderr' ? 'stderr' : undefined}>
-            {l.text}
-            {'\n'}
-          </span>
-        ))
-      )}
-    </pre>
-  );
-}
-
-function Control({
-  intent,
-  target,
-  label,
-  comment,
-}: {
-  intent: string;
-  target: string;
-  label: string;
-  comment?: string;
-}) {
-  const [state, action, pending] = useActionState<ActionResult, FormData>(controlRun, { error: null });
-  return (
-    <form action={action} className="inline-form">
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="target" value={target} />
-      {comment ? (
-        <label>
-          {comment}
-          <input name="comment" />
-        </label>
-      ) : null}
-      <button
-        type="submit"
-        disabled={pending}
-        className={intent === 'reject' || intent === 'cancel' ? 'danger' : undefined}
-      >
-        {pending ? '…' : label}
-      </button>
-      <FormError error={state.error} />
-    </form>
   );
 }

@@ -1,0 +1,97 @@
+import type { Client } from 'graphql-ws';
+import { useEffect, useState } from 'react';
+import { StatusBadge } from '@/components/badges';
+import { dateTime } from '@/lib/format';
+import type { ActionKind, ActionStatus } from '@/lib/graphql-types';
+import type { RunViewFragment } from '@/lib/graphql-operations';
+import { actionKinds } from '@/lib/labels';
+import { ActionLogs } from './action-logs';
+import { RunControl } from './run-control';
+
+type ActionView = RunViewFragment['stages'][number]['actions'][number];
+
+/** Kinds that write a log; an approval or a wait has none. */
+const logged = new Set<ActionKind>(['COMMAND', 'HTTP', 'DEPLOYMENT']);
+/** Statuses whose output matters now: it is running, or it failed. */
+const showsLogs = (status: ActionStatus) => status === 'RUNNING' || status === 'FAILED';
+
+/** One action of a run: status, duration, attempts' errors, the approval gate, outputs and logs. */
+export function ActionItem({
+  action,
+  client,
+  took,
+}: {
+  action: ActionView;
+  client: Client | null;
+  /** How long it has run (to now while it runs); null before it starts. */
+  took: (startedAt: string | null, finishedAt: string | null) => string | null;
+}) {
+  const [showLogs, setShowLogs] = useState(showsLogs(action.status));
+  // An action that starts running, or fails, while the page is open shows its output too.
+  useEffect(() => {
+    if (showsLogs(action.status)) setShowLogs(true);
+  }, [action.status]);
+  const ran = took(action.startedAt, action.finishedAt);
+  const failures = action.attempts.filter((a) => a.error);
+  const outputs = Object.entries((action.outputs ?? {}) as Record<string, unknown>);
+  return (
+    <li className="action" data-action={action.name} data-action-status={action.status}>
+      <div className="action-head">
+        <strong>{action.name}</strong> <StatusBadge status={action.status} />{' '}
+        <span className="muted">
+          {actionKinds[action.kind]}
+          {ran ? ` · ${ran}` : ''}
+          {action.attempts.length > 1 ? ` · ${action.attempts.length} attempts` : ''}
+        </span>
+        {logged.has(action.kind) ? (
+          <button
+            type="button"
+            className="link"
+            onClick={() => setShowLogs((v) => !v)}
+            aria-expanded={showLogs}
+          >
+            {showLogs ? 'Hide logs' : 'Show logs'}
+          </button>
+        ) : null}
+      </div>
+      {failures.length > 0 ? (
+        <ul className="attempts">
+          {failures.map((a) => (
+            <li key={a.number} className="error">
+              attempt {a.number}: {a.error}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {action.status === 'WAITING_FOR_APPROVAL' ? (
+        <div className="gate" role="group" aria-label={`Approval for ${action.name}`}>
+          <RunControl intent="approve" target={action.id} label="Approve" comment="Comment" />
+          <RunControl intent="reject" target={action.id} label="Reject" comment="Comment" />
+        </div>
+      ) : null}
+      {action.approvals.length > 0 ? (
+        <ul className="approvals">
+          {action.approvals.map((a, i) => (
+            <li key={i}>
+              {a.approved ? 'approved' : 'rejected'} by {a.principal.name} {dateTime(a.at)}
+              {a.comment ? `: “${a.comment}”` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {outputs.length > 0 ? (
+        <dl className="outputs">
+          {outputs.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>
+                <code>{String(v)}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {showLogs ? <ActionLogs actionRunId={action.id} name={action.name} client={client} /> : null}
+    </li>
+  );
+}

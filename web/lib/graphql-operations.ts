@@ -1,0 +1,456 @@
+// Generated from web/**/*.graphql and server/schema.graphql by `npm run web:types`; do not edit.
+/* eslint-disable */
+import type * as Schema from './graphql-types';
+
+/** A document as the API takes it (text), typed with what it answers and the variables it takes. */
+export type TypedDocument<Result, Variables> = string & {
+  readonly __result?: Result;
+  readonly __variables?: Variables;
+};
+
+/** app/deployments/deployments.graphql */
+export type DeploymentsQuery = {
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  environments: Array<{
+    id: string;
+    name: string;
+  }>;
+  deploymentRuns: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        status: Schema.DeploymentRunStatus;
+        startedAt: string;
+        finishedAt: string | null;
+        isRollback: boolean;
+        external: boolean;
+        changeFailed: boolean;
+        rework: boolean;
+        leadTimeSeconds: number | null;
+        recoverySeconds: number | null;
+        service: {
+          name: string;
+        };
+        environment: {
+          id: string;
+          name: string;
+          tier: Schema.EnvironmentTier;
+        };
+        revision: {
+          sha: string;
+          message: string | null;
+        } | null;
+        pipelineRun: {
+          id: string;
+          number: number;
+        } | null;
+      };
+    }>;
+  };
+};
+export type DeploymentsQueryVariables = {
+  first?: number | null;
+  after?: string | null;
+  serviceId?: string | null;
+  environmentId?: string | null;
+  from?: string | null;
+  to?: string | null;
+};
+export const DeploymentsDocument = `query Deployments($first:Int$after:String$serviceId:ID$environmentId:ID$from:DateTime$to:DateTime){services{id name}environments{id name}deploymentRuns(first:$first after:$after serviceId:$serviceId environmentId:$environmentId from:$from to:$to){totalCount pageInfo{hasNextPage endCursor}edges{node{id status startedAt finishedAt isRollback external changeFailed rework leadTimeSeconds recoverySeconds service{name}environment{id name tier}revision{sha message}pipelineRun{id number}}}}}` as TypedDocument<DeploymentsQuery, DeploymentsQueryVariables>;
+
+/** app/dora.graphql */
+export type MetricWithSeriesFragment = {
+  value: number | null;
+  p75: number | null;
+  p90: number | null;
+  level: Schema.DoraLevel | null;
+  sampleSize: number;
+  series: Array<{
+    bucketStart: string;
+    value: number | null;
+    sampleSize: number;
+    p75: number | null;
+    p90: number | null;
+  }>;
+};
+
+/** app/dora.graphql */
+export type MetricHeadlineFragment = {
+  value: number | null;
+  sampleSize: number;
+};
+
+/** app/dora.graphql */
+export type DoraQuery = {
+  current: {
+    from: string;
+    to: string;
+    interval: Schema.Interval;
+    timeZone: string;
+    benchmark: string;
+    deploymentFrequency: MetricWithSeriesFragment;
+    leadTimeForChanges: MetricWithSeriesFragment;
+    changeFailureRate: MetricWithSeriesFragment;
+    timeToRestore: MetricWithSeriesFragment;
+    deploymentReworkRate: MetricWithSeriesFragment;
+  };
+  previous: {
+    deploymentFrequency: MetricHeadlineFragment;
+    leadTimeForChanges: MetricHeadlineFragment;
+    changeFailureRate: MetricHeadlineFragment;
+    timeToRestore: MetricHeadlineFragment;
+    deploymentReworkRate: MetricHeadlineFragment;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+    team: string | null;
+  }>;
+};
+export type DoraQueryVariables = {
+  f: Schema.DoraFilter;
+  p: Schema.DoraFilter;
+};
+export const DoraDocument = `fragment MetricWithSeries on DoraMetric{value p75 p90 level sampleSize series{bucketStart value sampleSize p75 p90}}fragment MetricHeadline on DoraMetric{value sampleSize}query Dora($f:DoraFilter!$p:DoraFilter!){current:doraMetrics(filter:$f){from to interval timeZone benchmark deploymentFrequency{...MetricWithSeries}leadTimeForChanges{...MetricWithSeries}changeFailureRate{...MetricWithSeries}timeToRestore{...MetricWithSeries}deploymentReworkRate{...MetricWithSeries}}previous:doraMetrics(filter:$p){deploymentFrequency{...MetricHeadline}leadTimeForChanges{...MetricHeadline}changeFailureRate{...MetricHeadline}timeToRestore{...MetricHeadline}deploymentReworkRate{...MetricHeadline}}services{id name team}}` as TypedDocument<DoraQuery, DoraQueryVariables>;
+
+/** app/drill-down.graphql */
+export type DrillDownRunsQuery = {
+  deploymentRuns: {
+    totalCount: number;
+    edges: Array<{
+      node: {
+        id: string;
+        finishedAt: string | null;
+        isRollback: boolean;
+        changeFailed: boolean;
+        rework: boolean;
+        leadTimeSeconds: number | null;
+        recoverySeconds: number | null;
+        status: Schema.DeploymentRunStatus;
+        service: {
+          id: string;
+          name: string;
+          team: string | null;
+        };
+        environment: {
+          name: string;
+          tier: Schema.EnvironmentTier;
+        };
+        revision: {
+          sha: string;
+        } | null;
+      };
+    }>;
+  };
+};
+export type DrillDownRunsQueryVariables = {
+  from: string;
+  to: string;
+  serviceIds?: Array<string> | null;
+  team?: string | null;
+};
+export const DrillDownRunsDocument = `query DrillDownRuns($from:DateTime!$to:DateTime!$serviceIds:[ID!]$team:String){deploymentRuns(from:$from to:$to serviceIds:$serviceIds team:$team deploymentsOnly:true first:100){totalCount edges{node{id finishedAt isRollback changeFailed rework leadTimeSeconds recoverySeconds status service{id name team}environment{name tier}revision{sha}}}}}` as TypedDocument<DrillDownRunsQuery, DrillDownRunsQueryVariables>;
+
+/** app/drill-down.graphql */
+export type DrillDownIncidentsQuery = {
+  incidents: Array<{
+    id: string;
+    title: string;
+    openedAt: string;
+    resolvedAt: string | null;
+    attribution: Schema.IncidentAttribution;
+    external: boolean;
+    service: {
+      id: string;
+      name: string;
+      team: string | null;
+    };
+    causedBy: {
+      id: string;
+    } | null;
+  }>;
+};
+export type DrillDownIncidentsQueryVariables = {
+  from: string;
+  to: string;
+};
+export const DrillDownIncidentsDocument = `query DrillDownIncidents($from:DateTime!$to:DateTime!){incidents(from:$from to:$to){id title openedAt resolvedAt attribution external service{id name team}causedBy{id}}}` as TypedDocument<DrillDownIncidentsQuery, DrillDownIncidentsQueryVariables>;
+
+/** app/incidents/incidents.graphql */
+export type IncidentsQuery = {
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  incidents: Array<{
+    id: string;
+    title: string;
+    openedAt: string;
+    resolvedAt: string | null;
+    attribution: Schema.IncidentAttribution;
+    external: boolean;
+    service: {
+      name: string;
+    };
+    causedBy: {
+      id: string;
+      finishedAt: string | null;
+      revision: {
+        sha: string;
+      } | null;
+    } | null;
+  }>;
+};
+export type IncidentsQueryVariables = {
+  serviceId?: string | null;
+  from?: string | null;
+  to?: string | null;
+};
+export const IncidentsDocument = `query Incidents($serviceId:ID$from:DateTime$to:DateTime){services{id name}incidents(serviceId:$serviceId from:$from to:$to){id title openedAt resolvedAt attribution external service{name}causedBy{id finishedAt revision{sha}}}}` as TypedDocument<IncidentsQuery, IncidentsQueryVariables>;
+
+/** app/login/login.graphql */
+export type ViewerQuery = {
+  viewer: {
+    id: string;
+  };
+};
+export type ViewerQueryVariables = Record<string, never>;
+export const ViewerDocument = `query Viewer{viewer{id}}` as TypedDocument<ViewerQuery, ViewerQueryVariables>;
+
+/** app/pipelines/[id]/pipeline.graphql */
+export type PipelineQuery = {
+  pipeline: {
+    id: string;
+    name: string;
+    description: string | null;
+    executionMode: Schema.ExecutionMode;
+    service: {
+      name: string;
+    } | null;
+    stages: Array<{
+      id: string;
+      name: string;
+      position: number;
+      maxParallel: number;
+      transitionEnabled: boolean;
+      environment: {
+        name: string;
+        tier: Schema.EnvironmentTier;
+      } | null;
+      actions: Array<{
+        id: string;
+        name: string;
+        kind: Schema.ActionKind;
+        runOrder: number;
+      }>;
+    }>;
+    runs: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          number: number;
+          status: Schema.RunStatus;
+          createdAt: string;
+          finishedAt: string | null;
+          revision: {
+            sha: string;
+            message: string | null;
+          };
+        };
+      }>;
+    };
+  } | null;
+};
+export type PipelineQueryVariables = {
+  id: string;
+};
+export const PipelineDocument = `query Pipeline($id:ID!){pipeline(id:$id){id name description executionMode service{name}stages{id name position maxParallel transitionEnabled environment{name tier}actions{id name kind runOrder}}runs(first:25){totalCount edges{node{id number status createdAt finishedAt revision{sha message}}}}}}` as TypedDocument<PipelineQuery, PipelineQueryVariables>;
+
+/** app/pipelines/[id]/pipeline.graphql */
+export type ReleaseChangeMutation = {
+  triggerPipeline: {
+    id: string;
+  };
+};
+export type ReleaseChangeMutationVariables = {
+  p: string;
+  r: Schema.RevisionInput;
+};
+export const ReleaseChangeDocument = `mutation ReleaseChange($p:ID!$r:RevisionInput!){triggerPipeline(pipelineId:$p revision:$r){id}}` as TypedDocument<ReleaseChangeMutation, ReleaseChangeMutationVariables>;
+
+/** app/pipelines/[id]/pipeline.graphql */
+export type SetTransitionMutation = {
+  setStageTransition: {
+    id: string;
+  };
+};
+export type SetTransitionMutationVariables = {
+  s: string;
+  e: boolean;
+  r?: string | null;
+};
+export const SetTransitionDocument = `mutation SetTransition($s:ID!$e:Boolean!$r:String){setStageTransition(stageId:$s enabled:$e reason:$r){id}}` as TypedDocument<SetTransitionMutation, SetTransitionMutationVariables>;
+
+/** app/pipelines/pipelines.graphql */
+export type PipelinesQuery = {
+  pipelines: {
+    edges: Array<{
+      node: {
+        id: string;
+        name: string;
+        description: string | null;
+        executionMode: Schema.ExecutionMode;
+        service: {
+          name: string;
+        } | null;
+        stages: Array<{
+          id: string;
+        }>;
+      };
+    }>;
+  };
+};
+export type PipelinesQueryVariables = Record<string, never>;
+export const PipelinesDocument = `query Pipelines{pipelines(first:100){edges{node{id name description executionMode service{name}stages{id}}}}}` as TypedDocument<PipelinesQuery, PipelinesQueryVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RunViewFragment = {
+  id: string;
+  number: number;
+  status: Schema.RunStatus;
+  failureReason: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  pipeline: {
+    id: string;
+    name: string;
+  };
+  revision: {
+    sha: string;
+    message: string | null;
+  };
+  currentStage: {
+    id: string;
+  } | null;
+  stages: Array<{
+    id: string;
+    name: string;
+    position: number;
+    status: Schema.StageStatus;
+    startedAt: string | null;
+    finishedAt: string | null;
+    actions: Array<{
+      id: string;
+      name: string;
+      kind: Schema.ActionKind;
+      status: Schema.ActionStatus;
+      runOrder: number;
+      startedAt: string | null;
+      finishedAt: string | null;
+      outputs: unknown | null;
+      attempts: Array<{
+        number: number;
+        startedAt: string;
+        finishedAt: string | null;
+        error: string | null;
+      }>;
+      approvals: Array<{
+        approved: boolean;
+        comment: string | null;
+        at: string;
+        principal: {
+          name: string;
+        };
+      }>;
+    }>;
+  }>;
+};
+
+/** app/runs/[id]/run.graphql */
+export type RunQuery = {
+  pipelineRun: RunViewFragment | null;
+};
+export type RunQueryVariables = {
+  id: string;
+};
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt pipeline{id name}revision{sha message}currentStage{id}stages{id name position status startedAt finishedAt actions{id name kind status runOrder startedAt finishedAt outputs attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}` as TypedDocument<RunQuery, RunQueryVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RunUpdatedSubscription = {
+  pipelineRunUpdated: RunViewFragment;
+};
+export type RunUpdatedSubscriptionVariables = {
+  id: string;
+};
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt pipeline{id name}revision{sha message}currentStage{id}stages{id name position status startedAt finishedAt actions{id name kind status runOrder startedAt finishedAt outputs attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type ActionLogsSubscription = {
+  actionLogs: {
+    seq: number;
+    stream: string;
+    text: string;
+  };
+};
+export type ActionLogsSubscriptionVariables = {
+  a: string;
+  after?: number | null;
+};
+export const ActionLogsDocument = `subscription ActionLogs($a:ID!$after:Int){actionLogs(actionRunId:$a afterSeq:$after){seq stream text}}` as TypedDocument<ActionLogsSubscription, ActionLogsSubscriptionVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type ApproveActionMutation = {
+  approveAction: {
+    id: string;
+  };
+};
+export type ApproveActionMutationVariables = {
+  a: string;
+  c?: string | null;
+};
+export const ApproveActionDocument = `mutation ApproveAction($a:ID!$c:String){approveAction(actionRunId:$a comment:$c){id}}` as TypedDocument<ApproveActionMutation, ApproveActionMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RejectActionMutation = {
+  rejectAction: {
+    id: string;
+  };
+};
+export type RejectActionMutationVariables = {
+  a: string;
+  c?: string | null;
+};
+export const RejectActionDocument = `mutation RejectAction($a:ID!$c:String){rejectAction(actionRunId:$a comment:$c){id}}` as TypedDocument<RejectActionMutation, RejectActionMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RetryFailedActionsMutation = {
+  retryFailedActions: {
+    id: string;
+  };
+};
+export type RetryFailedActionsMutationVariables = {
+  r: string;
+};
+export const RetryFailedActionsDocument = `mutation RetryFailedActions($r:ID!){retryFailedActions(runId:$r){id}}` as TypedDocument<RetryFailedActionsMutation, RetryFailedActionsMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type CancelRunMutation = {
+  cancelRun: {
+    id: string;
+  };
+};
+export type CancelRunMutationVariables = {
+  r: string;
+  c?: string | null;
+};
+export const CancelRunDocument = `mutation CancelRun($r:ID!$c:String){cancelRun(runId:$r reason:$c){id}}` as TypedDocument<CancelRunMutation, CancelRunMutationVariables>;
