@@ -11,7 +11,7 @@ export async function releaseChange(_state: ActionResult, form: FormData): Promi
   const pipelineId = field(form, 'pipelineId');
   const sha = field(form, 'sha');
   if (!sha) return { error: 'Enter the revision (commit SHA) to release.' };
-  // The commit's author time feeds lead time for changes (DORA.md); without one, the release time is used.
+  // The commit's author time feeds lead time for changes (docs/dora.md); without one, the release time is used.
   const authored = field(form, 'committedAt');
   const committedAt = authored ? new Date(`${authored}Z`) : new Date();
   if (Number.isNaN(committedAt.getTime())) return { error: 'Authored at must be a date and time.' };
