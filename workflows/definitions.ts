@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type {
   DeploymentRunStatus,
+  FinishedDeploymentRunStatus,
   ActionKind,
   ExecutionMode,
   ActionStatus,
@@ -242,7 +243,7 @@ export interface DeploymentRunInput {
 }
 
 export interface DeploymentRunResult {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  status: FinishedDeploymentRunStatus;
   failureReason: string | null;
 }
 

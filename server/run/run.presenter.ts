@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { RunStatus } from '../../db/domain';
+import { activeStageStatuses, isIn, type RunStatus } from '../../db/domain';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
@@ -70,9 +70,7 @@ export class RunPresenter {
 
 /** The stage a person looking at the run cares about now: the active one, else the one that failed. */
 export function currentStage(status: RunStatus, stages: StageRunEntity[]): StageRunEntity | null {
-  const active = stages.find(
-    (s) => s.status === 'RUNNING' || s.status === 'WAITING' || s.status === 'BLOCKED',
-  );
+  const active = stages.find((s) => isIn(activeStageStatuses, s.status));
   if (active) return active;
   if (status === 'FAILED' || status === 'CANCELLED')
     return stages.find((s) => s.status === 'FAILED' || s.status === 'CANCELLED') ?? null;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
-import type { DeploymentRunStatus } from '../../db/domain';
+import { deploymentRunStatuses, isIn, type DeploymentRunStatus } from '../../db/domain';
 import type { DoraService } from '../dora/dora.service';
 
 /** Signed inbound webhooks carry facts for DORA from systems that cannot call GraphQL. */
@@ -56,7 +56,6 @@ const commit = (value: unknown, field: string) => {
   };
 };
 
-const deploymentStatuses: DeploymentRunStatus[] = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 /** GitHub deployment_status states; `inactive` (a later deployment replaced it) says nothing new. */
 const githubStates: Record<string, DeploymentRunStatus | null> = {
   success: 'SUCCEEDED',
@@ -89,9 +88,9 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
   async function applyLockstep(event: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (event.type) {
       case 'deployment.finished': {
-        const status = event.status as DeploymentRunStatus;
-        if (!deploymentStatuses.includes(status))
-          throw new Refused(422, `status must be one of ${deploymentStatuses.join(', ')}`);
+        const status = String(event.status);
+        if (!isIn(deploymentRunStatuses, status))
+          throw new Refused(422, `status must be one of ${deploymentRunStatuses.join(', ')}`);
         const run = await options.dora.recordExternalDeployment({
           serviceId: await service(text(event.service, 'service')),
           environmentId: await environment(text(event.environment, 'environment')),
