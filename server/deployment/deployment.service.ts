@@ -12,7 +12,7 @@ import {
   deploymentRunWorkflowType,
   type DeploymentRunInput,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
 import type { RevisionInput } from '../run/run.types';

@@ -16,7 +16,7 @@ import {
   type ApprovalConfig,
   type RunPlan,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { conflict, forbidden, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
 

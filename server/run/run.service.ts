@@ -18,7 +18,7 @@ import {
   type RevisionFact,
   type RunPlan,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
 import type { CommitInput, RevisionInput } from './run.types';
