@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { DeploymentRunStatus } from '../../db/domain';
+import { connectionOf } from '../graphql/connection';
 import { DeploymentRunStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 
@@ -68,6 +69,8 @@ export class DeploymentRun {
   @Field(() => String, { nullable: true, description: 'why the deployment run failed or was cancelled' })
   failureReason!: string | null;
 }
+
+export const DeploymentRunConnection = connectionOf(DeploymentRun);
 
 @ObjectType('DeploymentLogLine', {
   description: 'A line written by a deployment run’s plan or apply command.',

@@ -2,9 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } f
 import { Service } from '../catalog/catalog.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
-import { DeploymentRun } from '../deployment/deployment.types';
+import { DeploymentRun, DeploymentRunConnection } from '../deployment/deployment.types';
 import { DateTimeScalar } from '../graphql/scalars';
-import { DeploymentRunConnection } from './dora-connection.types';
 import type { IncidentRow } from './dora.service';
 import { DoraFilter, DoraMetrics, ExternalDeploymentInput, Incident, IncidentInput } from './dora.types';
 

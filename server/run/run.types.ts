@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { ActionKind, ActionStatus, RunStatus, StageStatus } from '../../db/domain';
-import { PageInfo } from '../graphql/connection';
+import { connectionOf } from '../graphql/connection';
 import { ActionKindEnum, ActionStatusEnum, RunStatusEnum, StageStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 
@@ -133,26 +133,7 @@ export class PipelineRun {
   temporalWorkflowId!: string;
 }
 
-@ObjectType('PipelineRunEdge')
-export class PipelineRunEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => PipelineRun)
-  node!: PipelineRun;
-}
-
-@ObjectType('PipelineRunConnection')
-export class PipelineRunConnection {
-  @Field(() => [PipelineRunEdge])
-  edges!: PipelineRunEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export const PipelineRunConnection = connectionOf(PipelineRun);
 
 @InputType('RevisionInput')
 export class RevisionInput {
