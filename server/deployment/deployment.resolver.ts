@@ -7,7 +7,9 @@ import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import type { PlanApprovalRow } from '../graphql/loaders';
-import { PipelineRun, Revision, RevisionInput } from '../run/run.types';
+import { revisionOf } from '../run/revision';
+import { Revision, RevisionInput } from '../run/revision.types';
+import { PipelineRun } from '../run/run.types';
 import {
   Deployment,
   DeploymentInput,
@@ -93,13 +95,7 @@ export class DeploymentRunResolver {
 
   @FieldResolver(() => Revision, { nullable: true })
   revision(@Root() run: DeploymentRunEntity): Revision | null {
-    if (!run.revisionSha || !run.revisionCommittedAt) return null;
-    return {
-      sha: run.revisionSha,
-      message: run.revisionMessage,
-      author: run.revisionAuthor,
-      committedAt: run.revisionCommittedAt,
-    };
+    return revisionOf(run);
   }
 
   @FieldResolver(() => [Revision], { description: 'the change set it delivered' })

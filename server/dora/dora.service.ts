@@ -5,7 +5,7 @@ import { deploymentRunStatuses } from '../../db/domain';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid, requiredText } from '../graphql/validate';
-import { revisionFact } from '../run/run.service';
+import { revisionFact } from '../run/revision';
 import type { ExternalDeploymentInput, IncidentInput } from './dora.types';
 
 export interface IncidentRow {

@@ -7,7 +7,7 @@ import {
   IntervalEnum,
 } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-import { CommitInput, RevisionInput } from '../run/run.types';
+import { CommitInput, RevisionInput } from '../run/revision.types';
 import type { DoraLevel } from './dora-levels';
 import type { Interval } from './dora.presenter';
 
