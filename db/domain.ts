@@ -99,6 +99,10 @@ export function isIn<T extends string>(group: readonly T[], status: string): sta
   return (group as readonly string[]).includes(status);
 }
 
+/** How an incident's cause was decided when it was opened (DORA.md, "Incident attribution"). */
+export const incidentAttributions = ['EXPLICIT', 'HEURISTIC', 'EXTERNAL', 'NONE'] as const;
+export type IncidentAttribution = (typeof incidentAttributions)[number];
+
 export const pipelineEventTypes = [
   'RUN_STARTED',
   'STAGE_STARTED',

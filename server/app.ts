@@ -151,7 +151,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     '/webhooks',
     createInboundWebhooks({
       dataSource: options.dataSource,
-      dora: services.dora,
+      catalog: services.catalog,
+      externalDeployments: services.externalDeployments,
+      incidents: services.incidents,
       secret: options.webhookSecret,
       log,
     }),

@@ -5,6 +5,11 @@ import { ServiceEntity } from '../../db/entities/service.entity';
 import { badInput, conflict } from '../errors';
 import { isUniqueViolation, optionalText, requiredText } from '../graphql/validate';
 
+const idByNameStatements = {
+  services: 'SELECT id FROM services WHERE name = $1',
+  environments: 'SELECT id FROM environments WHERE name = $1',
+} as const;
+
 /** Services (what teams ship) and environments (where it goes). */
 export class CatalogService {
   constructor(private readonly dataSource: DataSource) {}
@@ -15,6 +20,12 @@ export class CatalogService {
 
   listEnvironments(): Promise<EnvironmentEntity[]> {
     return this.dataSource.getRepository(EnvironmentEntity).find({ order: { name: 'ASC' } });
+  }
+
+  /** A service or environment by its name (systems reporting by webhook know names, not ids). */
+  async idByName(table: keyof typeof idByNameStatements, name: string): Promise<string | null> {
+    const [row]: Array<{ id: string }> = await this.dataSource.query(idByNameStatements[table], [name]);
+    return row?.id ?? null;
   }
 
   async createService(input: { name: string; team?: string | null }): Promise<ServiceEntity> {

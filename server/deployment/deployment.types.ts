@@ -3,6 +3,7 @@ import type { DeploymentRunStatus } from '../../db/domain';
 import { connectionOf } from '../graphql/connection';
 import { DeploymentRunStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
+import { CommitInput, RevisionInput } from '../run/revision.types';
 
 @ObjectType('Deployment', {
   description:
@@ -102,4 +103,31 @@ export class PlanApproval {
 
   @Field(() => DateTimeScalar)
   at!: Date;
+}
+
+@InputType('ExternalDeploymentInput')
+export class ExternalDeploymentInput {
+  @Field(() => ID)
+  serviceId!: string;
+
+  @Field(() => ID)
+  environmentId!: string;
+
+  @Field(() => DeploymentRunStatusEnum)
+  status!: DeploymentRunStatus;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt?: Date | null;
+
+  @Field(() => RevisionInput, { nullable: true })
+  revision?: RevisionInput | null;
+
+  @Field(() => [CommitInput], { nullable: true })
+  commits?: CommitInput[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isRollback?: boolean | null;
 }

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { PipelineEventType } from '../../db/domain';
 import type { SecretBox } from '../../db/secret-box';
 import { badInput, conflict, notFound } from '../errors';
-import { intInRange, isUuid } from '../graphql/validate';
+import { deleteRow, rowExists } from '../graphql/references';
+import { intInRange } from '../graphql/validate';
 import type { WebhookSubscriptionInput } from './notification.types';
 
 export interface SubscriptionRow {
@@ -39,12 +40,8 @@ export class NotificationService {
     }
     const format = input.format ?? 'lockstep';
     if (!formats.includes(format)) throw badInput('input.format', `must be one of ${formats.join(', ')}`);
-    if (input.pipelineId) {
-      const found: unknown[] = isUuid(input.pipelineId)
-        ? await this.dataSource.query('SELECT 1 FROM pipelines WHERE id = $1', [input.pipelineId])
-        : [];
-      if (found.length === 0) throw badInput('input.pipelineId', 'no pipeline has this id');
-    }
+    if (input.pipelineId && !(await rowExists(this.dataSource, 'pipelines', input.pipelineId)))
+      throw badInput('input.pipelineId', 'no pipeline has this id');
     if (!this.box) throw conflict('webhook secrets cannot be stored: the server has no LOCKSTEP_SECRET_KEY');
     const sealed = this.box.seal(input.secret);
     const [row]: SubscriptionRow[] = await this.dataSource.query(
@@ -65,12 +62,8 @@ export class NotificationService {
     return row!;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [, count]: [unknown[], number] = isUuid(id)
-      ? await this.dataSource.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id])
-      : [[], 0];
-    if (count === 0) throw notFound('webhook subscription', id);
-    return true;
+  delete(id: string): Promise<boolean> {
+    return deleteRow(this.dataSource, 'webhook_subscriptions', id, 'webhook subscription');
   }
 
   list(): Promise<SubscriptionRow[]> {
@@ -80,10 +73,8 @@ export class NotificationService {
   /** The newest deliveries of a subscription first. */
   async deliveries(subscriptionId: string, first: number | null | undefined) {
     const limit = intInRange('first', first, 1, 100, 20);
-    const found: unknown[] = isUuid(subscriptionId)
-      ? await this.dataSource.query('SELECT 1 FROM webhook_subscriptions WHERE id = $1', [subscriptionId])
-      : [];
-    if (found.length === 0) throw notFound('webhook subscription', subscriptionId);
+    if (!(await rowExists(this.dataSource, 'webhook_subscriptions', subscriptionId)))
+      throw notFound('webhook subscription', subscriptionId);
     return this.dataSource.query(
       `SELECT id, event_type AS "eventType", run_id AS "runId", attempts, response_status AS "responseStatus",
               delivered_at AS "deliveredAt", error
