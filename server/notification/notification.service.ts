@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PipelineEventType } from '../../db/domain';
-import type { SecretBox } from '../../db/secret-box';
+import { sealedColumns, type SecretBox } from '../../db/secret-box';
 import { badInput, conflict, notFound } from '../errors';
 import { deleteRow, rowExists } from '../graphql/references';
 import { intInRange } from '../graphql/validate';
@@ -43,7 +43,6 @@ export class NotificationService {
     if (input.pipelineId && !(await rowExists(this.dataSource, 'pipelines', input.pipelineId)))
       throw badInput('input.pipelineId', 'no pipeline has this id');
     if (!this.box) throw conflict('webhook secrets cannot be stored: the server has no LOCKSTEP_SECRET_KEY');
-    const sealed = this.box.seal(input.secret);
     const [row]: SubscriptionRow[] = await this.dataSource.query(
       `INSERT INTO webhook_subscriptions
          (url, event_types, pipeline_id, format, secret_ciphertext, secret_iv, secret_auth_tag, key_fingerprint)
@@ -53,10 +52,7 @@ export class NotificationService {
         [...new Set(input.eventTypes ?? [])],
         input.pipelineId ?? null,
         format,
-        sealed.ciphertext,
-        sealed.iv,
-        sealed.tag,
-        sealed.keyFingerprint,
+        ...sealedColumns(this.box.seal(input.secret)),
       ],
     );
     return row!;

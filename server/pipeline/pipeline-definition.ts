@@ -6,6 +6,7 @@ import {
   type ExecutionMode,
   type RetryPolicy,
 } from '../../db/domain';
+import type { ActionPlan } from '../../workflows/definitions';
 import { badInput } from '../errors';
 import { intInRange, isUuid, optionalText, requiredText } from '../graphql/validate';
 import type { ActionInput, PipelineInput, RetryPolicyInput } from './pipeline.types';
@@ -21,14 +22,8 @@ export interface PipelineDefinition {
     environmentId: string | null;
     maxParallel: number;
     transitionEnabled: boolean;
-    actions: Array<{
-      name: string;
-      kind: ActionKind;
-      runOrder: number;
-      config: Record<string, unknown>;
-      timeoutSeconds: number | null;
-      retryPolicy: RetryPolicy;
-    }>;
+    /** As a run's plan will hold them, less the ids the run gives them. */
+    actions: Array<Omit<ActionPlan, 'actionRunId' | 'actionId' | 'deployment'>>;
   }>;
 }
 

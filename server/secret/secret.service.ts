@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { minSecretLength, type SecretBox } from '../../db/secret-box';
+import { minSecretLength, sealedColumns, type SecretBox } from '../../db/secret-box';
 import { badInput, conflict } from '../errors';
 import { deleteRow, rowExists } from '../graphql/references';
 import { isUuid } from '../graphql/validate';
@@ -61,7 +61,6 @@ export class SecretService {
         throw badInput(field, `no ${table.slice(0, -1)} has this id`);
     }
     if (!this.box) throw conflict('secrets cannot be stored: the server has no LOCKSTEP_SECRET_KEY');
-    const sealed = this.box.seal(input.value);
     const [row]: SecretRow[] = await this.dataSource.query(
       `INSERT INTO secrets (name, scope, environment_id, pipeline_id, ciphertext, iv, auth_tag, key_fingerprint)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -74,10 +73,7 @@ export class SecretService {
         scope,
         input.environmentId ?? null,
         input.pipelineId ?? null,
-        sealed.ciphertext,
-        sealed.iv,
-        sealed.tag,
-        sealed.keyFingerprint,
+        ...sealedColumns(this.box.seal(input.value)),
       ],
     );
     return row!;
