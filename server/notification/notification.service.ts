@@ -3,7 +3,7 @@ import type { PipelineEventType } from '../../db/domain';
 import { sealedColumns, type SecretBox } from '../../db/secret-box';
 import { badInput, conflict, notFound } from '../errors';
 import { deleteRow, rowExists } from '../graphql/references';
-import { intInRange } from '../graphql/validate';
+import { httpUrl, intInRange } from '../graphql/validate';
 import type { WebhookSubscriptionInput } from './notification.types';
 
 export interface SubscriptionRow {
@@ -26,14 +26,7 @@ export class NotificationService {
   ) {}
 
   async create(input: WebhookSubscriptionInput): Promise<SubscriptionRow> {
-    let url: URL;
-    try {
-      url = new URL(input.url);
-    } catch {
-      throw badInput('input.url', 'must be an absolute http(s) URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw badInput('input.url', 'must be an absolute http(s) URL');
+    const url = httpUrl('input.url', input.url);
     if (input.url.length > 2000) throw badInput('input.url', 'must be at most 2000 characters');
     if (input.secret.length < 16 || input.secret.length > 1000) {
       throw badInput('input.secret', 'must be from 16 to 1000 characters');
