@@ -46,11 +46,6 @@ export default tseslint.config(
     },
   },
   {
-    // TypeORM relations reference each other both ways (through arrow functions, resolved lazily).
-    files: ['db/entities/**'],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
-  {
     files: ['db/**'],
     rules: {
       'no-restricted-imports': [

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthenticatedPrincipal } from '../server/auth/token.service';
+import type { AuthenticatedPrincipal } from '../server/auth/principal';
 import type { BenchEnvironment } from './environment';
 import { guarded, trigger } from './runs';
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { AuthenticatedPrincipal } from '../server/auth/token.service';
+import type { AuthenticatedPrincipal } from '../server/auth/principal';
 import type { BenchEnvironment } from './environment';
 import { sequentialCommandPipeline, timeBareRun, timeOurRun } from './runs';
 

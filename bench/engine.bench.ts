@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import os from 'node:os';
-import { callerOf } from '../server/auth/token.service';
+import { callerOf } from '../server/auth/principal';
 import { idleGateMs, measureApprovalLatency, type ApprovalLatency } from './approval-latency';
 import { measureConcurrentThroughput, runsPerSecond, type Throughput } from './concurrent-throughput';
 import { progress, runBench } from './runner';

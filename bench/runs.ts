@@ -1,9 +1,9 @@
 import { tsToMs } from '@temporalio/common/lib/time';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { AuthenticatedPrincipal } from '../server/auth/token.service';
+import type { AuthenticatedPrincipal } from '../server/auth/principal';
 import type { PipelineInput } from '../server/pipeline/pipeline.types';
-import type { RevisionInput } from '../server/run/run.types';
+import type { RevisionInput } from '../server/run/revision.types';
 import {
   pipelineRunWorkflowId,
   type PipelineRunInput,

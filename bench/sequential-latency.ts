@@ -1,4 +1,4 @@
-import type { AuthenticatedPrincipal } from '../server/auth/token.service';
+import type { AuthenticatedPrincipal } from '../server/auth/principal';
 import type { BenchEnvironment } from './environment';
 import {
   profileRun,

@@ -25,6 +25,15 @@ export const runStatuses = [
   'SUPERSEDED',
 ] as const;
 export type RunStatus = (typeof runStatuses)[number];
+/** A run in one of these may still act on its pipeline's stages (cancel it; do not delete its pipeline). */
+export const activeRunStatuses = ['QUEUED', 'RUNNING', 'WAITING'] as const satisfies readonly RunStatus[];
+/** A run in one of these has a finish time (a FAILED one may still be retried while its workflow holds). */
+export const finishedRunStatuses = [
+  'FAILED',
+  'SUCCEEDED',
+  'CANCELLED',
+  'SUPERSEDED',
+] as const satisfies readonly RunStatus[];
 
 export const stageStatuses = [
   'PENDING',
@@ -37,6 +46,18 @@ export const stageStatuses = [
   'SKIPPED',
 ] as const;
 export type StageStatus = (typeof stageStatuses)[number];
+/** The stage a run is at: working, waiting for a person, or held at a closed transition. */
+export const activeStageStatuses = [
+  'RUNNING',
+  'WAITING',
+  'BLOCKED',
+] as const satisfies readonly StageStatus[];
+export const finishedStageStatuses = [
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'SKIPPED',
+] as const satisfies readonly StageStatus[];
 
 export const actionStatuses = [
   'PENDING',
@@ -49,9 +70,38 @@ export const actionStatuses = [
   'SKIPPED',
 ] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
+export const finishedActionStatuses = [
+  'SUCCEEDED',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+  'SKIPPED',
+] as const satisfies readonly ActionStatus[];
 
 export const deploymentRunStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type DeploymentRunStatus = (typeof deploymentRunStatuses)[number];
+export const finishedDeploymentRunStatuses = [
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+] as const satisfies readonly DeploymentRunStatus[];
+export type FinishedDeploymentRunStatus = (typeof finishedDeploymentRunStatuses)[number];
+
+/** Statuses (of runs, stages or actions) that end the thing: its finish time is set when it enters one. */
+export const finishedStatuses: ReadonlySet<string> = new Set([
+  ...finishedRunStatuses,
+  ...finishedStageStatuses,
+  ...finishedActionStatuses,
+]);
+
+/** A status in `group`, narrowed (`includes` on an `as const` array takes only its own members). */
+export function isIn<T extends string>(group: readonly T[], status: string): status is T {
+  return (group as readonly string[]).includes(status);
+}
+
+/** How an incident's cause was decided when it was opened (DORA.md, "Incident attribution"). */
+export const incidentAttributions = ['EXPLICIT', 'HEURISTIC', 'EXTERNAL', 'NONE'] as const;
+export type IncidentAttribution = (typeof incidentAttributions)[number];
 
 export const pipelineEventTypes = [
   'RUN_STARTED',

@@ -12,6 +12,11 @@ export interface SealedValue {
   keyFingerprint: string;
 }
 
+/** A sealed value as the parameters of the four columns that store one: ciphertext, IV, tag, fingerprint. */
+export function sealedColumns(sealed: SealedValue): [Buffer, Buffer, Buffer, string] {
+  return [sealed.ciphertext, sealed.iv, sealed.tag, sealed.keyFingerprint];
+}
+
 export class SecretKeyError extends Error {}
 
 export class SecretBox {

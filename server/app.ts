@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecretBox } from '../db/secret-box';
-import type { AuthenticatedPrincipal } from './auth/token.service';
+import type { AuthenticatedPrincipal } from './auth/principal';
 import type { Context } from './context';
 import { createErrorFormatter, DomainError } from './errors';
 import { queryLimitsRule } from './graphql/limits';
@@ -151,7 +151,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     '/webhooks',
     createInboundWebhooks({
       dataSource: options.dataSource,
-      dora: services.dora,
+      catalog: services.catalog,
+      externalDeployments: services.externalDeployments,
+      incidents: services.incidents,
       secret: options.webhookSecret,
       log,
     }),

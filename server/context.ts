@@ -1,4 +1,4 @@
-import type { AuthenticatedPrincipal } from './auth/token.service';
+import type { AuthenticatedPrincipal } from './auth/principal';
 import type { Loaders } from './graphql/loaders';
 import type { LiveFeeds } from './realtime/live-feeds';
 import type { Services } from './services';

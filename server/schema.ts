@@ -3,12 +3,10 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
-import {
-  DeploymentResolver,
-  DeploymentRunResolver,
-  PlanApprovalResolver,
-} from './deployment/deployment.resolver';
-import { DoraResolver, IncidentResolver } from './dora/dora.resolver';
+import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
+import { DeploymentResolver, PlanApprovalResolver } from './deployment/deployment.resolver';
+import { DoraResolver } from './dora/dora.resolver';
+import { IncidentResolver } from './incident/incident.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';

@@ -7,9 +7,11 @@ import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
 import { DoraPresenter } from './dora/dora.presenter';
-import { DoraService } from './dora/dora.service';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
 import { DeploymentService } from './deployment/deployment.service';
+import { ExternalDeploymentService } from './deployment/external-deployment.service';
+import { IncidentPresenter } from './incident/incident.presenter';
+import { IncidentService } from './incident/incident.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
@@ -46,8 +48,10 @@ export function createServices({
     runControl: new RunControlService(dataSource, temporal),
     deployments: new DeploymentService(dataSource, temporal, taskQueue),
     deploymentPresenter: new DeploymentPresenter(dataSource),
+    externalDeployments: new ExternalDeploymentService(dataSource),
+    incidents: new IncidentService(dataSource),
+    incidentPresenter: new IncidentPresenter(dataSource),
     secrets: new SecretService(dataSource, secretBox),
-    dora: new DoraService(dataSource),
     doraPresenter: new DoraPresenter(dataSource),
     notifications: new NotificationService(dataSource, secretBox),
   };

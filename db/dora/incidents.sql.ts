@@ -1,7 +1,5 @@
+import type { IncidentAttribution } from '../domain';
 import { statement } from './statement';
-
-/** How an incident's cause was decided, once, when it was opened (docs/dora.md, Incident attribution). */
-export type IncidentAttribution = 'EXPLICIT' | 'HEURISTIC' | 'EXTERNAL' | 'NONE';
 
 /** An incident as every statement below returns it. */
 export interface IncidentRow {

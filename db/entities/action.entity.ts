@@ -10,7 +10,7 @@ export class ActionEntity {
   @Column({ name: 'stage_id', type: 'uuid' })
   stageId!: string;
 
-  @ManyToOne(() => StageEntity, (stage) => stage.actions, { onDelete: 'CASCADE' })
+  @ManyToOne(() => StageEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'stage_id' })
   stage?: StageEntity;
 

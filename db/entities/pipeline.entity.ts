@@ -4,13 +4,11 @@ import {
   Entity,
   JoinColumn,
   ManyToOne,
-  OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import type { ExecutionMode } from '../domain';
 import { ServiceEntity } from './service.entity';
-import { StageEntity } from './stage.entity';
 
 /** A pipeline definition: ordered stages of actions. Runs snapshot it when they start. */
 @Entity({ name: 'pipelines' })
@@ -37,9 +35,6 @@ export class PipelineEntity {
   /** The last run number handed out; incremented atomically when a run is triggered. */
   @Column({ name: 'run_counter', type: 'integer', default: 0 })
   runCounter!: number;
-
-  @OneToMany(() => StageEntity, (stage) => stage.pipeline, { cascade: true })
-  stages?: StageEntity[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,5 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { ActionEntity } from './action.entity';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { EnvironmentEntity } from './environment.entity';
 import { PipelineEntity } from './pipeline.entity';
 
@@ -11,7 +10,7 @@ export class StageEntity {
   @Column({ name: 'pipeline_id', type: 'uuid' })
   pipelineId!: string;
 
-  @ManyToOne(() => PipelineEntity, (pipeline) => pipeline.stages, { onDelete: 'CASCADE' })
+  @ManyToOne(() => PipelineEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'pipeline_id' })
   pipeline?: PipelineEntity;
 
@@ -37,7 +36,4 @@ export class StageEntity {
 
   @Column({ name: 'transition_reason', type: 'text', nullable: true })
   transitionReason!: string | null;
-
-  @OneToMany(() => ActionEntity, (action) => action.stage, { cascade: true })
-  actions?: ActionEntity[];
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 
 export type AuditOutcome = 'ALLOWED' | 'DENIED' | 'FAILED';
 

@@ -1,4 +1,4 @@
-import { hashToken, type AuthenticatedPrincipal } from './token.service';
+import { hashToken, type AuthenticatedPrincipal } from './principal';
 
 /**
  * Remembers which principal a token stands for, so a request costs no lookup. Revocations arrive by

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../db/domain';
 import { ApiTokenEntity } from '../../db/entities/api-token.entity';
@@ -6,15 +6,8 @@ import { PrincipalEntity } from '../../db/entities/principal.entity';
 import { notifyChannels } from '../../db/notify';
 import { notFound } from '../errors';
 import { isUuid } from '../graphql/validate';
+import { hashToken, type AuthenticatedPrincipal } from './principal';
 import { TokenCache } from './token-cache';
-
-export interface AuthenticatedPrincipal {
-  id: string;
-  name: string;
-  role: Role;
-  /** The token the caller authenticated with (live connections end when it is revoked). */
-  tokenId: string;
-}
 
 export interface ApiTokenRow {
   id: string;
@@ -24,20 +17,6 @@ export interface ApiTokenRow {
 }
 
 const tokenPrefix = 'lsk_';
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** The caller a freshly created token stands for (for scripts and tests that act without HTTP). */
-export function callerOf(created: { tokenId: string; principal: PrincipalEntity }): AuthenticatedPrincipal {
-  return {
-    id: created.principal.id,
-    name: created.principal.name,
-    role: created.principal.role,
-    tokenId: created.tokenId,
-  };
-}
 
 /** Issues, resolves and bootstraps API tokens. Tokens are random; only their SHA-256 is stored. */
 export class TokenService {

@@ -1,9 +1,13 @@
+import { environmentIdByName, serviceIdByName } from '../../db/dora/lookups.sql';
+import { run } from '../../db/dora/statement';
 import type { DataSource } from 'typeorm';
 import { environmentTiers, type EnvironmentTier } from '../../db/domain';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
 import { badInput, conflict } from '../errors';
 import { isUniqueViolation, optionalText, requiredText } from '../graphql/validate';
+
+const idByNameStatements = { services: serviceIdByName, environments: environmentIdByName } as const;
 
 /** Services (what teams ship) and environments (where it goes). */
 export class CatalogService {
@@ -15,6 +19,12 @@ export class CatalogService {
 
   listEnvironments(): Promise<EnvironmentEntity[]> {
     return this.dataSource.getRepository(EnvironmentEntity).find({ order: { name: 'ASC' } });
+  }
+
+  /** A service or environment by its name (systems reporting by webhook know names, not ids). */
+  async idByName(table: keyof typeof idByNameStatements, name: string): Promise<string | null> {
+    const [row] = await run(this.dataSource, idByNameStatements[table], { name });
+    return row?.id ?? null;
   }
 
   async createService(input: { name: string; team?: string | null }): Promise<ServiceEntity> {

@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { DeploymentEntity } from '../../db/entities/deployment.entity';
-import { decodeTimeIdCursor, encodeCursor, pageSize } from '../graphql/connection';
+import { emptyPage, keysetPage, pageSize, type Page } from '../graphql/page';
 import { intInRange, isUuid } from '../graphql/validate';
-import type { Page } from '../pipeline/pipeline.presenter';
 
 export interface DeploymentLogLineRow {
   seq: number;
@@ -45,14 +44,13 @@ export class DeploymentPresenter {
     after?: string | null;
   }): Promise<Page<DeploymentRunEntity>> {
     const limit = pageSize(args.first);
-    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const query = this.dataSource.getRepository(DeploymentRunEntity).createQueryBuilder('d');
     if (args.serviceId) {
-      if (!isUuid(args.serviceId)) return empty;
+      if (!isUuid(args.serviceId)) return emptyPage();
       query.andWhere('d.service_id = :serviceId', { serviceId: args.serviceId });
     }
     if (args.serviceIds) {
-      if (!args.serviceIds.every(isUuid)) return empty;
+      if (!args.serviceIds.every(isUuid)) return emptyPage();
       query.andWhere('d.service_id = ANY (:serviceIds)', { serviceIds: args.serviceIds });
     }
     if (args.team) {
@@ -65,30 +63,16 @@ export class DeploymentPresenter {
       query.andWhere(`d.environment_id IN (SELECT e.id FROM environments e WHERE e.tier = 'PRODUCTION')`);
     }
     if (args.environmentId) {
-      if (!isUuid(args.environmentId)) return empty;
+      if (!isUuid(args.environmentId)) return emptyPage();
       query.andWhere('d.environment_id = :environmentId', { environmentId: args.environmentId });
     }
     if (args.from) query.andWhere('d.finished_at >= :from', { from: args.from });
     if (args.to) query.andWhere('d.finished_at < :to', { to: args.to });
-    const totalCount = await query.getCount();
-    if (args.after) {
-      const [startedAt, id] = decodeTimeIdCursor(args.after);
-      query.andWhere('(d.started_at, d.id) < (:startedAt::timestamptz, :id::uuid)', { startedAt, id });
-    }
-    const rows = await query
-      .orderBy('d.started_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const edges = rows.slice(0, limit).map((node) => ({
-      cursor: encodeCursor([node.startedAt.toISOString(), node.id]),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    return keysetPage(
+      query,
+      { limit, after: args.after },
+      { column: 'started_at', instantOf: (d) => d.startedAt, direction: 'DESC' },
+    );
   }
 
   logs(deploymentRunId: string, afterSeq: number | null | undefined, limit: number | null | undefined) {

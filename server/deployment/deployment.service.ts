@@ -12,11 +12,12 @@ import {
   deploymentRunWorkflowType,
   type DeploymentRunInput,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
-import type { RevisionInput } from '../run/run.types';
-import { deploymentSnapshot, revisionFact } from '../run/run.service';
+import { revisionFact } from '../run/revision';
+import type { RevisionInput } from '../run/revision.types';
+import { deploymentSnapshot } from './deployment-snapshot';
 import type { DeploymentInput } from './deployment.types';
 
 function command(field: string, value: string | null | undefined, required: boolean): string | null {

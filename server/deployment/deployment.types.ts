@@ -1,7 +1,10 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import type { DeploymentRunStatus } from '../../db/domain';
+import { connectionOf } from '../graphql/connection';
 import { DeploymentRunStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
+import { CommitInput, RevisionInput } from '../run/revision.types';
+import { Approval, LogLine } from '../run/run.types';
 
 @ObjectType('Deployment', {
   description:
@@ -69,34 +72,44 @@ export class DeploymentRun {
   failureReason!: string | null;
 }
 
+export const DeploymentRunConnection = connectionOf(DeploymentRun);
+
+/** The same line as an action's log, with the step that wrote it. */
 @ObjectType('DeploymentLogLine', {
   description: 'A line written by a deployment run’s plan or apply command.',
 })
-export class DeploymentLogLine {
-  @Field(() => Int)
-  seq!: number;
-
+export class DeploymentLogLine extends LogLine {
   @Field(() => String, { description: '"plan" or "apply"' })
   step!: string;
-
-  @Field(() => DateTimeScalar)
-  at!: Date;
-
-  @Field(() => String)
-  stream!: string;
-
-  @Field(() => String)
-  text!: string;
 }
 
+/** The same decision as on an approval gate, on a plan. */
 @ObjectType('PlanApproval', { description: 'A decision on a deployment run’s plan.' })
-export class PlanApproval {
-  @Field(() => Boolean)
-  approved!: boolean;
+export class PlanApproval extends Approval {}
 
-  @Field(() => String, { nullable: true })
-  comment!: string | null;
+@InputType('ExternalDeploymentInput')
+export class ExternalDeploymentInput {
+  @Field(() => ID)
+  serviceId!: string;
+
+  @Field(() => ID)
+  environmentId!: string;
+
+  @Field(() => DeploymentRunStatusEnum)
+  status!: DeploymentRunStatus;
 
   @Field(() => DateTimeScalar)
-  at!: Date;
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt?: Date | null;
+
+  @Field(() => RevisionInput, { nullable: true })
+  revision?: RevisionInput | null;
+
+  @Field(() => [CommitInput], { nullable: true })
+  commits?: CommitInput[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isRollback?: boolean | null;
 }

@@ -1,13 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { DeploymentRunStatus } from '../../db/domain';
-import {
-  DeploymentRunStatusEnum,
-  DoraLevelEnum,
-  IncidentAttributionEnum,
-  IntervalEnum,
-} from '../graphql/enums';
+import { DoraLevelEnum, IntervalEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-import { CommitInput, RevisionInput } from '../run/run.types';
 import type { DoraLevel } from './dora-levels';
 import type { Interval } from './dora-views';
 
@@ -117,70 +110,4 @@ export class DoraFilter {
     description: 'IANA name, default "UTC"; buckets start at local midnight / Monday / 1st',
   })
   timeZone?: string | null;
-}
-
-@ObjectType('Incident')
-export class Incident {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  title!: string;
-
-  @Field(() => DateTimeScalar)
-  openedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  resolvedAt!: Date | null;
-
-  @Field(() => Boolean)
-  external!: boolean;
-
-  @Field(() => IncidentAttributionEnum, { description: 'how causedBy was decided (docs/dora.md, "Incidents")' })
-  attribution!: string;
-}
-
-@InputType('IncidentInput')
-export class IncidentInput {
-  @Field(() => ID)
-  serviceId!: string;
-
-  @Field(() => String)
-  title!: string;
-
-  @Field(() => DateTimeScalar)
-  openedAt!: Date;
-
-  @Field(() => ID, { nullable: true })
-  causedByDeploymentRunId?: string | null;
-
-  @Field(() => Boolean, { nullable: true })
-  external?: boolean | null;
-}
-
-@InputType('ExternalDeploymentInput')
-export class ExternalDeploymentInput {
-  @Field(() => ID)
-  serviceId!: string;
-
-  @Field(() => ID)
-  environmentId!: string;
-
-  @Field(() => DeploymentRunStatusEnum)
-  status!: DeploymentRunStatus;
-
-  @Field(() => DateTimeScalar)
-  startedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  finishedAt?: Date | null;
-
-  @Field(() => RevisionInput, { nullable: true })
-  revision?: RevisionInput | null;
-
-  @Field(() => [CommitInput], { nullable: true })
-  commits?: CommitInput[] | null;
-
-  @Field(() => Boolean, { nullable: true })
-  isRollback?: boolean | null;
 }

@@ -5,6 +5,7 @@ import {
   deploymentRunStatuses,
   environmentTiers,
   executionModes,
+  incidentAttributions,
   pipelineEventTypes,
   roles,
   runStatuses,
@@ -30,7 +31,4 @@ export const DeploymentRunStatusEnum = enumOf(deploymentRunStatuses, 'Deployment
 export const SecretScopeEnum = enumOf(['GLOBAL', 'ENVIRONMENT', 'PIPELINE'] as const, 'SecretScope');
 export const IntervalEnum = enumOf(['DAY', 'WEEK', 'MONTH'] as const, 'Interval');
 export const DoraLevelEnum = enumOf(['ELITE', 'HIGH', 'MEDIUM', 'LOW'] as const, 'DoraLevel');
-export const IncidentAttributionEnum = enumOf(
-  ['EXPLICIT', 'HEURISTIC', 'EXTERNAL', 'NONE'] as const,
-  'IncidentAttribution',
-);
+export const IncidentAttributionEnum = enumOf(incidentAttributions, 'IncidentAttribution');

@@ -34,6 +34,19 @@ export function intInRange(
   return value;
 }
 
+/** An absolute http(s) URL, parsed. */
+export function httpUrl(field: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badInput(field, 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw badInput(field, 'must be an absolute http(s) URL');
+  return url;
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else cannot name a row, so it is reported as the caller's mistake. */

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { PipelineEventType } from '../../db/domain';
-import type { SecretBox } from '../../db/secret-box';
+import { sealedColumns, type SecretBox } from '../../db/secret-box';
 import { badInput, conflict, notFound } from '../errors';
-import { intInRange, isUuid } from '../graphql/validate';
+import { deleteRow, rowExists } from '../graphql/references';
+import { httpUrl, intInRange } from '../graphql/validate';
 import type { WebhookSubscriptionInput } from './notification.types';
 
 export interface SubscriptionRow {
@@ -25,28 +26,16 @@ export class NotificationService {
   ) {}
 
   async create(input: WebhookSubscriptionInput): Promise<SubscriptionRow> {
-    let url: URL;
-    try {
-      url = new URL(input.url);
-    } catch {
-      throw badInput('input.url', 'must be an absolute http(s) URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw badInput('input.url', 'must be an absolute http(s) URL');
+    const url = httpUrl('input.url', input.url);
     if (input.url.length > 2000) throw badInput('input.url', 'must be at most 2000 characters');
     if (input.secret.length < 16 || input.secret.length > 1000) {
       throw badInput('input.secret', 'must be from 16 to 1000 characters');
     }
     const format = input.format ?? 'lockstep';
     if (!formats.includes(format)) throw badInput('input.format', `must be one of ${formats.join(', ')}`);
-    if (input.pipelineId) {
-      const found: unknown[] = isUuid(input.pipelineId)
-        ? await this.dataSource.query('SELECT 1 FROM pipelines WHERE id = $1', [input.pipelineId])
-        : [];
-      if (found.length === 0) throw badInput('input.pipelineId', 'no pipeline has this id');
-    }
+    if (input.pipelineId && !(await rowExists(this.dataSource, 'pipelines', input.pipelineId)))
+      throw badInput('input.pipelineId', 'no pipeline has this id');
     if (!this.box) throw conflict('webhook secrets cannot be stored: the server has no LOCKSTEP_SECRET_KEY');
-    const sealed = this.box.seal(input.secret);
     const [row]: SubscriptionRow[] = await this.dataSource.query(
       `INSERT INTO webhook_subscriptions
          (url, event_types, pipeline_id, format, secret_ciphertext, secret_iv, secret_auth_tag, key_fingerprint)
@@ -56,21 +45,14 @@ export class NotificationService {
         [...new Set(input.eventTypes ?? [])],
         input.pipelineId ?? null,
         format,
-        sealed.ciphertext,
-        sealed.iv,
-        sealed.tag,
-        sealed.keyFingerprint,
+        ...sealedColumns(this.box.seal(input.secret)),
       ],
     );
     return row!;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [, count]: [unknown[], number] = isUuid(id)
-      ? await this.dataSource.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id])
-      : [[], 0];
-    if (count === 0) throw notFound('webhook subscription', id);
-    return true;
+  delete(id: string): Promise<boolean> {
+    return deleteRow(this.dataSource, 'webhook_subscriptions', id, 'webhook subscription');
   }
 
   list(): Promise<SubscriptionRow[]> {
@@ -80,10 +62,8 @@ export class NotificationService {
   /** The newest deliveries of a subscription first. */
   async deliveries(subscriptionId: string, first: number | null | undefined) {
     const limit = intInRange('first', first, 1, 100, 20);
-    const found: unknown[] = isUuid(subscriptionId)
-      ? await this.dataSource.query('SELECT 1 FROM webhook_subscriptions WHERE id = $1', [subscriptionId])
-      : [];
-    if (found.length === 0) throw notFound('webhook subscription', subscriptionId);
+    if (!(await rowExists(this.dataSource, 'webhook_subscriptions', subscriptionId)))
+      throw notFound('webhook subscription', subscriptionId);
     return this.dataSource.query(
       `SELECT id, event_type AS "eventType", run_id AS "runId", attempts, response_status AS "responseStatus",
               delivered_at AS "deliveredAt", error

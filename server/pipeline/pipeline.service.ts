@@ -1,4 +1,5 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import { activeRunStatuses } from '../../db/domain';
 import { ActionEntity } from '../../db/entities/action.entity';
 import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
@@ -9,9 +10,6 @@ import { badInput, conflict, notFound } from '../errors';
 import { isUniqueViolation, isUuid } from '../graphql/validate';
 import { parsePipelineInput, type PipelineDefinition } from './pipeline-definition';
 import type { PipelineInput } from './pipeline.types';
-
-/** Run statuses whose workflow may still act on the pipeline's stages. */
-const openRunStatuses = ['QUEUED', 'RUNNING', 'WAITING'];
 
 /** Checks that what the definition refers to (service, environments, deployments) exists. */
 async function checkReferences(manager: EntityManager, definition: PipelineDefinition): Promise<void> {
@@ -178,7 +176,7 @@ export class PipelineService {
       await this.lock(manager, id);
       const [open]: Array<{ n: number }> = await manager.query(
         `SELECT count(*)::int AS n FROM pipeline_runs WHERE pipeline_id = $1 AND status = ANY($2)`,
-        [id, openRunStatuses],
+        [id, activeRunStatuses],
       );
       if (open!.n > 0) throw conflict(`the pipeline has ${open!.n} run(s) in progress; cancel them first`);
       await manager.delete(PipelineEntity, { id });

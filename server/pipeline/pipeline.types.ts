@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { ActionKind, ExecutionMode } from '../../db/domain';
-import { PageInfo } from '../graphql/connection';
+import { connectionOf } from '../graphql/connection';
 import { ActionKindEnum, ExecutionModeEnum } from '../graphql/enums';
 import { JSONScalar } from '../graphql/scalars';
 
@@ -70,26 +70,7 @@ export class Pipeline {
   executionMode!: ExecutionMode;
 }
 
-@ObjectType('PipelineEdge')
-export class PipelineEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Pipeline)
-  node!: Pipeline;
-}
-
-@ObjectType('PipelineConnection')
-export class PipelineConnection {
-  @Field(() => [PipelineEdge])
-  edges!: PipelineEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
+export const PipelineConnection = connectionOf(Pipeline);
 
 @InputType('RetryPolicyInput')
 export class RetryPolicyInput {

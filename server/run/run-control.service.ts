@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import type { RunStatus } from '../../db/domain';
+import { activeRunStatuses, isIn } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
@@ -16,11 +16,9 @@ import {
   type ApprovalConfig,
   type RunPlan,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { conflict, forbidden, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
-
-const activeStatuses: RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
 
 /** Polls until `done` holds (the engine projected the change the caller asked for) or `timeoutMs` passes. */
 async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -153,7 +151,7 @@ export class RunControlService {
   ): Promise<PipelineRunEntity> {
     const run = await this.getRun(runId);
     const cancellable =
-      activeStatuses.includes(run.status) || (run.status === 'FAILED' && (await this.workflowOpen(run.id)));
+      isIn(activeRunStatuses, run.status) || (run.status === 'FAILED' && (await this.workflowOpen(run.id)));
     if (!cancellable) throw conflict(`run #${run.number} has already ended (${run.status})`);
     const text = optionalText('reason', reason, 500);
     await this.dataSource.query('UPDATE pipeline_runs SET cancel_reason = $2 WHERE id = $1', [run.id, text]);
@@ -188,7 +186,7 @@ export class RunControlService {
     // Every open run of the pipeline hears of it: one may be blocked there, or about to arrive.
     const open: Array<{ id: string }> = await this.dataSource.query(
       `SELECT id FROM pipeline_runs WHERE pipeline_id = $1 AND status = ANY($2)`,
-      [stage.pipelineId, activeStatuses],
+      [stage.pipelineId, activeRunStatuses],
     );
     for (const { id } of open) {
       try {

@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { RunStatus } from '../../db/domain';
+import { activeStageStatuses, isIn, type RunStatus } from '../../db/domain';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
-import { decodeTimeIdCursor, encodeCursor, pageSize } from '../graphql/connection';
+import { emptyPage, keysetPage, pageSize, type Page } from '../graphql/page';
 import { intInRange, isUuid } from '../graphql/validate';
-import type { Page } from '../pipeline/pipeline.presenter';
 
 /** Reads runs, newest first, and their logs. */
 export class RunPresenter {
@@ -25,32 +24,16 @@ export class RunPresenter {
     const limit = pageSize(args.first);
     const query = this.dataSource.getRepository(PipelineRunEntity).createQueryBuilder('r');
     if (args.pipelineId) {
-      if (!isUuid(args.pipelineId))
-        return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      if (!isUuid(args.pipelineId)) return emptyPage();
       query.andWhere('r.pipeline_id = :pipelineId', { pipelineId: args.pipelineId });
     }
     if (args.status && args.status.length > 0)
       query.andWhere('r.status IN (:...status)', { status: args.status });
-    const totalCount = await query.getCount();
-    if (args.after) {
-      const [createdAt, id] = decodeTimeIdCursor(args.after);
-      query.andWhere('(r.created_at, r.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
-    }
-    const rows = await query
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const edges = page.map((node) => ({
-      cursor: encodeCursor([node.createdAt.toISOString(), node.id]),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    return keysetPage(
+      query,
+      { limit, after: args.after },
+      { column: 'created_at', instantOf: (r) => r.createdAt, direction: 'DESC' },
+    );
   }
 
   logs(
@@ -70,9 +53,7 @@ export class RunPresenter {
 
 /** The stage a person looking at the run cares about now: the active one, else the one that failed. */
 export function currentStage(status: RunStatus, stages: StageRunEntity[]): StageRunEntity | null {
-  const active = stages.find(
-    (s) => s.status === 'RUNNING' || s.status === 'WAITING' || s.status === 'BLOCKED',
-  );
+  const active = stages.find((s) => isIn(activeStageStatuses, s.status));
   if (active) return active;
   if (status === 'FAILED' || status === 'CANCELLED')
     return stages.find((s) => s.status === 'FAILED' || s.status === 'CANCELLED') ?? null;

@@ -13,16 +13,15 @@ import { JSONScalar } from '../graphql/scalars';
 import { DeploymentRun } from '../deployment/deployment.types';
 import { Pipeline } from '../pipeline/pipeline.types';
 import { currentStage } from './run.presenter';
+import { revisionOf } from './revision';
+import { CommitInput, Revision, RevisionInput } from './revision.types';
 import {
   ActionAttempt,
   ActionRun,
   Approval,
-  CommitInput,
   LogLine,
   PipelineRun,
   PipelineRunConnection,
-  Revision,
-  RevisionInput,
   StageRun,
 } from './run.types';
 
@@ -96,12 +95,7 @@ export class PipelineRunResolver {
 
   @FieldResolver(() => Revision)
   revision(@Root() run: PipelineRunEntity): Revision {
-    return {
-      sha: run.revisionSha,
-      message: run.revisionMessage,
-      author: run.revisionAuthor,
-      committedAt: run.revisionCommittedAt,
-    };
+    return revisionOf(run);
   }
 
   @FieldResolver(() => Principal)

@@ -1,118 +1,25 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
-import { ActionEntity } from '../../db/entities/action.entity';
-import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { CommitFact } from '../../db/entities/pipeline-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
-import { StageEntity } from '../../db/entities/stage.entity';
 import {
   pipelineRunWorkflowId,
   pipelineRunWorkflowType,
   runSearchAttributes,
-  type DeploymentSnapshot,
   type PipelineRunInput,
   type RevisionFact,
   type RunPlan,
 } from '../../workflows/definitions';
-import type { AuthenticatedPrincipal } from '../auth/token.service';
+import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
-import { isUuid, optionalText } from '../graphql/validate';
-import type { CommitInput, RevisionInput } from './run.types';
-
-const shaPattern = /^[0-9a-f]{7,64}$/i;
-
-export function revisionFact(field: string, input: RevisionInput | CommitInput): RevisionFact {
-  const sha = input.sha.trim();
-  if (!shaPattern.test(sha))
-    throw badInput(`${field}.sha`, 'must be a commit SHA (7 to 64 hexadecimal characters)');
-  if (Number.isNaN(input.committedAt.getTime()))
-    throw badInput(`${field}.committedAt`, 'must be a date-time');
-  return {
-    sha: sha.toLowerCase(),
-    committedAt: input.committedAt.toISOString(),
-    message: optionalText(`${field}.message`, input.message, 10_000),
-    author: optionalText(`${field}.author`, input.author, 200),
-  };
-}
-
-export function deploymentSnapshot(deployment: DeploymentEntity): DeploymentSnapshot {
-  return {
-    deploymentId: deployment.id,
-    name: deployment.name,
-    serviceId: deployment.serviceId,
-    environmentId: deployment.environmentId,
-    planCommand: deployment.planCommand,
-    applyCommand: deployment.applyCommand,
-    requirePlanApproval: deployment.requirePlanApproval,
-  };
-}
-
-/** The plan of a run: the pipeline's current definition, with fresh run ids. */
-async function planFromDefinition(manager: EntityManager, pipelineId: string): Promise<RunPlan> {
-  const stages = await manager.find(StageEntity, { where: { pipelineId }, order: { position: 'ASC' } });
-  const actions = await manager.find(ActionEntity, {
-    where: { stageId: In(stages.map((s) => s.id)) },
-    order: { runOrder: 'ASC', name: 'ASC' },
-  });
-  const deploymentIds = actions.flatMap((a) =>
-    a.kind === 'DEPLOYMENT' ? [String(a.config.deploymentId)] : [],
-  );
-  const deployments = new Map(
-    (await manager.findBy(DeploymentEntity, { id: In(deploymentIds) })).map((d) => [
-      d.id,
-      deploymentSnapshot(d),
-    ]),
-  );
-  return {
-    stages: stages.map((stage) => ({
-      stageRunId: randomUUID(),
-      stageId: stage.id,
-      name: stage.name,
-      position: stage.position,
-      environmentId: stage.environmentId,
-      maxParallel: stage.maxParallel,
-      actions: actions
-        .filter((action) => action.stageId === stage.id)
-        .map((action) => {
-          const deployment =
-            action.kind === 'DEPLOYMENT' ? deployments.get(String(action.config.deploymentId)) : undefined;
-          if (action.kind === 'DEPLOYMENT' && !deployment) {
-            throw conflict(`action "${action.name}" refers to a deployment that no longer exists`);
-          }
-          return {
-            actionRunId: randomUUID(),
-            actionId: action.id,
-            name: action.name,
-            kind: action.kind,
-            runOrder: action.runOrder,
-            config: action.config,
-            timeoutSeconds: action.timeoutSeconds,
-            retryPolicy: {
-              maximumAttempts: action.retryMaximumAttempts,
-              initialIntervalMs: action.retryInitialIntervalMs,
-              backoffCoefficient: action.retryBackoffCoefficient,
-            },
-            ...(deployment ? { deployment } : {}),
-          };
-        }),
-    })),
-  };
-}
-
-/** An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback runs. */
-function planFromSnapshot(snapshot: RunPlan): RunPlan {
-  return {
-    stages: snapshot.stages.map((stage) => ({
-      ...stage,
-      stageRunId: randomUUID(),
-      actions: stage.actions.map((action) => ({ ...action, actionRunId: randomUUID() })),
-    })),
-  };
-}
+import { isUuid } from '../graphql/validate';
+import { revisionFact } from './revision';
+import type { CommitInput, RevisionInput } from './revision.types';
+import { planFromDefinition, planFromSnapshot } from './run-plan';
 
 interface NewRun {
   pipeline: PipelineEntity;

@@ -1,23 +1,8 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ActionKind, ActionStatus, RunStatus, StageStatus } from '../../db/domain';
-import { PageInfo } from '../graphql/connection';
+import { connectionOf } from '../graphql/connection';
 import { ActionKindEnum, ActionStatusEnum, RunStatusEnum, StageStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-
-@ObjectType('Revision')
-export class Revision {
-  @Field(() => String)
-  sha!: string;
-
-  @Field(() => String, { nullable: true })
-  message!: string | null;
-
-  @Field(() => String, { nullable: true })
-  author!: string | null;
-
-  @Field(() => DateTimeScalar)
-  committedAt!: Date;
-}
 
 @ObjectType('LogLine')
 export class LogLine {
@@ -133,53 +118,4 @@ export class PipelineRun {
   temporalWorkflowId!: string;
 }
 
-@ObjectType('PipelineRunEdge')
-export class PipelineRunEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => PipelineRun)
-  node!: PipelineRun;
-}
-
-@ObjectType('PipelineRunConnection')
-export class PipelineRunConnection {
-  @Field(() => [PipelineRunEdge])
-  edges!: PipelineRunEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
-
-@InputType('RevisionInput')
-export class RevisionInput {
-  @Field(() => String)
-  sha!: string;
-
-  @Field(() => DateTimeScalar, { description: 'the author date' })
-  committedAt!: Date;
-
-  @Field(() => String, { nullable: true })
-  message?: string | null;
-
-  @Field(() => String, { nullable: true })
-  author?: string | null;
-}
-
-@InputType('CommitInput')
-export class CommitInput {
-  @Field(() => String)
-  sha!: string;
-
-  @Field(() => DateTimeScalar, { description: 'the author date' })
-  committedAt!: Date;
-
-  @Field(() => String, { nullable: true })
-  message?: string | null;
-
-  @Field(() => String, { nullable: true })
-  author?: string | null;
-}
+export const PipelineRunConnection = connectionOf(PipelineRun);

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { minSecretLength, type SecretBox } from '../../db/secret-box';
-import { badInput, conflict, notFound } from '../errors';
+import { minSecretLength, sealedColumns, type SecretBox } from '../../db/secret-box';
+import { badInput, conflict } from '../errors';
+import { deleteRow, rowExists } from '../graphql/references';
 import { isUuid } from '../graphql/validate';
 import type { SecretInput, SecretScope } from './secret.types';
 
@@ -56,14 +57,10 @@ export class SecretService {
       ['input.environmentId', input.environmentId, 'environments'],
       ['input.pipelineId', input.pipelineId, 'pipelines'],
     ] as const) {
-      if (!id) continue;
-      const found: unknown[] = isUuid(id)
-        ? await this.dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id])
-        : [];
-      if (found.length === 0) throw badInput(field, `no ${table.slice(0, -1)} has this id`);
+      if (id && !(await rowExists(this.dataSource, table, id)))
+        throw badInput(field, `no ${table.slice(0, -1)} has this id`);
     }
     if (!this.box) throw conflict('secrets cannot be stored: the server has no LOCKSTEP_SECRET_KEY');
-    const sealed = this.box.seal(input.value);
     const [row]: SecretRow[] = await this.dataSource.query(
       `INSERT INTO secrets (name, scope, environment_id, pipeline_id, ciphertext, iv, auth_tag, key_fingerprint)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -76,21 +73,14 @@ export class SecretService {
         scope,
         input.environmentId ?? null,
         input.pipelineId ?? null,
-        sealed.ciphertext,
-        sealed.iv,
-        sealed.tag,
-        sealed.keyFingerprint,
+        ...sealedColumns(this.box.seal(input.value)),
       ],
     );
     return row!;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [, count]: [unknown[], number] = isUuid(id)
-      ? await this.dataSource.query('DELETE FROM secrets WHERE id = $1', [id])
-      : [[], 0];
-    if (count === 0) throw notFound('secret', id);
-    return true;
+  delete(id: string): Promise<boolean> {
+    return deleteRow(this.dataSource, 'secrets', id, 'secret');
   }
 
   list(filter: { environmentId?: string | null; pipelineId?: string | null }): Promise<SecretRow[]> {

@@ -2,13 +2,17 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
-import type { DeploymentRunStatus } from '../../db/domain';
-import type { DoraService } from '../dora/dora.service';
+import { deploymentRunStatuses, isIn, type DeploymentRunStatus } from '../../db/domain';
+import type { CatalogService } from '../catalog/catalog.service';
+import type { ExternalDeploymentService } from '../deployment/external-deployment.service';
+import type { IncidentService } from '../incident/incident.service';
 
 /** Signed inbound webhooks carry facts for DORA from systems that cannot call GraphQL. */
 export interface InboundWebhookOptions {
   dataSource: DataSource;
-  dora: DoraService;
+  catalog: CatalogService;
+  externalDeployments: ExternalDeploymentService;
+  incidents: IncidentService;
   /** Shared secret of LOCKSTEP_WEBHOOK_SECRET; unset, the endpoint answers 503. */
   secret: string | undefined;
   log: (message: string) => void;
@@ -56,7 +60,6 @@ const commit = (value: unknown, field: string) => {
   };
 };
 
-const deploymentStatuses: DeploymentRunStatus[] = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 /** GitHub deployment_status states; `inactive` (a later deployment replaced it) says nothing new. */
 const githubStates: Record<string, DeploymentRunStatus | null> = {
   success: 'SUCCEEDED',
@@ -76,12 +79,12 @@ const githubStates: Record<string, DeploymentRunStatus | null> = {
 export function createInboundWebhooks(options: InboundWebhookOptions): Router {
   const router = express.Router();
   const service = async (name: string) => {
-    const id = await options.dora.idByName('services', name);
+    const id = await options.catalog.idByName('services', name);
     if (!id) throw new Refused(422, `no service is named "${name}"`);
     return id;
   };
   const environment = async (name: string) => {
-    const id = await options.dora.idByName('environments', name);
+    const id = await options.catalog.idByName('environments', name);
     if (!id) throw new Refused(422, `no environment is named "${name}"`);
     return id;
   };
@@ -89,10 +92,10 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
   async function applyLockstep(event: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (event.type) {
       case 'deployment.finished': {
-        const status = event.status as DeploymentRunStatus;
-        if (!deploymentStatuses.includes(status))
-          throw new Refused(422, `status must be one of ${deploymentStatuses.join(', ')}`);
-        const run = await options.dora.recordExternalDeployment({
+        const status = String(event.status);
+        if (!isIn(deploymentRunStatuses, status))
+          throw new Refused(422, `status must be one of ${deploymentRunStatuses.join(', ')}`);
+        const run = await options.externalDeployments.record({
           serviceId: await service(text(event.service, 'service')),
           environmentId: await environment(text(event.environment, 'environment')),
           status,
@@ -107,7 +110,7 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
         return { deploymentRunId: run.id };
       }
       case 'incident.opened': {
-        const incident = await options.dora.openIncident(
+        const incident = await options.incidents.open(
           {
             serviceId: await service(text(event.service, 'service')),
             title: text(event.title, 'title'),
@@ -121,7 +124,7 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
         return { incidentId: incident.id, attribution: incident.attribution };
       }
       case 'incident.resolved': {
-        const incident = await options.dora.resolveIncidentByKey(
+        const incident = await options.incidents.resolveByKey(
           text(event.incidentId, 'incidentId'),
           instant(event.resolvedAt, 'resolvedAt'),
         );
@@ -143,7 +146,7 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     if (!mapped) return { ignored: `state ${state}` };
     // GitHub does not say when the commit was authored: its deployments count for frequency, failure rate
     // and recovery; report the commits in Lockstep's format for lead time.
-    const run = await options.dora.recordExternalDeployment({
+    const run = await options.externalDeployments.record({
       serviceId: await service(text(repository.name, 'repository.name')),
       environmentId: await environment(text(deployment.environment, 'deployment.environment')),
       status: mapped,

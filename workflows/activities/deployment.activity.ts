@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
+import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
 import { createMasker, type SecretBox } from '../../db/secret-box';
 import { secretsInScope } from '../../db/secret-store';
 import type {
@@ -25,8 +26,6 @@ export interface DeploymentActivityDeps {
   heartbeatIntervalMs?: number;
   killGraceMs?: number;
 }
-
-const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /** Deployment runs: their rows, their plan and apply steps, and decisions on their plans. */
 export function createDeploymentActivities({
@@ -50,7 +49,7 @@ export function createDeploymentActivities({
       [
         change.deploymentRunId,
         change.status,
-        terminal.has(change.status) ? change.at : null,
+        isIn(finishedDeploymentRunStatuses, change.status) ? change.at : null,
         change.failureReason ?? null,
       ],
     );

@@ -1,8 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { finishedStatuses } from '../../db/domain';
 import { notifyChannels } from '../../db/notify';
 import type { ApprovalRecord, EventRecord, RunChange } from '../definitions';
-
-const terminal = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED', 'REJECTED', 'SUPERSEDED']);
 
 /**
  * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
@@ -93,7 +92,7 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
     const startedAt =
       change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
-    const finishedAt = terminal.has(change.status) ? change.at : null;
+    const finishedAt = finishedStatuses.has(change.status) ? change.at : null;
     const params: unknown[] = [
       ...eventParams(change, change.event),
       change.target === 'run'

@@ -1,6 +1,6 @@
 /** A Deployment Run: its workflow, its messages to and from the pipeline run, and what its activities record. */
 import { defineSignal } from '@temporalio/workflow';
-import type { DeploymentRunStatus, RetryPolicy } from '../../db/domain';
+import type { DeploymentRunStatus, FinishedDeploymentRunStatus, RetryPolicy } from '../../db/domain';
 import type { Decision, DeploymentSnapshot, RevisionFact } from './pipeline-run';
 
 /** A decision on a deployment run's plan, sent to the deployment run's workflow. */
@@ -40,7 +40,7 @@ export interface DeploymentRunInput {
 }
 
 export interface DeploymentRunResult {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  status: FinishedDeploymentRunStatus;
   failureReason: string | null;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, pageSize } from './connection';
+import { decodeCursor, encodeCursor } from './cursor';
+import { pageSize } from './page';
 
 describe('cursors and page sizes', () => {
   it('round-trips a keyset cursor', () => {
