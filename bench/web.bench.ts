@@ -47,20 +47,16 @@ async function measure(teardown: Teardown): Promise<Results> {
   const { adminToken, apiUrl, origin } = await startReadOnlyApi(teardown, 'web');
 
   progress(`seeding ${plan.seedDays} days of demo history through the API (npm run seed:demo)`);
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'main/seed-demo.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        LOCKSTEP_API_URL: apiUrl,
-        LOCKSTEP_ADMIN_TOKEN: adminToken,
-        SEED_DAYS: String(plan.seedDays),
-      },
-      timeout: 600_000,
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/seed-demo.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LOCKSTEP_API_URL: apiUrl,
+      LOCKSTEP_ADMIN_TOKEN: adminToken,
+      SEED_DAYS: String(plan.seedDays),
     },
-  );
+    timeout: 600_000,
+  });
 
   progress('starting the built web app (building it first if needed)');
   const web = await startWeb(apiUrl);
