@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localClusterDir } from '../../db/local-postgres';
 import { parseConfig } from '../../main/config';
 import { eventually, graphql } from '../support/fixtures';
-import { healthy, npmStart, pressCtrlC } from '../support/npm-start';
+import { healthy, npmStart, pressCtrlC, stillRunning } from '../support/npm-start';
 import { freePort, processesMatching } from '../support/processes';
 
 type RunResult = { pipelineRun: { status: string; stages: Array<{ actions: Array<{ status: string }> }> } };
@@ -145,13 +145,7 @@ describe('npm start after a crash', () => {
     pressCtrlC(second);
     await second.exited;
     expect(second.output()).toMatch(/start +\| stopped/);
-    expect(
-      await eventually(
-        async () => leftovers(),
-        (left) => left.length === 0,
-        30_000,
-      ).catch(() => leftovers()),
-    ).toEqual([]);
+    expect(await stillRunning(leftovers)).toEqual([]);
   }, 400_000);
 
   it('refuses in one line when a stranger holds one of its ports, and starts nothing', async () => {

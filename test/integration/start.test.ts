@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../main/config';
 import { eventually, graphql } from '../support/fixtures';
-import { npmStart, pressCtrlC, healthy } from '../support/npm-start';
+import { healthy, npmStart, pressCtrlC, stillRunning } from '../support/npm-start';
 import { freePort, processesMatching } from '../support/processes';
 
 describe('npm start', () => {
@@ -105,11 +105,7 @@ describe('npm start', () => {
     expect(leftovers().length).toBeGreaterThan(4); // postgres, temporal, worker, api, web are all running
     pressCtrlC(first);
     await first.exited;
-    const remaining = await eventually(
-      async () => leftovers(),
-      (left) => left.length === 0,
-      30_000,
-    ).catch(() => leftovers());
+    const remaining = await stillRunning(leftovers);
     expect(remaining).toEqual([]);
     expect(await healthy(health)).toBe(false);
 
@@ -120,12 +116,6 @@ describe('npm start', () => {
     expect(again.data!.pipelineRun.status).toBe('SUCCEEDED');
     pressCtrlC(second);
     await second.exited;
-    expect(
-      await eventually(
-        async () => leftovers(),
-        (left) => left.length === 0,
-        30_000,
-      ).catch(() => leftovers()),
-    ).toEqual([]);
+    expect(await stillRunning(leftovers)).toEqual([]);
   }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { eventually } from './fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -35,4 +36,13 @@ export async function healthy(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What is still running of `leftovers` once it had 30 s to stop: empty when everything stopped. */
+export function stillRunning<T>(leftovers: () => T[]): Promise<T[]> {
+  return eventually(
+    async () => leftovers(),
+    (left) => left.length === 0,
+    30_000,
+  ).catch(() => leftovers());
 }
