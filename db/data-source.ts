@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource, type Logger } from 'typeorm';
 import { ActionAttemptEntity } from './entities/action-attempt.entity';
 import { ApprovalEntity } from './entities/approval.entity';
+import { ArtifactEntity } from './entities/artifact.entity';
 import { DeploymentRunEntity } from './entities/deployment-run.entity';
 import { DeploymentEntity } from './entities/deployment.entity';
 import { ActionRunEntity } from './entities/action-run.entity';
@@ -23,6 +24,7 @@ import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
+import { Releases1763830800000 } from './migrations/1763830800000-releases';
 
 export const entities = [
   PrincipalEntity,
@@ -41,6 +43,7 @@ export const entities = [
   ApprovalEntity,
   DeploymentEntity,
   DeploymentRunEntity,
+  ArtifactEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
@@ -52,6 +55,7 @@ export const migrations = [
   Dora1763805600000,
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
+  Releases1763830800000,
 ];
 
 export interface DataSourceOptions {

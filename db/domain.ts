@@ -120,6 +120,7 @@ export const pipelineEventTypes = [
   'RUN_FAILED',
   'RUN_CANCELLED',
   'RUN_SUPERSEDED',
+  'APPROVAL_EXPIRED',
 ] as const;
 export type PipelineEventType = (typeof pipelineEventTypes)[number];
 

@@ -67,6 +67,7 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
       revisionSha: input.revision.sha,
       timeoutSeconds,
       maximumAttempts: input.retryPolicy.maximumAttempts,
+      artifacts: input.artifacts,
     });
   };
   const finish = async (status: DeploymentRunResult['status'], failureReason: string | null) => {
@@ -88,6 +89,7 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
     temporalWorkflowId: null, // set by whoever knows it: the API for runs alone, null for children
     status: 'RUNNING',
     startedAt: now(),
+    artifacts: input.artifacts,
   });
   try {
     if (deployment.planCommand) {

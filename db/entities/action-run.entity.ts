@@ -38,4 +38,16 @@ export class ActionRunEntity {
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason!: string | null;
+
+  /** Not executed: its outputs and artifacts came from this earlier action run (promote, rollback). */
+  @Column({ name: 'reused_from_action_run_id', type: 'uuid', nullable: true })
+  reusedFromActionRunId!: string | null;
+
+  /** Why it ended SKIPPED, when there is more to say than that the run ended first. */
+  @Column({ name: 'skip_reason', type: 'text', nullable: true })
+  skipReason!: string | null;
+
+  /** An approval gate superseded by a newer run before anyone decided. */
+  @Column({ name: 'approval_expired', type: 'boolean', default: false })
+  approvalExpired!: boolean;
 }

@@ -82,6 +82,10 @@ export class PipelineRunEntity {
   @Column({ name: 'rollback_of_run_id', type: 'uuid', nullable: true })
   rollbackOfRunId!: string | null;
 
+  /** The known-good run whose revision, commits and artifacts a promoted run carries. */
+  @Column({ name: 'promoted_from_run_id', type: 'uuid', nullable: true })
+  promotedFromRunId!: string | null;
+
   /** When the run got its pipeline's lane (QUEUED and SUPERSEDED modes), and when it gave it up. */
   @Column({ name: 'lane_claimed_at', type: 'timestamptz', nullable: true })
   laneClaimedAt!: Date | null;

@@ -32,6 +32,10 @@ export class PipelineEntity {
   @Column({ name: 'execution_mode', type: 'text', default: 'QUEUED' })
   executionMode!: ExecutionMode;
 
+  /** Whether its runs may deploy a revision older than what is live (rollbacks always may). */
+  @Column({ name: 'allow_older_than_live', type: 'boolean', default: false })
+  allowOlderThanLive!: boolean;
+
   /** The last run number handed out; incremented atomically when a run is triggered. */
   @Column({ name: 'run_counter', type: 'integer', default: 0 })
   runCounter!: number;

@@ -8,6 +8,7 @@ import type { SecretBox } from '../../db/secret-box';
 import { createMasker } from '../../db/secret-box';
 import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
+import { publishCommandArtifacts, receivedArtifactsEnv } from './artifacts';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
 import { LogWriter } from './log-writer';
 import { keepAlive, runShell, type ShellOutcome } from './shell';
@@ -72,6 +73,7 @@ export function createCommandActivities({
     const attempt = await beginAttempt(dataSource, ctx, input);
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-action-'));
     const outputFile = path.join(workDir, 'outputs');
+    const artifactsFile = path.join(workDir, 'artifacts');
     const logs = await LogWriter.open(dataSource, {
       kind: 'action',
       actionRunId: input.actionRunId,
@@ -103,6 +105,8 @@ export function createCommandActivities({
           LOCKSTEP_ATTEMPT: String(attempt),
           LOCKSTEP_REVISION: input.revisionSha,
           LOCKSTEP_OUTPUT: outputFile,
+          LOCKSTEP_ARTIFACTS: artifactsFile,
+          ...(await receivedArtifactsEnv(workDir, input.artifacts)),
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),
@@ -131,6 +135,7 @@ export function createCommandActivities({
       // Outputs travel through workflow history and the database: a secret must not ride along.
       return {
         outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, mask(value)])),
+        artifacts: await publishCommandArtifacts(dataSource, input, artifactsFile, mask),
       };
     } catch (e) {
       error ??= e instanceof Error ? e.message : String(e);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
+import { recordDeployedArtifacts } from '../../db/releases/artifacts';
 import { createMasker, type SecretBox } from '../../db/secret-box';
 import { secretsInScope } from '../../db/secret-store';
 import type {
@@ -14,6 +15,7 @@ import type {
   DeploymentStepInput,
   PlanApprovalRecord,
 } from '../definitions';
+import { receivedArtifactsEnv } from './artifacts';
 import { describeFailure } from './command.activity';
 import { LogWriter } from './log-writer';
 import { keepAlive, runShell } from './shell';
@@ -37,9 +39,10 @@ export function createDeploymentActivities({
 }: DeploymentActivityDeps) {
   /** Opens a deployment run's row once, with the commits it delivers; a retry or replay changes nothing. */
   async function openDeploymentRun(opening: DeploymentRunOpening): Promise<void> {
-    await dataSource.transaction((manager) =>
-      insertDeploymentRun(manager, { ...opening, external: false, finishedAt: null }),
-    );
+    await dataSource.transaction(async (manager) => {
+      await insertDeploymentRun(manager, { ...opening, external: false, finishedAt: null });
+      await recordDeployedArtifacts(manager, opening.id, opening.artifacts ?? []);
+    });
   }
 
   async function recordDeploymentChange(change: DeploymentRunChange): Promise<void> {
@@ -105,6 +108,7 @@ export function createDeploymentActivities({
           LOCKSTEP_STEP: input.step,
           LOCKSTEP_ATTEMPT: String(ctx.info.attempt),
           LOCKSTEP_REVISION: input.revisionSha,
+          ...(await receivedArtifactsEnv(workDir, input.artifacts)),
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),

@@ -5,6 +5,7 @@ import { createCommandActivities } from './command.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
+import { createLiveActivities } from './live.activity';
 import { createProjectionActivities } from './projection.activity';
 import { createWebhookActivities } from './webhook.activity';
 
@@ -34,6 +35,7 @@ export function createActivities({
     ...createHttpActivities({ dataSource }),
     ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
+    ...createLiveActivities({ dataSource }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
   };
 }

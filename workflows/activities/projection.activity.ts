@@ -70,14 +70,27 @@ const restartable = `CASE WHEN $14::timestamptz IS NULL THEN started_at
 const firstStart = `COALESCE(started_at, $14::timestamptz)`;
 
 /**
- * After the event's parameters: $12 row id, $13-$16 status/started/finished/reason, $17 outputs. Every
- * statement mentions $17 so PostgreSQL can type it; only actions have outputs.
+ * After the event's parameters: $12 row id, $13-$16 status/started/finished/reason, $17 outputs, $18 the
+ * releases facts of an action (`skipReason`, `reusedFrom`, `approvalExpired`). Every statement mentions
+ * $17 and $18 so PostgreSQL can type them; only actions have them.
  */
+const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip_reason),
+       reused_from_action_run_id = COALESCE(($18::jsonb->>'reusedFrom')::uuid, reused_from_action_run_id),
+       approval_expired = approval_expired OR COALESCE(($18::jsonb->>'approvalExpired')::boolean, false)`;
 const changeStatements = {
-  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs) WHERE id = $12 RETURNING 1), ${eventPart}`,
+  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL RETURNING 1), ${eventPart}`,
+  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet} WHERE id = $12 RETURNING 1), ${eventPart}`,
 } as const;
+
+/** The releases facts of an action change, as $18 (null: none). */
+function releaseFacts(change: RunChange): string | null {
+  if (change.target !== 'action') return null;
+  const { skipReason, reusedFromActionRunId, approvalExpired } = change;
+  if (skipReason === undefined && reusedFromActionRunId === undefined && approvalExpired === undefined)
+    return null;
+  return JSON.stringify({ skipReason, reusedFrom: reusedFromActionRunId, approvalExpired });
+}
 
 /**
  * Projects the workflow's state changes into PostgreSQL. Every write sets values the workflow decided
@@ -105,6 +118,7 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
       finishedAt,
       change.failureReason ?? null,
       change.target === 'action' && change.outputs ? JSON.stringify(change.outputs) : null,
+      releaseFacts(change),
     ];
     await manager.query(changeStatements[change.target], params);
   }

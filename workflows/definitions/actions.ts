@@ -1,4 +1,6 @@
 /** What each action kind is configured with, and where an activity works. */
+import type { ArtifactRef } from './releases';
+
 export interface CommandConfig {
   command: string;
   env?: Record<string, string>;
@@ -25,6 +27,8 @@ export interface RunCommandInput extends ActionContext {
   timeoutSeconds: number;
   /** The action's retry policy: failures of the command beyond this many are final. */
   maximumAttempts: number;
+  /** Artifacts the run carries so far, handed to the command (absent in runs started before releases). */
+  artifacts?: ArtifactRef[];
 }
 
 export interface HttpConfig {

@@ -2,6 +2,7 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { DeploymentRunStatus, FinishedDeploymentRunStatus, RetryPolicy } from '../../db/domain';
 import type { Decision, DeploymentSnapshot, RevisionFact } from './pipeline-run';
+import type { ArtifactRef } from './releases';
 
 /** A decision on a deployment run's plan, sent to the deployment run's workflow. */
 export const planDecisionSignal = defineSignal<[Decision]>('planDecision');
@@ -37,6 +38,8 @@ export interface DeploymentRunInput {
   timeoutSeconds: number | null;
   /** Outputs of earlier actions of the pipeline run, as environment variables of plan and apply. */
   env: Record<string, string>;
+  /** What it deploys: the artifacts the pipeline run carries (absent before releases, and when alone). */
+  artifacts?: ArtifactRef[];
 }
 
 export interface DeploymentRunResult {
@@ -59,6 +62,8 @@ export interface DeploymentRunOpening {
   temporalWorkflowId: string | null;
   status: DeploymentRunStatus;
   startedAt: string;
+  /** The artifacts it deploys, recorded with it. */
+  artifacts?: ArtifactRef[];
 }
 
 export interface DeploymentRunChange {
@@ -79,6 +84,8 @@ export interface DeploymentStepInput {
   revisionSha: string;
   timeoutSeconds: number;
   maximumAttempts: number;
+  /** The artifacts it deploys, handed to the command like a COMMAND action's. */
+  artifacts?: ArtifactRef[];
 }
 
 export interface PlanApprovalRecord {

@@ -2,6 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ActionKind, ExecutionMode, PipelineEventType, RetryPolicy, RunStatus } from '../../db/domain';
+import type { ActionReuse, ArtifactRef } from './releases';
 
 export const pipelineRunWorkflowType = 'pipelineRunWorkflow';
 
@@ -48,6 +49,8 @@ export interface ActionPlan {
   retryPolicy: RetryPolicy;
   /** DEPLOYMENT actions: the referenced Deployment, snapshotted. */
   deployment?: DeploymentSnapshot;
+  /** Promotions and rollbacks: not executed, an earlier run's action published what it builds. */
+  reuse?: ActionReuse;
 }
 
 export interface StagePlan {
@@ -86,6 +89,10 @@ export interface PipelineRunInput {
   triggeredById: string;
   /** How long a failed run waits for `retryFailedActions` before it is final. */
   retryHoldSeconds: number;
+  /** Artifacts the run carries from the start: a promotion's or a rollback's (absent before releases). */
+  artifacts?: ArtifactRef[];
+  /** The pipeline lets runs deploy a revision older than what is live (absent before releases: false). */
+  allowOlderThanLive?: boolean;
 }
 
 export interface PipelineRunResult {

@@ -1,6 +1,7 @@
 /** Lanes and stage boundaries, and the changes of state the workflow projects into PostgreSQL. */
 import type { ExecutionMode, ActionStatus, RunStatus, StageStatus } from '../../db/domain';
 import type { Decision, EventRecord } from './pipeline-run';
+import type { ArtifactRef } from './releases';
 
 export interface LaneRequest {
   runId: string;
@@ -56,11 +57,17 @@ export type RunChange =
       at: string;
       failureReason?: string | null;
       outputs?: Record<string, string>;
+      /** Why it ended SKIPPED; the earlier action run it reused; whether its approval request expired. */
+      skipReason?: string;
+      reusedFromActionRunId?: string;
+      approvalExpired?: boolean;
       event?: EventRecord;
     };
 
 export interface RunCommandResult {
   outputs: Record<string, string>;
+  /** What the command published through $LOCKSTEP_ARTIFACTS, stored (absent before releases). */
+  artifacts?: ArtifactRef[];
 }
 
 export interface ApprovalRecord {

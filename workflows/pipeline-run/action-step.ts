@@ -1,9 +1,10 @@
-import { isCancellation } from '@temporalio/workflow';
-import type { ActionContext, ActionPlan, StagePlan } from '../definitions';
+import { isCancellation, patched } from '@temporalio/workflow';
+import type { ActionContext, ActionPlan, ArtifactRef, StagePlan } from '../definitions';
 import { reasonOf } from '../workflow-kit';
 import { awaitApproval } from './approval-step';
 import { runDeployment } from './deployment-step';
 import { executeAction } from './execute-action';
+import { reuseAction } from './reuse';
 import type { RunContext } from './run-context';
 import type { ActionOutcome } from './run-state';
 
@@ -27,20 +28,23 @@ export async function runAction(
     actionName: action.name,
     execution,
   };
+  if (action.reuse && patched('reuse-published-actions')) return reuseAction(run, action, action.reuse);
   if (action.kind === 'APPROVAL') return awaitApproval(run, stage, action, context);
 
   const where = { stageName: stage.name, actionName: action.name };
   await projector.action(action.actionRunId, 'RUNNING', { event: projector.event('ACTION_STARTED', where) });
   try {
-    const result =
+    const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[] } =
       action.kind === 'DEPLOYMENT'
         ? await runDeployment(run, stage, action)
-        : await executeAction(run.input, stage, context, action, state.outputs);
+        : await executeAction(run.input, stage, context, action, state.outputs, [
+            ...state.artifacts.values(),
+          ]);
     await projector.action(action.actionRunId, 'SUCCEEDED', {
       outputs: result.outputs,
       event: projector.event('ACTION_SUCCEEDED', where),
     });
-    return { ok: true, outputs: result.outputs };
+    return { ok: true, outputs: result.outputs, artifacts: result.artifacts ?? [] };
   } catch (error) {
     if (isCancellation(error)) throw error;
     const reason = reasonOf(error);

@@ -1,6 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import type { ActionContext, ActionPlan, ApprovalConfig, StagePlan } from '../definitions';
 import { ApprovalGate, describeDecision, describeRejection, now } from '../workflow-kit';
+import { GateExpiry } from './gate-expiry';
 import { bookkeeping } from './local-activities';
 import type { RunContext } from './run-context';
 import type { ActionOutcome } from './run-state';
@@ -32,6 +33,7 @@ export async function awaitApproval(
   await waits.begin(stage);
 
   const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
+  const expiry = new GateExpiry(run);
   while (!gate.closed || gate.pending.length > 0) {
     for (const decision of gate.pending.splice(0)) {
       await recordApproval({
@@ -47,10 +49,11 @@ export async function awaitApproval(
       });
     }
     if (gate.closed) break;
+    await expiry.expireIfStale(stage, action);
     const remaining = deadline === undefined ? undefined : deadline - Date.now();
     if (remaining !== undefined && remaining <= 0) gate.expire();
-    else if (remaining === undefined) await condition(() => gate.pending.length > 0);
-    else await condition(() => gate.pending.length > 0, remaining);
+    else if (remaining === undefined) await condition(() => gate.pending.length > 0 || expiry.stale);
+    else await condition(() => gate.pending.length > 0 || expiry.stale, remaining);
   }
   state.gates.delete(action.actionRunId);
   await waits.end(stage);

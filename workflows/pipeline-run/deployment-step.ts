@@ -56,6 +56,7 @@ export async function runDeployment(
     retryPolicy: action.retryPolicy,
     timeoutSeconds: action.timeoutSeconds,
     env: { ...state.outputs },
+    artifacts: [...state.artifacts.values()],
   };
   const child = await startChild(deploymentRunWorkflowType, {
     workflowId: deploymentRunWorkflowId(deploymentRunId),
@@ -139,6 +140,7 @@ export async function openStageDeployment(run: RunContext, stage: StagePlan): Pr
     temporalWorkflowId: null,
     status: 'RUNNING',
     startedAt: now(),
+    artifacts: [...run.state.artifacts.values()],
   });
   return deploymentRunId;
 }

@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import {
   activityProfiles,
   type ActionContext,
+  type ArtifactRef,
   type ActionPlan,
   type CommandConfig,
   type HttpConfig,
@@ -18,7 +19,8 @@ export async function executeAction(
   context: ActionContext,
   action: ActionPlan,
   outputs: Record<string, string>,
-): Promise<{ outputs: Record<string, string> }> {
+  artifacts: ArtifactRef[],
+): Promise<{ outputs: Record<string, string>; artifacts?: ArtifactRef[] }> {
   const retry = {
     maximumAttempts: action.retryPolicy.maximumAttempts,
     initialInterval: action.retryPolicy.initialIntervalMs,
@@ -45,6 +47,7 @@ export async function executeAction(
         command: { ...config, env: { ...outputs, ...config.env } },
         timeoutSeconds,
         maximumAttempts: retry.maximumAttempts,
+        artifacts,
       });
     }
     case 'HTTP': {

@@ -19,6 +19,7 @@ export interface RunContext {
 export function createRunContext(input: PipelineRunInput): RunContext {
   const ids = { runId: input.runId, pipelineId: input.pipelineId };
   const state = new RunState();
+  for (const artifact of input.artifacts ?? []) state.artifacts.set(artifact.name, artifact);
   const projector = new Projector(ids);
   return {
     input,

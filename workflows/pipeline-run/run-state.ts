@@ -8,6 +8,7 @@ import {
   runStateQuery,
   supersedeSignal,
   transitionChangedSignal,
+  type ArtifactRef,
   type DeploymentPlanNews,
   type RunStateView,
 } from '../definitions';
@@ -15,7 +16,8 @@ import type { ApprovalGate } from '../workflow-kit';
 
 export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
 export type ActionOutcome =
-  { ok: true; outputs: Record<string, string> } | { ok: false; reason: string; rejected: boolean };
+  | { ok: true; outputs: Record<string, string>; artifacts?: ArtifactRef[] }
+  | { ok: false; reason: string; rejected: boolean };
 
 /** What a run knows: written by its steps and its signal handlers, read by the `runState` query. */
 export class RunState {
@@ -40,6 +42,8 @@ export class RunState {
   cancelReason: string | null = null;
   /** Outputs published by earlier actions, handed to later ones as environment variables. */
   readonly outputs: Record<string, string> = {};
+  /** Artifacts the run carries (received from a promoted run, or published by its actions), by name. */
+  readonly artifacts = new Map<string, ArtifactRef>();
 }
 
 /** The run's signal and query handlers; installed before the run's first await, so no signal is missed. */

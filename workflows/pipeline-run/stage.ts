@@ -3,6 +3,8 @@ import type { ActionPlan, RunChange, StagePlan } from '../definitions';
 import { now } from '../workflow-kit';
 import { runAction } from './action-step';
 import { openStageDeployment } from './deployment-step';
+import { Superseded } from './lane';
+import { refuseOlderThanLive } from './live-check';
 import { bookkeeping } from './local-activities';
 import type { RunContext } from './run-context';
 
@@ -45,10 +47,12 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
   await projector.stage(stage.stageRunId, 'RUNNING', {
     event: projector.event('STAGE_STARTED', { stageName: stage.name }),
   });
-  const deploymentRunId = await openStageDeployment(run, stage);
   const groups = actionGroups(stage).map((group) =>
     group.filter((a) => state.actionStatus.get(a.actionRunId) !== 'SUCCEEDED'),
   );
+  const refusal = await refuseOlderThanLive(run, stage);
+  if (refusal !== null) return failStage(run, stage, refusal, groups.flat(), null);
+  const deploymentRunId = await openStageDeployment(run, stage);
   try {
     for (const [index, group] of groups.entries()) {
       const outcomes = await boundedAll(group, stage.maxParallel, async (action) => {
@@ -65,32 +69,13 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
         const action = group[i]!;
         if (outcome.ok) {
           Object.assign(state.outputs, outcome.outputs);
+          for (const artifact of outcome.artifacts ?? []) state.artifacts.set(artifact.name, artifact);
         } else {
           failures.push(`action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`);
         }
       });
       if (failures.length > 0) {
-        const skipped = groups.slice(index + 1).flat();
-        if (skipped.length > 0) {
-          await projector.all(skipped.map((later) => projector.actionChange(later.actionRunId, 'SKIPPED')));
-        }
-        const reason = failures.join('; ');
-        state.finishedStages.add(stage.stageRunId);
-        const failedAt = now();
-        if (deploymentRunId) {
-          await recordDeploymentChange({
-            deploymentRunId,
-            status: 'FAILED',
-            at: failedAt,
-            failureReason: reason,
-          });
-        }
-        await projector.stage(stage.stageRunId, 'FAILED', {
-          at: failedAt,
-          failureReason: reason,
-          event: projector.event('STAGE_FAILED', { stageName: stage.name, message: reason }),
-        });
-        return reason;
+        return failStage(run, stage, failures.join('; '), groups.slice(index + 1).flat(), deploymentRunId);
       }
     }
   } catch (error) {
@@ -104,6 +89,15 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
         }),
       );
     }
+    // A gate whose request expired: the stage's deployment never happened.
+    if (deploymentRunId && error instanceof Superseded) {
+      await recordDeploymentChange({
+        deploymentRunId,
+        status: 'CANCELLED',
+        at: now(),
+        failureReason: error.message,
+      });
+    }
     throw error;
   }
   state.finishedStages.add(stage.stageRunId);
@@ -114,6 +108,34 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
     event: projector.event('STAGE_SUCCEEDED', { stageName: stage.name }),
   });
   return null;
+}
+
+/**
+ * Fails a stage: the actions it will not run are SKIPPED, its own deployment run (if open) FAILED, then the
+ * stage FAILED with the reason (event STAGE_FAILED). Returns the reason.
+ */
+async function failStage(
+  run: RunContext,
+  stage: StagePlan,
+  reason: string,
+  skipped: ActionPlan[],
+  deploymentRunId: string | null,
+): Promise<string> {
+  const { state, projector } = run;
+  if (skipped.length > 0) {
+    await projector.all(skipped.map((later) => projector.actionChange(later.actionRunId, 'SKIPPED')));
+  }
+  state.finishedStages.add(stage.stageRunId);
+  const failedAt = now();
+  if (deploymentRunId) {
+    await recordDeploymentChange({ deploymentRunId, status: 'FAILED', at: failedAt, failureReason: reason });
+  }
+  await projector.stage(stage.stageRunId, 'FAILED', {
+    at: failedAt,
+    failureReason: reason,
+    event: projector.event('STAGE_FAILED', { stageName: stage.name, message: reason }),
+  });
+  return reason;
 }
 
 /** Marks what never ran (or did not finish) from stage `from` on, when the run ends early. */
