@@ -10,6 +10,17 @@ import { IncidentResolver } from './incident/incident.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';
+import {
+  ActionRunReleaseResolver,
+  DeploymentRunReleaseResolver,
+  PipelineRunReleaseResolver,
+  StageRunReleaseResolver,
+} from './release/release-fields.resolver';
+import {
+  ApprovalRequestResolver,
+  ArtifactResolver,
+  LiveDeploymentResolver,
+} from './release/release.resolver';
 import { SecretResolver } from './secret/secret.resolver';
 import {
   ActionRunResolver,
@@ -37,6 +48,13 @@ export const resolvers = [
   RealtimeResolver,
   DoraResolver,
   IncidentResolver,
+  LiveDeploymentResolver,
+  ArtifactResolver,
+  ApprovalRequestResolver,
+  PipelineRunReleaseResolver,
+  ActionRunReleaseResolver,
+  StageRunReleaseResolver,
+  DeploymentRunReleaseResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -17,6 +17,7 @@ import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
 import { RunService } from './run/run.service';
+import { ReleasePresenter } from './release/release.presenter';
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -54,6 +55,7 @@ export function createServices({
     secrets: new SecretService(dataSource, secretBox),
     doraPresenter: new DoraPresenter(dataSource),
     notifications: new NotificationService(dataSource, secretBox),
+    releasePresenter: new ReleasePresenter(dataSource),
   };
 }
 

@@ -37,6 +37,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '302abc11548af7378c19f0b534e422a78d860a617e5977ec13a156406e30a3ae',
     down: 'cfcefecc0ebd89d6aae11ce3eccaf1861ccbe59ab372d325286b0a62cdfe927a',
   },
+  Releases1763830800000: {
+    up: '030a14f9703d0e8add9a235075f367a43717d32f1aca3aae6ea6186eb9ec18a6',
+    down: 'b2d9e46ace5000124793c9fddafb6d58b651f9416eb448e857ca2da407a065ac',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

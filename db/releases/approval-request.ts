@@ -231,3 +231,17 @@ export function approvalSummary(request: ApprovalRequestFacts): string {
   if (request.olderThanLive) parts.push('older than live');
   return parts.join('; ');
 }
+
+/** The one-line summary of the approval an APPROVAL_REQUESTED event announced (null: none found). */
+export async function approvalSummaryOfEvent(
+  db: Queryable,
+  event: { runId: string; stageName: string | null; actionName: string | null },
+): Promise<string | null> {
+  const [action] = (await db.query(
+    `SELECT a.id FROM action_runs a JOIN stage_runs s ON s.id = a.stage_run_id
+      WHERE a.run_id = $1 AND s.name = $2 AND a.name = $3`,
+    [event.runId, event.stageName, event.actionName],
+  )) as Array<{ id: string }>;
+  const request = action ? await approvalRequestOfAction(db, action.id) : null;
+  return request ? approvalSummary(request) : null;
+}

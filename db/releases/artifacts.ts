@@ -9,6 +9,17 @@ export interface ArtifactFact {
   uri: string | null;
 }
 
+/** What an artifact may be: the same for a command's and a report's (they reach history and the database). */
+export const artifactRules = {
+  /** Letters, digits, ".", "_" and "-", starting with a letter or digit. */
+  name: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  /** `algorithm:encoded`, as OCI image digests are written (sha256:…). */
+  digest: /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/,
+  maxLength: { name: 100, version: 200, digest: 200, uri: 2048 },
+  /** Per action, or per reported deployment. */
+  maxCount: 50,
+} as const;
+
 /** An artifact as stored: what runs, deployment runs and actions carry and hand on. */
 export interface ArtifactRef extends ArtifactFact {
   id: string;

@@ -3,6 +3,7 @@ import type { DeploymentRunStatus } from '../../db/domain';
 import { connectionOf } from '../graphql/connection';
 import { DeploymentRunStatusEnum } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
+import { ArtifactInput } from '../release/release.types';
 import { CommitInput, RevisionInput } from '../run/revision.types';
 import { Approval, LogLine } from '../run/run.types';
 
@@ -112,4 +113,7 @@ export class ExternalDeploymentInput {
 
   @Field(() => Boolean, { nullable: true })
   isRollback?: boolean | null;
+
+  @Field(() => [ArtifactInput], { nullable: true, description: 'what it deployed' })
+  artifacts?: ArtifactInput[] | null;
 }

@@ -10,8 +10,10 @@ import {
 } from '../../db/dora/external-deployments.sql';
 import { run } from '../../db/dora/statement';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
+import { knownOrReported, recordDeployedArtifacts } from '../../db/releases/artifacts';
 import { badInput } from '../errors';
 import { rowExists } from '../graphql/references';
+import { artifactFacts } from '../release/artifact-input';
 import { revisionFact } from '../run/revision';
 import type { ExternalDeploymentInput } from './deployment.types';
 
@@ -40,6 +42,7 @@ export class ExternalDeploymentService {
     if ((input.commits?.length ?? 0) > 1000) throw badInput('input.commits', 'at most 1000 commits');
     const revision = input.revision ? revisionFact('input.revision', input.revision) : null;
     const commits = (input.commits ?? []).map((commit, i) => revisionFact(`input.commits[${i}]`, commit));
+    const artifacts = artifactFacts('input.artifacts', input.artifacts);
     const key = createHash('sha256')
       .update(
         [input.serviceId, input.environmentId, input.startedAt.toISOString(), revision?.sha ?? ''].join('|'),
@@ -82,6 +85,10 @@ export class ExternalDeploymentService {
         // Commits were listed: they are the change set, not the revision on its own.
         await run(manager, removeDeliveredCommit, { deploymentRunId: runId, sha: revision.sha });
       }
+      // What it deployed: artifacts Lockstep built keep their identity (same name, version and digest).
+      const deployed = [];
+      for (const fact of artifacts) deployed.push(await knownOrReported(manager, fact));
+      await recordDeployedArtifacts(manager, runId, deployed);
       return runId;
     });
     return this.dataSource.getRepository(DeploymentRunEntity).findOneByOrFail({ id });

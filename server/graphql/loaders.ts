@@ -3,6 +3,7 @@ import { In, type DataSource, type ObjectLiteral } from 'typeorm';
 import { ActionAttemptEntity } from '../../db/entities/action-attempt.entity';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { ApprovalEntity } from '../../db/entities/approval.entity';
+import type { ArtifactEntity } from '../../db/entities/artifact.entity';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
 import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
@@ -36,6 +37,10 @@ export interface PlanApprovalRow {
   comment: string | null;
   at: Date;
 }
+
+/** An artifact's columns as ArtifactEntity names them. */
+const artifactColumns = `a.id, a.name, a.version, a.digest, a.uri, a.pipeline_run_id AS "pipelineRunId",
+  a.action_run_id AS "actionRunId", a.created_at AS "createdAt"`;
 
 /** Rows of a table without an entity, grouped by the `key` column `sql` selects for the ids in `$1`. */
 function rowsBy<T>(dataSource: DataSource, sql: string) {
@@ -99,6 +104,38 @@ export function createLoaders(dataSource: DataSource) {
       `SELECT deployment_run_id AS key, change_failed AS "changeFailed", rework,
               lead_time_seconds AS "leadTimeSeconds", recovery_seconds AS "recoverySeconds"
          FROM dora_deployment_facts WHERE deployment_run_id = ANY($1)`,
+    ),
+    actionRun: byId(ActionRunEntity),
+    /** A stage's own deployment runs (and its DEPLOYMENT actions'), oldest first. */
+    deploymentRunsByStageRun: groupedBy(DeploymentRunEntity, 'stageRunId', { startedAt: 'ASC' }),
+    /** What each run carries, built or received, by name. */
+    artifactsByRun: rowsBy<ArtifactEntity>(
+      dataSource,
+      `SELECT c.run_id AS key, ${artifactColumns} FROM pipeline_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id
+        WHERE c.run_id = ANY($1) ORDER BY a.name`,
+    ),
+    /** What each action run published (a reused action: what its origin published). */
+    artifactsByPublisher: rowsBy<ArtifactEntity>(
+      dataSource,
+      `SELECT a.action_run_id AS key, ${artifactColumns} FROM artifacts a WHERE a.action_run_id = ANY($1) ORDER BY a.name`,
+    ),
+    artifactsByDeploymentRun: rowsBy<ArtifactEntity>(
+      dataSource,
+      `SELECT c.deployment_run_id AS key, ${artifactColumns}
+         FROM deployment_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id
+        WHERE c.deployment_run_id = ANY($1) ORDER BY a.name`,
+    ),
+    /** The successful deployment before each live one there, with another revision: where a rollback goes. */
+    previousDeploymentRun: rowsBy<{ id: string }>(
+      dataSource,
+      `SELECT l.id AS key, p.id
+         FROM deployment_runs l
+         CROSS JOIN LATERAL (
+           SELECT p.id FROM deployment_runs p
+            WHERE p.service_id = l.service_id AND p.environment_id = l.environment_id AND p.status = 'SUCCEEDED'
+              AND p.finished_at < l.finished_at AND p.revision_sha IS DISTINCT FROM l.revision_sha
+            ORDER BY p.finished_at DESC, p.id DESC LIMIT 1) p
+        WHERE l.id = ANY($1)`,
     ),
     planApprovalsByDeploymentRun: rowsBy<PlanApprovalRow>(
       dataSource,

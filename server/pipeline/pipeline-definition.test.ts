@@ -30,6 +30,7 @@ describe('parsePipelineInput', () => {
       description: null,
       serviceId: null,
       executionMode: 'QUEUED',
+      allowOlderThanLive: false,
       stages: [
         {
           name: 'build',

@@ -17,13 +17,14 @@ export interface PipelineDefinition {
   description: string | null;
   serviceId: string | null;
   executionMode: ExecutionMode;
+  allowOlderThanLive: boolean;
   stages: Array<{
     name: string;
     environmentId: string | null;
     maxParallel: number;
     transitionEnabled: boolean;
     /** As a run's plan will hold them, less the ids the run gives them. */
-    actions: Array<Omit<ActionPlan, 'actionRunId' | 'actionId' | 'deployment'>>;
+    actions: Array<Omit<ActionPlan, 'actionRunId' | 'actionId' | 'deployment' | 'reuse'>>;
   }>;
 }
 
@@ -114,6 +115,7 @@ export function parsePipelineInput(input: PipelineInput): PipelineDefinition {
     description: optionalText('input.description', input.description, 2000),
     serviceId: optionalId('input.serviceId', input.serviceId),
     executionMode: input.executionMode ?? 'QUEUED',
+    allowOlderThanLive: input.allowOlderThanLive ?? false,
     stages,
   };
 }

@@ -202,6 +202,7 @@ export class PipelineService {
       description: definition.description,
       serviceId: definition.serviceId,
       executionMode: definition.executionMode,
+      allowOlderThanLive: definition.allowOlderThanLive,
     });
     try {
       return await manager.save(pipeline);

@@ -68,6 +68,11 @@ export class Pipeline {
 
   @Field(() => ExecutionModeEnum)
   executionMode!: ExecutionMode;
+
+  @Field(() => Boolean, {
+    description: 'default false: a run older than live stops before deploying (rollbacks excepted)',
+  })
+  allowOlderThanLive!: boolean;
 }
 
 export const PipelineConnection = connectionOf(Pipeline);
@@ -136,6 +141,9 @@ export class PipelineInput {
 
   @Field(() => ExecutionModeEnum, { nullable: true })
   executionMode?: ExecutionMode | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allowOlderThanLive?: boolean | null;
 
   @Field(() => [StageInput])
   stages!: StageInput[];

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { LogLineEntity } from '../../db/entities/log-line.entity';
+import type { LogNotification } from '../../db/notify';
 import { PipelineEventEntity } from '../../db/entities/pipeline-event.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { notFound } from '../errors';
@@ -25,6 +25,35 @@ const catchUpLimit = 1000;
  */
 const reorderMargin = 200n;
 const seenLimit = 2000;
+
+/** A log line as subscribers get it (a deployment run's also names its step). */
+export interface LogLineRow {
+  seq: number;
+  at: Date;
+  stream: string;
+  text: string;
+  step?: string;
+}
+
+/** Where each owner's lines are, and which announcements are about it. */
+const logSources = {
+  action: {
+    what: 'action run',
+    exists: 'SELECT 1 FROM action_runs WHERE id = $1',
+    last: 'SELECT COALESCE(max(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
+    after: `SELECT seq, at, stream, text FROM log_lines
+             WHERE action_run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    announces: (message: LogNotification, id: string) => message.actionRunId === id,
+  },
+  deployment: {
+    what: 'deployment run',
+    exists: 'SELECT 1 FROM deployment_runs WHERE id = $1',
+    last: 'SELECT COALESCE(max(seq), 0)::int AS last FROM deployment_log_lines WHERE deployment_run_id = $1',
+    after: `SELECT seq, step, at, stream, text FROM deployment_log_lines
+             WHERE deployment_run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    announces: (message: LogNotification, id: string) => message.deploymentRunId === id,
+  },
+} as const;
 
 /**
  * The live feeds behind the GraphQL subscriptions, fed by the engine's NOTIFY announcements through the
@@ -89,36 +118,30 @@ export class LiveFeeds {
     return queue;
   }
 
-  /** New log lines of an action run, from after `afterSeq` when given, else from now on. */
-  async logLines(actionRunId: string, afterSeq: number | null): Promise<AsyncQueue<LogLineEntity>> {
-    if (!isUuid(actionRunId)) throw notFound('action run', actionRunId);
-    const exists: unknown[] = await this.dataSource.query('SELECT 1 FROM action_runs WHERE id = $1', [
-      actionRunId,
-    ]);
-    if (exists.length === 0) throw notFound('action run', actionRunId);
-    const lines = this.dataSource.getRepository(LogLineEntity);
+  /** New log lines of an action run, or of a deployment run's plan and apply, from after `afterSeq` when
+   * given, else from now on. */
+  async logLines(
+    owner: { kind: 'action' | 'deployment'; id: string },
+    afterSeq: number | null,
+  ): Promise<AsyncQueue<LogLineRow>> {
+    const source = logSources[owner.kind];
+    if (!isUuid(owner.id)) throw notFound(source.what, owner.id);
+    const exists: unknown[] = await this.dataSource.query(source.exists, [owner.id]);
+    if (exists.length === 0) throw notFound(source.what, owner.id);
     let last = afterSeq;
     if (last === null) {
-      const [row]: Array<{ last: number }> = await this.dataSource.query(
-        'SELECT COALESCE(max(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
-        [actionRunId],
-      );
+      const [row]: Array<{ last: number }> = await this.dataSource.query(source.last, [owner.id]);
       last = row?.last ?? 0;
     }
-    const queue = new AsyncQueue<LogLineEntity>();
+    const queue = new AsyncQueue<LogLineRow>();
     const fetchNew = coalesced(async () => {
-      const rows = await lines
-        .createQueryBuilder('l')
-        .where('l.action_run_id = :actionRunId AND l.seq > :last', { actionRunId, last })
-        .orderBy('l.seq', 'ASC')
-        .take(catchUpLimit)
-        .getMany();
+      const rows: LogLineRow[] = await this.dataSource.query(source.after, [owner.id, last, catchUpLimit]);
       for (const row of rows) {
         last = Math.max(last!, row.seq);
         queue.push(row);
       }
     });
-    queue.onClose(this.hub.on('logs', (message) => message.actionRunId === actionRunId && fetchNew()));
+    queue.onClose(this.hub.on('logs', (message) => source.announces(message, owner.id) && fetchNew()));
     queue.onClose(this.hub.on('reconnected', fetchNew));
     if (afterSeq !== null) fetchNew();
     return queue;

@@ -9,12 +9,13 @@ import {
   Subscription,
   type SubscribeResolverData,
 } from 'type-graphql';
-import type { LogLineEntity } from '../../db/entities/log-line.entity';
 import type { PipelineEventEntity } from '../../db/entities/pipeline-event.entity';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { Context } from '../context';
 import { unauthenticated } from '../errors';
+import { DeploymentLogLine } from '../deployment/deployment.types';
 import { LogLine, PipelineRun } from '../run/run.types';
+import type { LogLineRow } from './live-feeds';
 import { PipelineEvent } from './realtime.types';
 
 type Args = Record<string, unknown>;
@@ -70,14 +71,34 @@ export class RealtimeResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
       const { actionRunId, afterSeq } = args;
-      return context.live.logLines(String(actionRunId), optionalInt(afterSeq));
+      return context.live.logLines({ kind: 'action', id: String(actionRunId) }, optionalInt(afterSeq));
     },
   })
   actionLogs(
     @Arg('actionRunId', () => ID) _actionRunId: string,
     @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
-    @Root() line: LogLineEntity,
-  ): LogLineEntity {
+    @Root() line: LogLineRow,
+  ): LogLineRow {
+    return line;
+  }
+
+  @Authorized('VIEWER')
+  @Subscription(() => DeploymentLogLine, {
+    description: "A deployment run's new plan and apply lines; afterSeq replays the lines after it first",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
+      caller(context);
+      const { deploymentRunId, afterSeq } = args;
+      return context.live.logLines(
+        { kind: 'deployment', id: String(deploymentRunId) },
+        optionalInt(afterSeq),
+      );
+    },
+  })
+  deploymentLogs(
+    @Arg('deploymentRunId', () => ID) _deploymentRunId: string,
+    @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
+    @Root() line: LogLineRow,
+  ): LogLineRow {
     return line;
   }
 }

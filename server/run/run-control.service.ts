@@ -69,6 +69,7 @@ export class RunControlService {
     const action = isUuid(actionRunId) ? await actions.findOneBy({ id: actionRunId }) : null;
     if (!action) throw notFound('action run', actionRunId);
     if (action.kind !== 'APPROVAL') throw conflict(`action "${action.name}" is not an approval gate`);
+    if (action.approvalExpired) throw await this.expired(action);
     if (action.status !== 'WAITING_FOR_APPROVAL') {
       throw conflict(`action "${action.name}" is not waiting for approval (it is ${action.status})`);
     }
@@ -95,8 +96,26 @@ export class RunControlService {
       approved,
       comment: optionalText('comment', comment, 2000),
     });
-    await settle(decidedAlready);
-    return actions.findOneByOrFail({ id: actionRunId });
+    await settle(
+      async () =>
+        (await decidedAlready()) || (await actions.findOneByOrFail({ id: actionRunId })).approvalExpired,
+    );
+    const decided = await actions.findOneByOrFail({ id: actionRunId });
+    if (decided.approvalExpired) throw await this.expired(decided);
+    return decided;
+  }
+
+  /** CONFLICT for a decision on a gate whose request a newer run made stale: it names the newer run. */
+  private async expired(action: ActionRunEntity) {
+    const [newer]: Array<{ number: number; id: string } | undefined> = await this.dataSource.query(
+      `SELECT n.number, n.id FROM pipeline_runs r JOIN pipeline_runs n ON n.id = r.superseded_by_run_id
+        WHERE r.id = $1`,
+      [action.runId],
+    );
+    const by = newer ? `run #${newer.number} (${newer.id})` : 'a newer run';
+    return conflict(
+      `the approval request of "${action.name}" expired: ${by} superseded this run; approve the newer run`,
+    );
   }
 
   /** A decision on a deployment run's plan: the run must be waiting for it; nobody approves their own. */

@@ -59,13 +59,19 @@ export async function planFromDefinition(manager: EntityManager, pipelineId: str
   };
 }
 
-/** An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback runs. */
+/**
+ * An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback runs. What
+ * that run reused is decided afresh (carry-over.ts).
+ */
 export function planFromSnapshot(snapshot: RunPlan): RunPlan {
   return {
     stages: snapshot.stages.map((stage) => ({
       ...stage,
       stageRunId: randomUUID(),
-      actions: stage.actions.map((action) => ({ ...action, actionRunId: randomUUID() })),
+      actions: stage.actions.map(({ reuse: _reuse, ...action }) => ({
+        ...action,
+        actionRunId: randomUUID(),
+      })),
     })),
   };
 }

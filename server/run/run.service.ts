@@ -6,6 +6,8 @@ import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { CommitFact } from '../../db/entities/pipeline-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
+import { run as runStatement } from '../../db/dora/statement';
+import { carryArtifactsOf, type ArtifactRef } from '../../db/releases/artifacts';
 import {
   pipelineRunWorkflowId,
   pipelineRunWorkflowType,
@@ -17,6 +19,7 @@ import {
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid } from '../graphql/validate';
+import { carryOver } from './carry-over';
 import { revisionFact } from './revision';
 import type { CommitInput, RevisionInput } from './revision.types';
 import { planFromDefinition, planFromSnapshot } from './run-plan';
@@ -28,6 +31,19 @@ interface NewRun {
   commits: CommitFact[];
   principal: AuthenticatedPrincipal;
   rollbackOfRunId: string | null;
+  promotedFromRunId?: string;
+  /** A known-good run whose artifacts the new run carries from the start (promotions and rollbacks). */
+  carried?: { fromRunId: string; artifacts: ArtifactRef[] };
+}
+
+/** The revision a run row holds. */
+function revisionOfRun(run: PipelineRunEntity): RevisionFact {
+  return {
+    sha: run.revisionSha,
+    committedAt: run.revisionCommittedAt.toISOString(),
+    message: run.revisionMessage,
+    author: run.revisionAuthor,
+  };
 }
 
 /** Starts pipeline runs: snapshot the definition into the run's rows, then start its workflow. */
@@ -58,7 +74,8 @@ export class RunService {
 
   /**
    * Re-deploys the revision of an earlier successful run of the pipeline ("roll back to known-good"): a new
-   * run with that run's revision, commits and definition snapshot, marked as a rollback.
+   * run with that run's revision, commits, artifacts and definition snapshot, marked as a rollback. The
+   * actions that built its artifacts are reused, not executed again.
    */
   async rollback(
     pipelineId: string,
@@ -76,18 +93,53 @@ export class RunService {
           `run #${target.number} did not succeed (it is ${target.status}); roll back to a known-good run`,
         );
       }
+      const snapshot = planFromSnapshot(target.definition as unknown as RunPlan);
+      const { plan, artifacts } = await carryOver(manager, target, pipeline.name, snapshot);
       return {
         pipeline,
-        plan: planFromSnapshot(target.definition as unknown as RunPlan),
-        revision: {
-          sha: target.revisionSha,
-          committedAt: target.revisionCommittedAt.toISOString(),
-          message: target.revisionMessage,
-          author: target.revisionAuthor,
-        },
+        plan,
+        revision: revisionOfRun(target),
         commits: target.commits,
         principal,
         rollbackOfRunId: target.id,
+        carried: { fromRunId: target.id, artifacts },
+      };
+    });
+  }
+
+  /**
+   * Promotes a known-good run (SUCCEEDED, of any pipeline) into a pipeline: a new run of its current
+   * definition carrying that run's revision, commits and artifacts; the actions that built those artifacts
+   * are reused, not executed again. Lead time still counts from the commits.
+   */
+  async promote(
+    pipelineId: string,
+    fromRunId: string,
+    principal: AuthenticatedPrincipal,
+  ): Promise<PipelineRunEntity> {
+    if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
+    if (!isUuid(fromRunId)) throw notFound('pipeline run', fromRunId);
+    return this.start(async (manager) => {
+      const pipeline = await this.lockPipeline(manager, pipelineId);
+      const source = await manager.findOneBy(PipelineRunEntity, { id: fromRunId });
+      if (!source) throw notFound('pipeline run', fromRunId);
+      const sourcePipeline = await manager.findOneByOrFail(PipelineEntity, { id: source.pipelineId });
+      if (source.status !== 'SUCCEEDED') {
+        throw conflict(
+          `run #${source.number} of ${sourcePipeline.name} did not succeed (it is ${source.status}); promote a known-good run`,
+        );
+      }
+      const definition = await planFromDefinition(manager, pipelineId);
+      const { plan, artifacts } = await carryOver(manager, source, sourcePipeline.name, definition);
+      return {
+        pipeline,
+        plan,
+        revision: revisionOfRun(source),
+        commits: source.commits,
+        principal,
+        rollbackOfRunId: null,
+        promotedFromRunId: source.id,
+        carried: { fromRunId: source.id, artifacts },
       };
     });
   }
@@ -104,7 +156,8 @@ export class RunService {
 
   private async start(prepare: (manager: EntityManager) => Promise<NewRun>): Promise<PipelineRunEntity> {
     const { run, input } = await this.dataSource.transaction(async (manager) => {
-      const { pipeline, plan, revision, commits, principal, rollbackOfRunId } = await prepare(manager);
+      const { pipeline, plan, revision, commits, principal, rollbackOfRunId, promotedFromRunId, carried } =
+        await prepare(manager);
       const counter: [Array<{ run_counter: number }>, number] = await manager.query(
         'UPDATE pipelines SET run_counter = run_counter + 1 WHERE id = $1 RETURNING run_counter',
         [pipeline.id],
@@ -128,6 +181,7 @@ export class RunService {
           executionMode: pipeline.executionMode,
           isRollback: rollbackOfRunId !== null,
           rollbackOfRunId,
+          promotedFromRunId: promotedFromRunId ?? null,
           startedAt: null,
           finishedAt: null,
           failureReason: null,
@@ -158,6 +212,7 @@ export class RunService {
         })),
       );
       if (actionRuns.length > 0) await manager.insert(ActionRunEntity, actionRuns);
+      if (carried) await runStatement(manager, carryArtifactsOf, { runId, fromRunId: carried.fromRunId });
       const input: PipelineRunInput = {
         runId,
         pipelineId: pipeline.id,
@@ -168,6 +223,8 @@ export class RunService {
         isRollback: rollbackOfRunId !== null,
         triggeredById: principal.id,
         retryHoldSeconds: this.retryHoldSeconds,
+        artifacts: carried?.artifacts ?? [],
+        allowOlderThanLive: pipeline.allowOlderThanLive,
       };
       return { run, input };
     });

@@ -30,7 +30,11 @@ export interface ActionInput {
 export type ActionKind = 'APPROVAL' | 'COMMAND' | 'DEPLOYMENT' | 'HTTP' | 'WAIT';
 
 export interface ActionRun {
+  /** APPROVAL actions and DEPLOYMENT plan approvals: what is being approved */
+  approvalRequest: ApprovalRequest | null;
   approvals: Array<Approval>;
+  /** published by this action */
+  artifacts: Array<Artifact>;
   attempts: Array<ActionAttempt>;
   /** DEPLOYMENT actions: the deployment run of its latest execution */
   deploymentRun: DeploymentRun | null;
@@ -40,7 +44,11 @@ export interface ActionRun {
   logs: Array<LogLine>;
   name: string;
   outputs: unknown | null;
+  /** not executed here: its outputs and artifacts came from this earlier action run */
+  reusedFrom: ActionRun | null;
   runOrder: number;
+  /** why it ended SKIPPED: reused, or its approval request expired */
+  skipReason: string | null;
   startedAt: string | null;
   status: ActionStatus;
 }
@@ -60,6 +68,60 @@ export interface Approval {
   at: string;
   comment: string | null;
   principal: Principal;
+}
+
+/** What an approval (a gate or a Deployment plan) approves. */
+export interface ApprovalRequest {
+  artifactChanges: Array<ArtifactChange>;
+  /** what this run would deploy */
+  candidate: Revision;
+  /** of the stage the gate is in (null: the stage has none) */
+  environment: Environment | null;
+  /** superseded by a newer run before anyone decided */
+  expired: boolean;
+  /** when the gate's timeout decides (null: no timeout) */
+  expiresAt: string | null;
+  /** what runs there now for the pipeline's service (null: nothing yet) */
+  live: LiveDeployment | null;
+  /** commits of this run that are not live there yet */
+  newCommits: Array<Revision>;
+  /** the candidate's revision is older than the live one */
+  olderThanLive: boolean;
+  /** one line, as notifications carry it: "3 new commits; checkout-image 1.4.1 -> 1.4.2" */
+  summary: string;
+}
+
+/** Built once by a run and promoted: its digest is the same wherever it is deployed. */
+export interface Artifact {
+  /** the action that published it */
+  actionRun: ActionRun | null;
+  createdAt: string;
+  /** e.g. "sha256:…": identical wherever the artifact is promoted */
+  digest: string | null;
+  id: string;
+  /** e.g. "checkout-image" */
+  name: string;
+  /** the run that built it */
+  pipelineRun: PipelineRun | null;
+  /** where it lives, e.g. an image reference */
+  uri: string | null;
+  /** e.g. "1.4.2" */
+  version: string;
+}
+
+export interface ArtifactChange {
+  candidateDigest: string | null;
+  candidateVersion: string | null;
+  liveDigest: string | null;
+  liveVersion: string | null;
+  name: string;
+}
+
+export interface ArtifactInput {
+  digest?: string | null;
+  name: string;
+  uri?: string | null;
+  version: string;
 }
 
 export interface CommitInput {
@@ -109,6 +171,10 @@ export interface DeploymentLogLine {
 }
 
 export interface DeploymentRun {
+  /** its plan approval, when its Deployment asks for one: what is being approved */
+  approvalRequest: ApprovalRequest | null;
+  /** what it deployed */
+  artifacts: Array<Artifact>;
   /** needed remediation: a linked incident or a later rollback */
   changeFailed: boolean;
   /** the change set it delivered */
@@ -216,6 +282,8 @@ export type EnvironmentTier = 'DEVELOPMENT' | 'PRODUCTION' | 'STAGING';
 export type ExecutionMode = 'PARALLEL' | 'QUEUED' | 'SUPERSEDED';
 
 export interface ExternalDeploymentInput {
+  /** what it deployed */
+  artifacts?: Array<ArtifactInput> | null;
   commits?: Array<CommitInput> | null;
   environmentId: string;
   finishedAt?: string | null;
@@ -250,6 +318,19 @@ export interface IncidentInput {
 
 export type Interval = 'DAY' | 'MONTH' | 'WEEK';
 
+/** What runs for one service in one environment now. */
+export interface LiveDeployment {
+  artifacts: Array<Artifact>;
+  /** the latest successful deployment there */
+  deploymentRun: DeploymentRun;
+  environment: Environment;
+  /** the successful deployment there before it, of another revision: where a rollback goes */
+  previous: DeploymentRun | null;
+  revision: Revision | null;
+  service: Service;
+  since: string;
+}
+
 export interface LogLine {
   at: string;
   seq: number;
@@ -263,6 +344,8 @@ export interface PageInfo {
 }
 
 export interface Pipeline {
+  /** default false: a run older than live stops before deploying (rollbacks excepted) */
+  allowOlderThanLive: boolean;
   description: string | null;
   executionMode: ExecutionMode;
   id: string;
@@ -295,9 +378,10 @@ export interface PipelineEvent {
   type: PipelineEventType;
 }
 
-export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
+export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
 
 export interface PipelineInput {
+  allowOlderThanLive?: boolean | null;
   description?: string | null;
   executionMode?: ExecutionMode | null;
   name: string;
@@ -306,6 +390,8 @@ export interface PipelineInput {
 }
 
 export interface PipelineRun {
+  /** every artifact the run built or received */
+  artifacts: Array<Artifact>;
   createdAt: string;
   currentStage: StageRun | null;
   failureReason: string | null;
@@ -316,6 +402,8 @@ export interface PipelineRun {
   /** 1, 2, 3... per pipeline */
   number: number;
   pipeline: Pipeline;
+  /** the known-good run whose revision, commits and artifacts this run carries */
+  promotedFrom: PipelineRun | null;
   revision: Revision;
   stages: Array<StageRun>;
   startedAt: string | null;
@@ -431,6 +519,8 @@ export interface StageInput {
 
 export interface StageRun {
   actions: Array<ActionRun>;
+  /** a stage with an environment and no DEPLOYMENT action: its own deployment run's latest */
+  deploymentRun: DeploymentRun | null;
   finishedAt: string | null;
   id: string;
   name: string;

@@ -2,7 +2,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { publishArtifacts, type ArtifactFact, type ArtifactRef } from '../../db/releases/artifacts';
+import {
+  artifactRules,
+  publishArtifacts,
+  type ArtifactFact,
+  type ArtifactRef,
+} from '../../db/releases/artifacts';
 import { retryTransient } from './transient';
 
 /**
@@ -12,19 +17,9 @@ import { retryTransient } from './transient';
  * masked and bounded.
  */
 
-/** The most a command may write to $LOCKSTEP_ARTIFACTS, and the most artifacts it may publish. */
-export const artifactLimits = {
-  fileBytes: 64 * 1024,
-  count: 50,
-  name: 100,
-  version: 200,
-  digest: 200,
-  uri: 2048,
-} as const;
-
-const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** `algorithm:encoded`, as OCI image digests are written (sha256:…). */
-const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/;
+/** The most a command may write to $LOCKSTEP_ARTIFACTS. */
+const maxFileBytes = 64 * 1024;
+const { maxLength } = artifactRules;
 
 function invalid(message: string): ApplicationFailure {
   // The same type as an invalid output line: permanent, the workflow does not retry it.
@@ -59,20 +54,20 @@ export function parseArtifacts(content: string): ArtifactFact[] {
     const record = value as Record<string, unknown>;
     const unknownKey = Object.keys(record).find((k) => !['name', 'version', 'digest', 'uri'].includes(k));
     if (unknownKey) throw invalid(`line ${line}: unknown field "${unknownKey}"`);
-    const name = text(line, 'name', record.name, artifactLimits.name, true)!;
-    if (!namePattern.test(name))
+    const name = text(line, 'name', record.name, maxLength.name, true)!;
+    if (!artifactRules.name.test(name))
       throw invalid(`line ${line}: name "${name}" may hold only letters, digits, ".", "_" and "-"`);
-    const digest = text(line, 'digest', record.digest, artifactLimits.digest, false);
-    if (digest !== null && !digestPattern.test(digest))
+    const digest = text(line, 'digest', record.digest, maxLength.digest, false);
+    if (digest !== null && !artifactRules.digest.test(digest))
       throw invalid(`line ${line}: digest must look like "sha256:<hex>"`);
     byName.set(name, {
       name,
-      version: text(line, 'version', record.version, artifactLimits.version, true)!,
+      version: text(line, 'version', record.version, maxLength.version, true)!,
       digest,
-      uri: text(line, 'uri', record.uri, artifactLimits.uri, false),
+      uri: text(line, 'uri', record.uri, maxLength.uri, false),
     });
-    if (byName.size > artifactLimits.count)
-      throw invalid(`at most ${artifactLimits.count} artifacts per action`);
+    if (byName.size > artifactRules.maxCount)
+      throw invalid(`at most ${artifactRules.maxCount} artifacts per action`);
   });
   return [...byName.values()];
 }
@@ -88,8 +83,8 @@ export async function readArtifactsFile(file: string): Promise<ArtifactFact[]> {
   }
   try {
     const { size } = await handle.stat();
-    if (size > artifactLimits.fileBytes)
-      throw invalid(`$LOCKSTEP_ARTIFACTS holds ${size} bytes, more than ${artifactLimits.fileBytes}`);
+    if (size > maxFileBytes)
+      throw invalid(`$LOCKSTEP_ARTIFACTS holds ${size} bytes, more than ${maxFileBytes}`);
     return parseArtifacts(await handle.readFile('utf8'));
   } finally {
     await handle.close();

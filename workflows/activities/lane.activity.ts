@@ -43,7 +43,8 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
 
   /**
    * Older runs of a SUPERSEDED pipeline that are still waiting for the lane, or hold it while BLOCKED at a
-   * boundary, are superseded by `runId` (recorded, then signalled).
+   * boundary or waiting at an approval gate (approve the newest: the gate's request expires), are superseded
+   * by `runId` (recorded, then signalled).
    */
   async function supersedeOlder(manager: EntityManager, pipelineId: string, runId: string, number: number) {
     return updateReturning<{ id: string }>(
@@ -53,7 +54,9 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
         WHERE r.pipeline_id = $1 AND r.number < $2 AND r.execution_mode = 'SUPERSEDED'
           AND r.superseded_by_run_id IS NULL AND r.lane_released_at IS NULL
           AND (r.lane_claimed_at IS NULL
-               OR EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED'))
+               OR EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED')
+               OR EXISTS (SELECT 1 FROM action_runs a
+                           WHERE a.run_id = r.id AND a.kind = 'APPROVAL' AND a.status = 'WAITING_FOR_APPROVAL'))
         RETURNING r.id`,
       [pipelineId, number, runId],
     );

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { approvalSummaryOfEvent } from '../../db/releases/approval-request';
 import type { SecretBox } from '../../db/secret-box';
 import { openSealedRow } from '../../db/secret-store';
 import type { WebhookDeliveryInput } from '../definitions';
@@ -62,16 +63,18 @@ export interface LockstepWebhookBody {
   };
   run: { id: string; number: number; status: string; url: string };
   pipeline: { id: string; name: string };
+  /** APPROVAL_REQUESTED: what is being approved, in one line ("3 new commits; app 1.4.1 -> 1.4.2"). */
+  approval?: { summary: string };
 }
 
-/** The body of a delivery in its subscription's format. */
-export function deliveryBody(row: DeliveryRow, publicUrl: string): string {
+/** The body of a delivery in its subscription's format; `approval` summarises an approval request. */
+export function deliveryBody(row: DeliveryRow, publicUrl: string, approval: string | null = null): string {
   const url = `${publicUrl}/runs/${row.run_id}`;
   if (row.format === 'slack') {
     const where = [row.stage_name, row.action_name].filter(Boolean).join(' / ');
     const text =
       `*${row.pipeline_name}* run #${row.run_number}: ${row.type}${where ? ` at ${where}` : ''}` +
-      `${row.message ? ` — ${row.message}` : ''}`;
+      `${row.message ? ` — ${row.message}` : ''}${approval ? `\n${approval}` : ''}`;
     return JSON.stringify({
       text: `${text} <${url}|Open run #${row.run_number}>`,
       blocks: [
@@ -99,6 +102,7 @@ export function deliveryBody(row: DeliveryRow, publicUrl: string): string {
     },
     run: { id: row.run_id, number: row.run_number, status: row.run_status, url },
     pipeline: { id: row.pipeline_id, name: row.pipeline_name },
+    ...(approval ? { approval: { summary: approval } } : {}),
   };
   return JSON.stringify(body);
 }
@@ -126,7 +130,17 @@ export function createWebhookActivities({ dataSource, secretBox, publicUrl }: We
       ),
     );
     if (!row) return { status: 0 }; // the subscription (or the run) was deleted: nothing to deliver
-    const body = deliveryBody(row, publicUrl);
+    const approval =
+      row.type === 'APPROVAL_REQUESTED'
+        ? await retryTransient(() =>
+            approvalSummaryOfEvent(dataSource, {
+              runId: row.run_id,
+              stageName: row.stage_name,
+              actionName: row.action_name,
+            }),
+          )
+        : null;
+    const body = deliveryBody(row, publicUrl, approval);
     const secret = openSealedRow(secretBox, {
       ciphertext: row.secret_ciphertext,
       iv: row.secret_iv,

@@ -35,6 +35,8 @@ export async function awaitApproval(
   const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
   const expiry = new GateExpiry(run);
   while (!gate.closed || gate.pending.length > 0) {
+    // A stale request takes no decision any more, not even one that arrived with the news.
+    await expiry.expireIfStale(stage, action);
     for (const decision of gate.pending.splice(0)) {
       await recordApproval({
         ...run.ids,
@@ -49,7 +51,6 @@ export async function awaitApproval(
       });
     }
     if (gate.closed) break;
-    await expiry.expireIfStale(stage, action);
     const remaining = deadline === undefined ? undefined : deadline - Date.now();
     if (remaining !== undefined && remaining <= 0) gate.expire();
     else if (remaining === undefined) await condition(() => gate.pending.length > 0 || expiry.stale);
