@@ -35,9 +35,10 @@ export class ReleasePresenter {
     const query = this.dataSource.getRepository(ArtifactEntity).createQueryBuilder('a');
     if (args.pipelineRunId) {
       if (!isUuid(args.pipelineRunId)) return [];
-      query.innerJoin('pipeline_run_artifacts', 'c', 'c.artifact_id = a.id AND c.run_id = :runId', {
-        runId: args.pipelineRunId,
-      });
+      query.andWhere(
+        'EXISTS (SELECT 1 FROM pipeline_run_artifacts c WHERE c.artifact_id = a.id AND c.run_id = :runId)',
+        { runId: args.pipelineRunId },
+      );
     }
     if (args.name) query.andWhere('a.name = :name', { name: args.name });
     return query.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit).getMany();
