@@ -127,20 +127,20 @@ describe('approve with a diff', () => {
     const approver = await h.tokenFor('APPROVER', 'diff-approver');
     const [c1, c2, c3, c4] = [revisionAt(100), revisionAt(101), revisionAt(102), revisionAt(103)];
 
-    const first = await triggerRevision(h, pipeline.id, c2!, [c1!, c2!]);
+    const first = await triggerRevision(h, pipeline.id, c2, [c1, c2]);
     const firstGate = await gateOf(h, first);
     expect(firstGate.approvalRequest).toEqual({
       environment: { id: productionId, name: expect.any(String) },
       live: null,
-      candidate: { sha: c2!.sha },
-      newCommits: [{ sha: c1!.sha }, { sha: c2!.sha }],
+      candidate: { sha: c2.sha },
+      newCommits: [{ sha: c1.sha }, { sha: c2.sha }],
       artifactChanges: [
         {
           name: 'checkout-image',
           liveVersion: null,
           candidateVersion: '1.4.1',
           liveDigest: null,
-          candidateDigest: `sha256:${c2!.sha}`,
+          candidateDigest: `sha256:${c2.sha}`,
         },
       ],
       olderThanLive: false,
@@ -152,24 +152,24 @@ describe('approve with a diff', () => {
     expect((await finishedRun(h, first)).status).toBe('SUCCEEDED');
 
     // c2 is live there already: the second run's request lists c3 and c4 only.
-    const second = await triggerRevision(h, pipeline.id, c4!, [c2!, c3!, c4!]);
+    const second = await triggerRevision(h, pipeline.id, c4, [c2, c3, c4]);
     const secondGate = await gateOf(h, second);
     const summary = '2 new commits; checkout-image 1.4.1 -> 1.4.2';
     expect(secondGate.approvalRequest).toMatchObject({
       live: {
         deploymentRun: { pipelineRun: { id: first } },
-        revision: { sha: c2!.sha },
-        artifacts: [{ name: 'checkout-image', version: '1.4.1', digest: `sha256:${c2!.sha}` }],
+        revision: { sha: c2.sha },
+        artifacts: [{ name: 'checkout-image', version: '1.4.1', digest: `sha256:${c2.sha}` }],
       },
-      candidate: { sha: c4!.sha },
-      newCommits: [{ sha: c3!.sha }, { sha: c4!.sha }],
+      candidate: { sha: c4.sha },
+      newCommits: [{ sha: c3.sha }, { sha: c4.sha }],
       artifactChanges: [
         {
           name: 'checkout-image',
           liveVersion: '1.4.1',
           candidateVersion: '1.4.2',
-          liveDigest: `sha256:${c2!.sha}`,
-          candidateDigest: `sha256:${c4!.sha}`,
+          liveDigest: `sha256:${c2.sha}`,
+          candidateDigest: `sha256:${c4.sha}`,
         },
       ],
       olderThanLive: false,
