@@ -404,6 +404,13 @@ const mutationCases: MutationCase[] = [
     state: count('pipeline_runs'),
   },
   {
+    name: 'promote',
+    role: 'OPERATOR',
+    document: `mutation($pipelineId: ID!, $fromRunId: ID!) { promote(pipelineId: $pipelineId, fromRunId: $fromRunId) { id } }`,
+    variables: (w) => ({ pipelineId: w.quickPipelineId, fromRunId: w.succeededRunId }),
+    state: count('pipeline_runs'),
+  },
+  {
     name: 'recordExternalDeployment',
     role: 'OPERATOR',
     document: `mutation($input: ExternalDeploymentInput!) { recordExternalDeployment(input: $input) { id } }`,
@@ -511,6 +518,8 @@ const queryCases: QueryCase[] = [
   },
   { name: 'deploymentRuns', role: 'VIEWER', document: '{ deploymentRuns(first: 5) { totalCount } }' },
   { name: 'incidents', role: 'VIEWER', document: '{ incidents { id attribution } }' },
+  { name: 'live', role: 'VIEWER', document: '{ live { since revision { sha } } }' },
+  { name: 'artifacts', role: 'VIEWER', document: '{ artifacts(first: 5) { id name digest } }' },
   { name: 'apiTokens', role: 'ADMIN', document: '{ apiTokens { id revokedAt } }' },
   { name: 'secrets', role: 'ADMIN', document: '{ secrets { id name scope } }' },
   { name: 'webhookSubscriptions', role: 'ADMIN', document: '{ webhookSubscriptions { id url } }' },

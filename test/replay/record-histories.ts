@@ -25,6 +25,7 @@ import { runMain } from '../../main/process';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
 import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
+import { pipelineRunWorkflowId } from '../../workflows/definitions';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createPipelineWorker } from '../../workflows/worker';
 
@@ -47,6 +48,12 @@ interface Tools {
   control: RunControlService;
   approver: AuthenticatedPrincipal;
   scratch: string;
+  pipelines: PipelineService;
+  catalog: CatalogService;
+  /** Triggers a run of a pipeline (at a revision of its own, if given) with the scenario's hold. */
+  trigger: (pipelineId: string, revision?: { sha: string; committedAt: Date }) => Promise<string>;
+  runs: RunService;
+  admin: AuthenticatedPrincipal;
 }
 
 /** Polls the database until `sql` returns a row. */
@@ -75,15 +82,35 @@ interface Scenario {
   input: PipelineInput;
   /** Seconds a failed run holds for a manual retry. */
   hold?: number;
+  /** Starts the run to record (default: triggers the scenario's pipeline); earlier runs may set the scene. */
+  start?: (t: Tools, pipelineId: string) => Promise<string>;
   /** What people do while the run goes on. */
   drive?: (t: Tools, runId: string) => Promise<void>;
 }
+
+const runEnded = (t: Tools, runId: string) =>
+  until(
+    t.dataSource,
+    `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED')`,
+    [runId],
+  );
+/** Publishes an artifact named after the revision, as a build would. */
+const publish = (name: string) =>
+  command(
+    name,
+    `printf '{"name":"app","version":"1.0.%s","digest":"sha256:%s"}\\n' "$LOCKSTEP_ATTEMPT" "$LOCKSTEP_REVISION" >> "$LOCKSTEP_ARTIFACTS"`,
+  );
+const receive = (name: string) =>
+  command(name, 'echo "app $LOCKSTEP_ARTIFACT_APP_VERSION"; cat "$LOCKSTEP_ARTIFACTS_MANIFEST"');
 
 /** What the deployment scenarios refer to: a service, a production environment, a Deployment. */
 interface Catalog {
   serviceId: string;
   environmentId: string;
   deploymentId: string;
+  /** Environments of their own for the releases scenarios, so what is live there is theirs alone. */
+  stagingId: string;
+  liveId: string;
 }
 
 function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
@@ -196,6 +223,72 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.decidePlan(row!.id, true, 'plan reviewed', t.approver);
       },
     },
+    // Releases (recorded after artifacts, promotion, older-than-live and expiring gates were added).
+    'artifacts-flow': {
+      input: {
+        name: 'artifacts-flow',
+        serviceId: catalog.serviceId,
+        stages: [
+          { name: 'build', actions: [publish('build')] },
+          { name: 'staging', environmentId: catalog.stagingId, actions: [receive('smoke')] },
+        ],
+      },
+    },
+    'promoted-run-reuses-build': {
+      input: {
+        name: 'promoted',
+        stages: [
+          { name: 'build', actions: [publish('build')] },
+          { name: 'deploy', actions: [receive('ship')] },
+        ],
+      },
+      start: async (t, pipelineId) => {
+        const source = await t.pipelines.create({
+          name: 'promotion-source',
+          stages: [{ name: 'build', actions: [publish('build')] }],
+        });
+        const known = await t.trigger(source.id);
+        await runEnded(t, known);
+        return (await t.runs.promote(pipelineId, known, t.admin)).id;
+      },
+    },
+    'older-than-live-stops': {
+      input: {
+        name: 'older-than-live',
+        serviceId: catalog.serviceId,
+        stages: [
+          { name: 'build', actions: [command('compile', 'true')] },
+          { name: 'production', environmentId: catalog.liveId, actions: [command('ship', 'true')] },
+        ],
+      },
+      hold: 1,
+      start: async (t, pipelineId) => {
+        const newer = await t.trigger(pipelineId, {
+          sha: 'def5678',
+          committedAt: new Date('2026-02-01T00:00:00Z'),
+        });
+        await runEnded(t, newer);
+        return t.trigger(pipelineId); // the default revision is older: it stops at production
+      },
+    },
+    'superseded-gate-expires': {
+      input: {
+        name: 'superseded-gate',
+        executionMode: 'SUPERSEDED',
+        stages: [{ name: 'production', actions: [gate()] }],
+      },
+      drive: async (t, runId) => {
+        await gateOpen(t, runId);
+        const [row]: Array<{ pipeline_id: string }> = await t.dataSource.query(
+          'SELECT pipeline_id FROM pipeline_runs WHERE id = $1',
+          [runId],
+        );
+        const newer = await t.trigger(row!.pipeline_id);
+        await runEnded(t, runId);
+        await gateOpen(t, newer);
+        await t.control.cancel(newer, 'recorded: only the superseded run matters', t.approver);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -268,12 +361,6 @@ runMain('record-histories', async () => {
     const tokens = new TokenService(dataSource);
     const admin = callerOf(await tokens.create('recorder', 'ADMIN'));
     const approver = callerOf(await tokens.create('approver', 'APPROVER'));
-    const tools: Tools = {
-      dataSource,
-      control: new RunControlService(dataSource, client),
-      approver,
-      scratch,
-    };
     const pipelines = new PipelineService(dataSource);
     const catalogService = new CatalogService(dataSource);
     const service = await catalogService.createService({ name: 'recorded-service' });
@@ -289,7 +376,15 @@ runMain('record-histories', async () => {
       applyCommand: 'echo apply',
       requirePlanApproval: true,
     });
-    const catalog = { serviceId: service.id, environmentId: environment.id, deploymentId: deployment.id };
+    const environmentOf = async (name: string) =>
+      (await catalogService.createEnvironment({ name, tier: 'PRODUCTION' })).id;
+    const catalog = {
+      serviceId: service.id,
+      environmentId: environment.id,
+      deploymentId: deployment.id,
+      stagingId: await environmentOf('recorded-staging'),
+      liveId: await environmentOf('recorded-live'),
+    };
     const show = (workflowId: string) =>
       // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.
       execFileSync(
@@ -308,12 +403,27 @@ runMain('record-histories', async () => {
         }
         const pipeline = await pipelines.create(scenario.input);
         const runs = new RunService(dataSource, client, taskQueue, scenario.hold ?? 60);
-        const run = await runs.trigger(
-          pipeline.id,
-          { sha: 'abc1234', committedAt: new Date('2026-01-01T00:00:00Z') },
-          [],
+        const tools: Tools = {
+          dataSource,
+          control: new RunControlService(dataSource, client),
+          approver,
+          scratch,
+          pipelines,
+          catalog: catalogService,
+          runs,
           admin,
-        );
+          trigger: async (pipelineId, revision) =>
+            (
+              await runs.trigger(
+                pipelineId,
+                revision ?? { sha: 'abc1234', committedAt: new Date('2026-01-01T00:00:00Z') },
+                [],
+                admin,
+              )
+            ).id,
+        };
+        const runId = await (scenario.start ?? ((t, id) => t.trigger(id)))(tools, pipeline.id);
+        const run = { id: runId, temporalWorkflowId: pipelineRunWorkflowId(runId) };
         await scenario.drive?.(tools, run.id);
         const handle = client.workflow.getHandle(run.temporalWorkflowId);
         const outcome = await handle.result().then(

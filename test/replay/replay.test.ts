@@ -25,6 +25,12 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'deployment-plan-approved.json',
         'manual-retry-after-failure.json',
         'two-stages-parallel-outputs.json',
+        // Releases: artifacts handed on, a promotion's reused build, a stage refusing an older revision,
+        // a gate whose request a newer run made stale.
+        'artifacts-flow.json',
+        'promoted-run-reuses-build.json',
+        'older-than-live-stops.json',
+        'superseded-gate-expires.json',
       ]),
     );
   });
