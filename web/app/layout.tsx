@@ -10,6 +10,7 @@ import './styles/surfaces.css';
 import './styles/badges.css';
 import './styles/dora.css';
 import './styles/runs.css';
+import './styles/releases.css';
 
 export const metadata: Metadata = {
   title: 'Lockstep',
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <nav aria-label="Main">
               <Link href="/">DORA</Link>
               <Link href="/pipelines">Pipelines</Link>
+              <Link href="/releases">Releases</Link>
               <Link href="/deployments">Deployments</Link>
               <Link href="/incidents">Incidents</Link>
               <form action={signOut}>

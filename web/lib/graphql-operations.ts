@@ -8,6 +8,80 @@ export type TypedDocument<Result, Variables> = string & {
   readonly __variables?: Variables;
 };
 
+/** app/deployment-runs/[id]/deployment-run.graphql */
+export type DeploymentRunPageQuery = {
+  deploymentRun: {
+    id: string;
+    status: Schema.DeploymentRunStatus;
+    failureReason: string | null;
+    isRollback: boolean;
+    external: boolean;
+    startedAt: string;
+    finishedAt: string | null;
+    deployment: {
+      name: string;
+      requirePlanApproval: boolean;
+    } | null;
+    service: {
+      name: string;
+    };
+    environment: {
+      name: string;
+      tier: Schema.EnvironmentTier;
+    };
+    revision: {
+      sha: string;
+      message: string | null;
+    } | null;
+    commits: Array<{
+      sha: string;
+      message: string | null;
+      author: string | null;
+    }>;
+    pipelineRun: {
+      id: string;
+      number: number;
+      pipeline: {
+        name: string;
+      };
+    } | null;
+    artifacts: Array<{
+      name: string;
+      version: string;
+      digest: string | null;
+      uri: string | null;
+    }>;
+    planApprovals: Array<{
+      approved: boolean;
+      comment: string | null;
+      at: string;
+      principal: {
+        name: string;
+      };
+    }>;
+    approvalRequest: ApprovalRequestViewFragment | null;
+  } | null;
+};
+export type DeploymentRunPageQueryVariables = {
+  id: string;
+};
+export const DeploymentRunPageDocument = `query DeploymentRunPage($id:ID!){deploymentRun(id:$id){id status failureReason isRollback external startedAt finishedAt deployment{name requirePlanApproval}service{name}environment{name tier}revision{sha message}commits{sha message author}pipelineRun{id number pipeline{name}}artifacts{name version digest uri}planApprovals{approved comment at principal{name}}approvalRequest{...ApprovalRequestView}}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<DeploymentRunPageQuery, DeploymentRunPageQueryVariables>;
+
+/** app/deployment-runs/[id]/deployment-run.graphql */
+export type DeploymentLogsSubscription = {
+  deploymentLogs: {
+    seq: number;
+    step: string;
+    stream: string;
+    text: string;
+  };
+};
+export type DeploymentLogsSubscriptionVariables = {
+  d: string;
+  after?: number | null;
+};
+export const DeploymentLogsDocument = `subscription DeploymentLogs($d:ID!$after:Int){deploymentLogs(deploymentRunId:$d afterSeq:$after){seq step stream text}}` as TypedDocument<DeploymentLogsSubscription, DeploymentLogsSubscriptionVariables>;
+
 /** app/deployments/deployments.graphql */
 export type DeploymentsQuery = {
   services: Array<{
@@ -322,6 +396,100 @@ export type PipelinesQuery = {
 export type PipelinesQueryVariables = Record<string, never>;
 export const PipelinesDocument = `query Pipelines{pipelines(first:100){edges{node{id name description executionMode service{name}stages{id}}}}}` as TypedDocument<PipelinesQuery, PipelinesQueryVariables>;
 
+/** app/releases/releases.graphql */
+export type ReleasesBoardQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  environments: Array<{
+    id: string;
+    name: string;
+    tier: Schema.EnvironmentTier;
+  }>;
+  live: Array<{
+    since: string;
+    service: {
+      id: string;
+    };
+    environment: {
+      id: string;
+    };
+    revision: {
+      sha: string;
+      message: string | null;
+    } | null;
+    artifacts: Array<{
+      name: string;
+      version: string;
+      digest: string | null;
+    }>;
+    deploymentRun: {
+      id: string;
+      isRollback: boolean;
+      pipelineRun: BoardRunFragment | null;
+    };
+    previous: {
+      id: string;
+      revision: {
+        sha: string;
+      } | null;
+      pipelineRun: BoardRunFragment | null;
+    } | null;
+  }>;
+  pipelines: {
+    edges: Array<{
+      node: {
+        id: string;
+        name: string;
+        service: {
+          id: string;
+        } | null;
+      };
+    }>;
+  };
+};
+export type ReleasesBoardQueryVariables = Record<string, never>;
+export const ReleasesBoardDocument = `query ReleasesBoard{viewer{role}services{id name}environments{id name tier}live{since service{id}environment{id}revision{sha message}artifacts{name version digest}deploymentRun{id isRollback pipelineRun{...BoardRun}}previous{id revision{sha}pipelineRun{...BoardRun}}}pipelines(first:100){edges{node{id name service{id}}}}}fragment BoardRun on PipelineRun{id number status pipeline{id name}}` as TypedDocument<ReleasesBoardQuery, ReleasesBoardQueryVariables>;
+
+/** app/releases/releases.graphql */
+export type BoardRunFragment = {
+  id: string;
+  number: number;
+  status: Schema.RunStatus;
+  pipeline: {
+    id: string;
+    name: string;
+  };
+};
+
+/** app/releases/releases.graphql */
+export type PromoteMutation = {
+  promote: {
+    id: string;
+  };
+};
+export type PromoteMutationVariables = {
+  p: string;
+  f: string;
+};
+export const PromoteDocument = `mutation Promote($p:ID!$f:ID!){promote(pipelineId:$p fromRunId:$f){id}}` as TypedDocument<PromoteMutation, PromoteMutationVariables>;
+
+/** app/releases/releases.graphql */
+export type RollbackToMutation = {
+  rollback: {
+    id: string;
+  };
+};
+export type RollbackToMutationVariables = {
+  p: string;
+  t: string;
+};
+export const RollbackToDocument = `mutation RollbackTo($p:ID!$t:ID!){rollback(pipelineId:$p toRunId:$t){id}}` as TypedDocument<RollbackToMutation, RollbackToMutationVariables>;
+
 /** app/runs/[id]/run.graphql */
 export type RunViewFragment = {
   id: string;
@@ -331,6 +499,7 @@ export type RunViewFragment = {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  isRollback: boolean;
   pipeline: {
     id: string;
     name: string;
@@ -339,6 +508,18 @@ export type RunViewFragment = {
     sha: string;
     message: string | null;
   };
+  promotedFrom: {
+    id: string;
+    number: number;
+    pipeline: {
+      name: string;
+    };
+  } | null;
+  artifacts: Array<{
+    name: string;
+    version: string;
+    digest: string | null;
+  }>;
   currentStage: {
     id: string;
   } | null;
@@ -349,6 +530,10 @@ export type RunViewFragment = {
     status: Schema.StageStatus;
     startedAt: string | null;
     finishedAt: string | null;
+    deploymentRun: {
+      id: string;
+      status: Schema.DeploymentRunStatus;
+    } | null;
     actions: Array<{
       id: string;
       name: string;
@@ -358,6 +543,20 @@ export type RunViewFragment = {
       startedAt: string | null;
       finishedAt: string | null;
       outputs: unknown | null;
+      skipReason: string | null;
+      reusedFrom: {
+        id: string;
+      } | null;
+      artifacts: Array<{
+        name: string;
+        version: string;
+        digest: string | null;
+      }>;
+      deploymentRun: {
+        id: string;
+        status: Schema.DeploymentRunStatus;
+      } | null;
+      approvalRequest: ApprovalRequestViewFragment | null;
       attempts: Array<{
         number: number;
         startedAt: string;
@@ -383,7 +582,7 @@ export type RunQuery = {
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt pipeline{id name}revision{sha message}currentStage{id}stages{id name position status startedAt finishedAt actions{id name kind status runOrder startedAt finishedAt outputs attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -392,7 +591,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt pipeline{id name}revision{sha message}currentStage{id}stages{id name position status startedAt finishedAt actions{id name kind status runOrder startedAt finishedAt outputs attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {
@@ -454,3 +653,70 @@ export type CancelRunMutationVariables = {
   c?: string | null;
 };
 export const CancelRunDocument = `mutation CancelRun($r:ID!$c:String){cancelRun(runId:$r reason:$c){id}}` as TypedDocument<CancelRunMutation, CancelRunMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type ApproveDeploymentPlanMutation = {
+  approveDeploymentPlan: {
+    id: string;
+  };
+};
+export type ApproveDeploymentPlanMutationVariables = {
+  d: string;
+  c?: string | null;
+};
+export const ApproveDeploymentPlanDocument = `mutation ApproveDeploymentPlan($d:ID!$c:String){approveDeploymentPlan(deploymentRunId:$d comment:$c){id}}` as TypedDocument<ApproveDeploymentPlanMutation, ApproveDeploymentPlanMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RejectDeploymentPlanMutation = {
+  rejectDeploymentPlan: {
+    id: string;
+  };
+};
+export type RejectDeploymentPlanMutationVariables = {
+  d: string;
+  c?: string | null;
+};
+export const RejectDeploymentPlanDocument = `mutation RejectDeploymentPlan($d:ID!$c:String){rejectDeploymentPlan(deploymentRunId:$d comment:$c){id}}` as TypedDocument<RejectDeploymentPlanMutation, RejectDeploymentPlanMutationVariables>;
+
+/** components/approval-request.graphql */
+export type ApprovalRequestViewFragment = {
+  summary: string;
+  olderThanLive: boolean;
+  expired: boolean;
+  expiresAt: string | null;
+  environment: {
+    name: string;
+  } | null;
+  live: {
+    since: string;
+    revision: {
+      sha: string;
+    } | null;
+    deploymentRun: {
+      id: string;
+      pipelineRun: {
+        id: string;
+        number: number;
+        pipeline: {
+          name: string;
+        };
+      } | null;
+    };
+  } | null;
+  candidate: {
+    sha: string;
+    message: string | null;
+  };
+  newCommits: Array<{
+    sha: string;
+    message: string | null;
+    author: string | null;
+  }>;
+  artifactChanges: Array<{
+    name: string;
+    liveVersion: string | null;
+    candidateVersion: string | null;
+    liveDigest: string | null;
+    candidateDigest: string | null;
+  }>;
+};

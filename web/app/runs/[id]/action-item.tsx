@@ -1,5 +1,8 @@
 import type { Client } from 'graphql-ws';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { ApprovalDiff } from '@/components/approval-diff';
+import { ArtifactList } from '@/components/artifact-list';
 import { StatusBadge } from '@/components/badges';
 import { dateTime } from '@/lib/format';
 import type { ActionKind, ActionStatus } from '@/lib/graphql-types';
@@ -15,7 +18,10 @@ const logged = new Set<ActionKind>(['COMMAND', 'HTTP', 'DEPLOYMENT']);
 /** Statuses whose output matters now: it is running, or it failed. */
 const showsLogs = (status: ActionStatus) => status === 'RUNNING' || status === 'FAILED';
 
-/** One action of a run: status, duration, attempts' errors, the approval gate, outputs and logs. */
+/**
+ * One action of a run: status, duration, attempts' errors, the approval gate with what it approves beside
+ * its buttons, its Deployment Run, what it published (or reused), outputs and logs.
+ */
 export function ActionItem({
   action,
   client,
@@ -63,12 +69,46 @@ export function ActionItem({
           ))}
         </ul>
       ) : null}
+      {action.skipReason ? <p className="muted">{action.skipReason}</p> : null}
       {action.status === 'WAITING_FOR_APPROVAL' ? (
         <div className="gate" role="group" aria-label={`Approval for ${action.name}`}>
-          <RunControl intent="approve" target={action.id} label="Approve" comment="Comment" />
-          <RunControl intent="reject" target={action.id} label="Reject" comment="Comment" />
+          {action.approvalRequest ? <ApprovalDiff request={action.approvalRequest} /> : null}
+          <div className="gate-controls">
+            {action.kind === 'DEPLOYMENT' && action.deploymentRun ? (
+              <>
+                <RunControl
+                  intent="approvePlan"
+                  target={action.deploymentRun.id}
+                  label="Approve plan"
+                  comment="Comment"
+                />
+                <RunControl
+                  intent="rejectPlan"
+                  target={action.deploymentRun.id}
+                  label="Reject plan"
+                  comment="Comment"
+                />
+              </>
+            ) : (
+              <>
+                <RunControl intent="approve" target={action.id} label="Approve" comment="Comment" />
+                <RunControl intent="reject" target={action.id} label="Reject" comment="Comment" />
+              </>
+            )}
+          </div>
+        </div>
+      ) : action.approvalRequest?.expired ? (
+        <div className="gate">
+          <ApprovalDiff request={action.approvalRequest} />
         </div>
       ) : null}
+      {action.deploymentRun ? (
+        <p>
+          <Link href={`/deployment-runs/${action.deploymentRun.id}`}>Deployment run</Link>{' '}
+          <StatusBadge status={action.deploymentRun.status} />
+        </p>
+      ) : null}
+      <ArtifactList artifacts={action.artifacts} label={`Artifacts of ${action.name}`} />
       {action.approvals.length > 0 ? (
         <ul className="approvals">
           {action.approvals.map((a, i) => (

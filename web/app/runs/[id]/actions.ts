@@ -4,12 +4,17 @@ import { attempt, gql } from '@/lib/api';
 import { field, type ActionResult } from '@/lib/form';
 import {
   ApproveActionDocument,
+  ApproveDeploymentPlanDocument,
   CancelRunDocument,
   RejectActionDocument,
+  RejectDeploymentPlanDocument,
   RetryFailedActionsDocument,
 } from '@/lib/graphql-operations';
 
-/** Approve, reject, retry or cancel: one form, one mutation, the outcome shown beside the button. */
+/**
+ * Approve or reject (a gate, or a Deployment Run's plan), retry or cancel: one form, one mutation, the
+ * outcome shown beside the button.
+ */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const comment = field(form, 'comment') || null;
   const target = field(form, 'target');
@@ -18,6 +23,10 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(ApproveActionDocument, { a: target, c: comment }));
     case 'reject':
       return attempt(() => gql(RejectActionDocument, { a: target, c: comment }));
+    case 'approvePlan':
+      return attempt(() => gql(ApproveDeploymentPlanDocument, { d: target, c: comment }));
+    case 'rejectPlan':
+      return attempt(() => gql(RejectDeploymentPlanDocument, { d: target, c: comment }));
     case 'retry':
       return attempt(() => gql(RetryFailedActionsDocument, { r: target }));
     case 'cancel':

@@ -1,15 +1,17 @@
+'use client';
+
 import { FormError } from '@/components/form-error';
 import { useFormAction } from '@/components/use-form-action';
 import { controlRun } from './actions';
 
-/** Approve, reject, retry or cancel: a button (with an optional comment) and its outcome beside it. */
+/** Approve, reject (a gate or a plan), retry or cancel: a button (with an optional comment) and its outcome beside it. */
 export function RunControl({
   intent,
   target,
   label,
   comment,
 }: {
-  intent: 'approve' | 'reject' | 'retry' | 'cancel';
+  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel';
   target: string;
   label: string;
   comment?: string;
@@ -28,7 +30,7 @@ export function RunControl({
       <button
         type="submit"
         disabled={pending}
-        className={intent === 'reject' || intent === 'cancel' ? 'danger' : undefined}
+        className={['reject', 'rejectPlan', 'cancel'].includes(intent) ? 'danger' : undefined}
       >
         {pending ? '…' : label}
       </button>

@@ -3,7 +3,8 @@
 import type { Client } from 'graphql-ws';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { StatusBadge } from '@/components/badges';
+import { ArtifactList } from '@/components/artifact-list';
+import { Badge, StatusBadge } from '@/components/badges';
 import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { RunStatus } from '@/lib/graphql-types';
@@ -66,12 +67,23 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
       </p>
       <h1>
         Run #{run.number} <StatusBadge status={run.status} />
+        {run.isRollback ? <Badge tone="none">rollback</Badge> : null}
       </h1>
       <p>
         <code>{short(run.revision.sha, 12)}</code> {run.revision.message} · started{' '}
         {dateTime(run.startedAt ?? run.createdAt)}
         {ran ? ` · ${ran}` : ''}
+        {run.promotedFrom ? (
+          <>
+            {' '}
+            · promoted from{' '}
+            <Link href={`/runs/${run.promotedFrom.id}`}>
+              {run.promotedFrom.pipeline.name} run #{run.promotedFrom.number}
+            </Link>
+          </>
+        ) : null}
       </p>
+      <ArtifactList artifacts={run.artifacts} label="Artifacts of the run" />
       {run.failureReason ? <p className="error">{run.failureReason}</p> : null}
       {current && !finished(run.status) ? (
         <p className="current" aria-live="polite">
@@ -97,6 +109,12 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
               {stage.position + 1}. {stage.name} <StatusBadge status={stage.status} />
               <span className="muted"> {took(stage.startedAt, stage.finishedAt) ?? ''}</span>
             </h2>
+            {stage.deploymentRun ? (
+              <p>
+                <Link href={`/deployment-runs/${stage.deploymentRun.id}`}>Deployment run</Link>{' '}
+                <StatusBadge status={stage.deploymentRun.status} />
+              </p>
+            ) : null}
             <ul>
               {stage.actions.map((action) => (
                 <ActionItem key={action.id} action={action} client={client} took={took} />
