@@ -42,7 +42,10 @@ export function ApprovalDiff({ request }: { request: ApprovalRequestViewFragment
             ) : (
               <>
                 {' '}
-                by <Link href={`/deployment-runs/${live.deploymentRun.id}`}>a deployment run</Link>
+                by{' '}
+                <Link href={`/deployment-runs/${live.deploymentRun.id}`}>
+                  {live.deploymentRun.external ? 'an external deployment' : 'a deployment run'}
+                </Link>
               </>
             )}
           </>

@@ -65,7 +65,7 @@ export type DeploymentRunPageQuery = {
 export type DeploymentRunPageQueryVariables = {
   id: string;
 };
-export const DeploymentRunPageDocument = `query DeploymentRunPage($id:ID!){deploymentRun(id:$id){id status failureReason isRollback external startedAt finishedAt deployment{name requirePlanApproval}service{name}environment{name tier}revision{sha message}commits{sha message author}pipelineRun{id number pipeline{name}}artifacts{name version digest uri}planApprovals{approved comment at principal{name}}approvalRequest{...ApprovalRequestView}}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<DeploymentRunPageQuery, DeploymentRunPageQueryVariables>;
+export const DeploymentRunPageDocument = `query DeploymentRunPage($id:ID!){deploymentRun(id:$id){id status failureReason isRollback external startedAt finishedAt deployment{name requirePlanApproval}service{name}environment{name tier}revision{sha message}commits{sha message author}pipelineRun{id number pipeline{name}}artifacts{name version digest uri}planApprovals{approved comment at principal{name}}approvalRequest{...ApprovalRequestView}}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<DeploymentRunPageQuery, DeploymentRunPageQueryVariables>;
 
 /** app/deployment-runs/[id]/deployment-run.graphql */
 export type DeploymentLogsSubscription = {
@@ -430,6 +430,7 @@ export type ReleasesBoardQuery = {
     deploymentRun: {
       id: string;
       isRollback: boolean;
+      external: boolean;
       pipelineRun: BoardRunFragment | null;
     };
     previous: {
@@ -453,7 +454,7 @@ export type ReleasesBoardQuery = {
   };
 };
 export type ReleasesBoardQueryVariables = Record<string, never>;
-export const ReleasesBoardDocument = `query ReleasesBoard{viewer{role}services{id name}environments{id name tier}live{since service{id}environment{id}revision{sha message}artifacts{name version digest}deploymentRun{id isRollback pipelineRun{...BoardRun}}previous{id revision{sha}pipelineRun{...BoardRun}}}pipelines(first:100){edges{node{id name service{id}}}}}fragment BoardRun on PipelineRun{id number status pipeline{id name}}` as TypedDocument<ReleasesBoardQuery, ReleasesBoardQueryVariables>;
+export const ReleasesBoardDocument = `query ReleasesBoard{viewer{role}services{id name}environments{id name tier}live{since service{id}environment{id}revision{sha message}artifacts{name version digest}deploymentRun{id isRollback external pipelineRun{...BoardRun}}previous{id revision{sha}pipelineRun{...BoardRun}}}pipelines(first:100){edges{node{id name service{id}}}}}fragment BoardRun on PipelineRun{id number status pipeline{id name}}` as TypedDocument<ReleasesBoardQuery, ReleasesBoardQueryVariables>;
 
 /** app/releases/releases.graphql */
 export type BoardRunFragment = {
@@ -582,7 +583,7 @@ export type RunQuery = {
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -591,7 +592,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {
@@ -694,6 +695,7 @@ export type ApprovalRequestViewFragment = {
     } | null;
     deploymentRun: {
       id: string;
+      external: boolean;
       pipelineRun: {
         id: string;
         number: number;

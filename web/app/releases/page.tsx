@@ -102,7 +102,9 @@ function LiveCell({
             {run.pipeline.name} run #{run.number}
           </Link>
         ) : (
-          <Link href={`/deployment-runs/${live.deploymentRun.id}`}>a deployment run</Link>
+          <Link href={`/deployment-runs/${live.deploymentRun.id}`}>
+            {live.deploymentRun.external ? 'an external deployment' : 'a deployment run'}
+          </Link>
         )}
       </p>
       {canRelease && run && pipelines.length > 0 ? (

@@ -49,7 +49,7 @@ export function ActionItem({
           {ran ? ` · ${ran}` : ''}
           {action.attempts.length > 1 ? ` · ${action.attempts.length} attempts` : ''}
         </span>
-        {logged.has(action.kind) ? (
+        {logged.has(action.kind) && !action.reusedFrom ? (
           <button
             type="button"
             className="link"
