@@ -134,7 +134,7 @@ export function createLoaders(dataSource: DataSource) {
            SELECT p.id FROM deployment_runs p
             WHERE p.service_id = l.service_id AND p.environment_id = l.environment_id AND p.status = 'SUCCEEDED'
               AND p.finished_at < l.finished_at AND p.revision_sha IS DISTINCT FROM l.revision_sha
-            ORDER BY p.finished_at DESC, p.id DESC LIMIT 1) p
+            ORDER BY p.finished_at DESC LIMIT 1) p
         WHERE l.id = ANY($1)`,
     ),
     planApprovalsByDeploymentRun: rowsBy<PlanApprovalRow>(

@@ -14,7 +14,7 @@ import { intInRange, isUuid } from '../graphql/validate';
 export class ReleasePresenter {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The live deployment run of each service and environment (one index read each), by service then environment. */
+  /** The live deployment run of each service and environment (index reads only), by their ids. */
   async live(serviceId: string | null, environmentId: string | null): Promise<DeploymentRunEntity[]> {
     if ((serviceId && !isUuid(serviceId)) || (environmentId && !isUuid(environmentId))) return [];
     const ids = await run(this.dataSource, liveDeploymentRuns, { serviceId, environmentId });
