@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
-import { createMasker } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';

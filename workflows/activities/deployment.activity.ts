@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
-import { createMasker, type SecretBox } from '../../db/secret-box';
+import type { SecretBox } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type {
   DeploymentRunChange,
