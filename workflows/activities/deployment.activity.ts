@@ -17,6 +17,7 @@ import type {
 } from '../definitions';
 import { describeFailure } from './command.activity';
 import { LogWriter } from './log-writer';
+import { maskedFailure } from './masked-failure';
 import { keepAlive, runShell } from './shell';
 import { retryTransient } from './transient';
 
@@ -94,6 +95,7 @@ export function createDeploymentActivities({
         environmentId: input.environmentId,
       }),
     );
+    const mask = createMasker(Object.values(secrets));
     try {
       const outcome = await runShell(ctx, {
         command: input.command,
@@ -109,7 +111,7 @@ export function createDeploymentActivities({
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),
-        mask: createMasker(Object.values(secrets)),
+        mask,
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;
@@ -119,6 +121,9 @@ export function createDeploymentActivities({
           ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
           : ApplicationFailure.retryable(error, 'CommandFailed');
       }
+    } catch (e) {
+      // The failure reason of the deployment run, its events and the history: masked like the log.
+      throw maskedFailure(mask, e);
     } finally {
       await logs.flush();
       await rm(workDir, { recursive: true, force: true });
