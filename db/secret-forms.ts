@@ -22,14 +22,23 @@ const tokenLikeLength = 16;
 const tokenLike = new RegExp(`^[${encodedAlphabet}]{${tokenLikeLength},}$`);
 
 export function formsOf(value: string): SecretForms {
-  const literal = [value, ...jsonEscaped(value), encodeURIComponent(value)];
-  literal.push(encodeURIComponent(value).replaceAll('%20', '+'));
+  const literal = [value, ...jsonEscaped(value), ...urlEncoded(value)];
   if (value.includes('\n')) literal.push(...value.split('\n').map((line) => line.trim()));
   const bytes = Buffer.from(value, 'utf8');
   const encoded = [...base64Forms(bytes), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
   if (tokenLike.test(value)) encoded.push(value);
   const long = (form: string) => form.length >= minSecretLength;
   return { literal: [...new Set(literal.filter(long))], encoded: [...new Set(encoded.filter(long))] };
+}
+
+/** encodeURIComponent, with spaces as %20 or + (forms); none for a value it cannot encode (a lone surrogate). */
+function urlEncoded(value: string): string[] {
+  try {
+    const encoded = encodeURIComponent(value);
+    return [encoded, encoded.replaceAll('%20', '+')];
+  } catch {
+    return [];
+  }
 }
 
 /** JSON.stringify's escaping without the quotes, and with non-ASCII as \uXXXX (as Python's json does). */

@@ -151,6 +151,10 @@ describe('createMasker', () => {
     expect(mask('xx abcdefgh-1-and-more yy')).toBe('xx *** yy');
   });
 
+  it('masks a value that URL encoding cannot take (a lone surrogate) in its other forms', () => {
+    expect(createMasker(['bad \ud800 value'])('x bad \ud800 value y')).toBe('x *** y');
+  });
+
   it('handles values of the largest size a secret may have', () => {
     const bytes = Array.from({ length: 1536 }, (_, i) => createHash('sha256').update(String(i)).digest());
     const big = Buffer.concat(bytes).toString('base64'); // 64 KiB
