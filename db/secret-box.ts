@@ -64,31 +64,3 @@ export class SecretBox {
 
 /** The shortest value a secret may have: shorter ones would mask ordinary words all over the logs. */
 export const minSecretLength = 4;
-
-/**
- * Replaces every occurrence of the given secret values, and of their base64 and URL-encoded forms, by `***`.
- * Longer forms are replaced first, so a value inside its own encoding cannot leave a fragment behind.
- */
-export function createMasker(values: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const value of values) {
-    if (value.length < minSecretLength) continue;
-    const base64 = Buffer.from(value, 'utf8').toString('base64');
-    for (const form of [
-      value,
-      base64,
-      base64.replace(/=+$/, ''),
-      Buffer.from(value, 'utf8').toString('base64url'),
-      encodeURIComponent(value),
-      encodeURIComponent(value).replaceAll('%20', '+'),
-    ]) {
-      if (form.length >= minSecretLength) forms.add(form);
-    }
-  }
-  if (forms.size === 0) return (text) => text;
-  const escaped = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(escaped.join('|'), 'g');
-  return (text) => text.replace(pattern, '***');
-}

@@ -4,9 +4,12 @@ import type { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { StageEntity } from '../../db/entities/stage.entity';
 import { Environment, Service } from '../catalog/catalog.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
+import { hasRole } from '../auth/auth.resolver';
 import type { Context } from '../context';
+import { JSONScalar } from '../graphql/scalars';
 import { PipelineRunConnection } from '../run/run.types';
 import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
+import { configForViewer } from './viewer-config';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
@@ -101,6 +104,14 @@ export class StageResolver {
 
 @Resolver(() => Action)
 export class ActionResolver {
+  /** As stored for OPERATOR and up; a VIEWER reads it with its texts hidden (viewer-config.ts). */
+  @FieldResolver(() => JSONScalar)
+  config(@Root() action: ActionEntity, @Ctx() ctx: Context): Record<string, unknown> {
+    return ctx.principal && hasRole(ctx.principal.role, 'OPERATOR')
+      ? action.config
+      : configForViewer(action.kind, action.config);
+  }
+
   @FieldResolver(() => RetryPolicy)
   retryPolicy(@Root() action: ActionEntity): RetryPolicy {
     return {

@@ -30,8 +30,7 @@ export class Action {
   @Field(() => Int)
   runOrder!: number;
 
-  @Field(() => JSONScalar)
-  config!: Record<string, unknown>;
+  // `config` is a field resolver (ActionResolver): what it shows depends on the caller's role.
 
   @Field(() => Int, { nullable: true })
   timeoutSeconds!: number | null;

@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
-import { createMasker } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
 import { LogWriter } from './log-writer';
+import { failureMessage, maskedFailure } from './masked-failure';
 import { keepAlive, runShell, type ShellOutcome } from './shell';
 import { retryTransient } from './transient';
 
@@ -115,7 +116,7 @@ export function createCommandActivities({
         throw outcome.reason;
       }
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
-        error = describeFailure(outcome, input.timeoutSeconds);
+        error = mask(describeFailure(outcome, input.timeoutSeconds));
         await logs.flush();
         await finishAttempt(dataSource, input.actionRunId, attempt, error);
         recorded = true;
@@ -124,17 +125,20 @@ export function createCommandActivities({
           ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
           : ApplicationFailure.retryable(error, 'CommandFailed');
       }
-      const outputs = await readFile(outputFile, 'utf8').then(parseOutputs, (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return {};
-        throw e;
-      });
-      // Outputs travel through workflow history and the database: a secret must not ride along.
-      return {
-        outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, mask(value)])),
-      };
+      // Outputs travel through workflow history and the database, and a bad line is quoted in the error:
+      // the file is masked before it is read, so a secret rides along in neither keys, values nor errors.
+      const outputs = await readFile(outputFile, 'utf8').then(
+        (text) => parseOutputs(mask(text)),
+        (e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return {};
+          throw e;
+        },
+      );
+      return { outputs };
     } catch (e) {
-      error ??= e instanceof Error ? e.message : String(e);
-      throw e;
+      const failure = maskedFailure(mask, e);
+      error ??= failureMessage(failure);
+      throw failure;
     } finally {
       if (!recorded) {
         await logs.flush().catch(() => undefined); // the attempt's outcome is recorded even if lines were lost

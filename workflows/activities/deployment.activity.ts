@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
-import { createMasker, type SecretBox } from '../../db/secret-box';
+import type { SecretBox } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type {
   DeploymentRunChange,
@@ -16,6 +17,7 @@ import type {
 } from '../definitions';
 import { describeFailure } from './command.activity';
 import { LogWriter } from './log-writer';
+import { maskedFailure } from './masked-failure';
 import { keepAlive, runShell } from './shell';
 import { retryTransient } from './transient';
 
@@ -93,6 +95,7 @@ export function createDeploymentActivities({
         environmentId: input.environmentId,
       }),
     );
+    const mask = createMasker(Object.values(secrets));
     try {
       const outcome = await runShell(ctx, {
         command: input.command,
@@ -108,7 +111,7 @@ export function createDeploymentActivities({
         },
         timeoutSeconds: input.timeoutSeconds,
         onLine: (stream, line) => logs.write(stream, line),
-        mask: createMasker(Object.values(secrets)),
+        mask,
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;
@@ -118,6 +121,9 @@ export function createDeploymentActivities({
           ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
           : ApplicationFailure.retryable(error, 'CommandFailed');
       }
+    } catch (e) {
+      // The failure reason of the deployment run, its events and the history: masked like the log.
+      throw maskedFailure(mask, e);
     } finally {
       await logs.flush();
       await rm(workDir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ export function createActivities({
   return {
     ...createProjectionActivities({ dataSource }),
     ...createCommandActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
-    ...createHttpActivities({ dataSource }),
+    ...createHttpActivities({ dataSource, secretBox }),
     ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
