@@ -61,6 +61,12 @@ export interface DataSourceOptions {
   applicationName?: string;
   /** Sees every statement (benchmarks count them); none by default. */
   logger?: Logger;
+  /**
+   * PostgreSQL `statement_timeout` of every connection in the pool, in ms: a statement running longer is
+   * cancelled (error 57014). The API sets it so no request can hold a connection with a runaway read;
+   * unset or 0, statements may run as long as they like (the worker's and migrations' connections).
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDataSource({
@@ -68,6 +74,7 @@ export function createDataSource({
   poolSize = 10,
   applicationName = 'lockstep',
   logger,
+  statementTimeoutMs,
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -79,7 +86,11 @@ export function createDataSource({
     migrationsTableName: 'lockstep_migrations',
     applicationName,
     ...(logger ? { logger, logging: ['query' as const] } : {}),
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -10,7 +10,11 @@ import { retryUntil, runMain, shutdownSignal } from './process';
 runMain('api', async () => {
   const config = parseConfig(process.env);
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
-  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-api' });
+  const dataSource = createDataSource({
+    url: databaseUrl,
+    applicationName: 'lockstep-api',
+    statementTimeoutMs: config.apiLimits.statementTimeoutMs,
+  });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
   const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
   try {
@@ -28,6 +32,7 @@ runMain('api', async () => {
       secretBox,
       webhookSecret: config.webhookSecret,
       introspection: config.nodeEnv !== 'production',
+      limits: config.apiLimits,
     });
     const port = await server.listen(config.port);
     console.log(`GraphQL API on http://localhost:${port}/graphql (HTTP and WebSocket), health at /healthz`);

@@ -4,17 +4,27 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler } from 'express';
-import { specifiedRules, validate, type ExecutionResult, type GraphQLError } from 'graphql';
+import {
+  execute,
+  specifiedRules,
+  subscribe,
+  validate,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecretBox } from '../db/secret-box';
+import type { ApiLimits } from './api-limits';
 import type { AuthenticatedPrincipal } from './auth/principal';
 import type { Context } from './context';
 import { createErrorFormatter, DomainError } from './errors';
 import { queryLimitsRule } from './graphql/limits';
+import { costRefusal } from './graphql/query-cost';
 import { createLoaders } from './graphql/loaders';
 import { checkHealth } from './health';
 import { LiveFeeds } from './realtime/live-feeds';
@@ -34,6 +44,8 @@ export interface ApiServerOptions {
   /** LOCKSTEP_WEBHOOK_SECRET: verifies POST /webhooks/events; unset, that endpoint is off. */
   webhookSecret?: string;
   introspection: boolean;
+  /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
+  limits?: ApiLimits;
   log?: (message: string) => void;
 }
 
@@ -104,11 +116,23 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
         }
       : result;
+  // The cost depends on the variables and the caller, so it is checked per request, after validation.
+  const refusal = (args: ExecutionArgs): ExecutionResult | null => {
+    const error = costRefusal(schema, {
+      document: args.document,
+      operationName: args.operationName,
+      variables: args.variableValues,
+      role: (args.contextValue as Context).principal?.role ?? null,
+    });
+    return error ? { errors: [error] } : null;
+  };
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: maxBodyBytes });
   const wsCleanup = useServer<Record<string, unknown> | undefined, { tokenId?: string }>(
     {
       schema,
       validate: (target, document) => validate(target, document, [...specifiedRules, queryLimitsRule]),
+      execute: (args) => refusal(args) ?? execute(args),
+      subscribe: (args) => refusal(args) ?? subscribe(args),
       onConnect: async (ctx) => {
         const principal = await authenticate(ctx.connectionParams?.authorization).catch(() => null);
         if (!principal) return false; // closes the socket with 4403 Forbidden
@@ -143,6 +167,19 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      {
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ document, operationName, request, contextValue }) => {
+            const error = costRefusal(schema, {
+              document,
+              operationName,
+              variables: request.variables,
+              role: contextValue.principal?.role ?? null,
+            });
+            if (error) throw error;
+          },
+        }),
+      },
     ],
   });
   await apollo.start();
