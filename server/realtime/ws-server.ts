@@ -1,0 +1,149 @@
+import {
+  execute,
+  specifiedRules,
+  subscribe,
+  validate,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context as SocketContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ApiLimits } from '../api-limits';
+import type { AuthenticatedPrincipal } from '../auth/principal';
+import type { Context } from '../context';
+import { DomainError } from '../errors';
+import { queryLimitsRule } from '../graphql/limits';
+import { costRefusal } from '../graphql/query-cost';
+import type { NotificationHub } from './notification-hub';
+
+/** Close codes this server sends besides graphql-ws's own; graphql-ws clients retry 4008, not 4403. */
+export const closeCodes = {
+  /** The token was revoked or expired (or was not valid when the connection opened). */
+  forbidden: 4403,
+  /** The client did not read its messages fast enough (`LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT`). */
+  slowConsumer: 4008,
+} as const;
+
+type Extra = { socket: WebSocket; tokenId?: string };
+type Connection = SocketContext<Record<string, unknown> | undefined, Extra>;
+
+export interface GraphqlWsOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  hub: NotificationHub;
+  limits: ApiLimits;
+  maxPayload: number;
+  authenticate: (authorization: unknown) => Promise<AuthenticatedPrincipal | null>;
+  contextOf: (principal: AuthenticatedPrincipal | null, onSlowConsumer: () => void) => Context;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  log: (message: string) => void;
+}
+
+/**
+ * graphql-ws on /graphql. The token is checked when a connection opens and again for each operation;
+ * revoking it (on any replica: the news comes by NOTIFY) closes the connections that use it. Each connection and each token may have a bounded
+ * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
+ */
+export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
+  const { limits, formatError } = options;
+  const connectionsByToken = new Map<string, Set<Connection>>();
+
+  const closeAll = (tokenId: string, reason: string) => {
+    for (const connection of connectionsByToken.get(tokenId) ?? [])
+      connection.extra.socket.close(closeCodes.forbidden, `Forbidden: ${reason}`);
+  };
+  options.hub.on('tokens', ({ tokenId }) => closeAll(tokenId, 'the API token was revoked'));
+
+  const tooMany = (message: string) => new DomainError('TOO_MANY_SUBSCRIPTIONS', message);
+  const openOn = (connection: Connection) => Object.keys(connection.subscriptions).length;
+
+  // The cost depends on the variables and the caller, so it is checked per operation, after validation.
+  const refusal = (args: ExecutionArgs): ExecutionResult | null => {
+    const error = costRefusal(options.schema, {
+      document: args.document,
+      operationName: args.operationName,
+      variables: args.variableValues,
+      role: (args.contextValue as Context).principal?.role ?? null,
+    });
+    return error ? { errors: [error] } : null;
+  };
+  const formatResult = (result: ExecutionResult): ExecutionResult =>
+    result.errors
+      ? {
+          ...result,
+          errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
+        }
+      : result;
+
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: options.maxPayload,
+  });
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema: options.schema,
+      validate: (target, document) => validate(target, document, [...specifiedRules, queryLimitsRule]),
+      execute: (args) => refusal(args) ?? execute(args),
+      subscribe: (args) => refusal(args) ?? subscribe(args),
+      onConnect: async (connection) => {
+        const principal = await options
+          .authenticate(connection.connectionParams?.authorization)
+          .catch(() => null);
+        if (!principal) return false; // closes the socket with 4403 Forbidden
+        connection.extra.tokenId = principal.tokenId;
+        const connections = connectionsByToken.get(principal.tokenId) ?? new Set<Connection>();
+        connections.add(connection);
+        connectionsByToken.set(principal.tokenId, connections);
+        return true;
+      },
+      onClose: (connection) => {
+        const { tokenId } = connection.extra;
+        const connections = tokenId ? connectionsByToken.get(tokenId) : undefined;
+        connections?.delete(connection);
+        if (tokenId && connections?.size === 0) connectionsByToken.delete(tokenId);
+      },
+      // graphql-ws has already counted the new operation in `subscriptions` when this runs.
+      onSubscribe: (connection) => {
+        if (openOn(connection) > limits.subscriptionsPerConnection) {
+          return [
+            tooMany(
+              `This connection has ${limits.subscriptionsPerConnection} operations open, the most allowed; complete one first`,
+            ),
+          ];
+        }
+        const { tokenId } = connection.extra;
+        let open = 0;
+        for (const other of tokenId ? (connectionsByToken.get(tokenId) ?? []) : []) open += openOn(other);
+        if (open > limits.subscriptionsPerToken) {
+          return [
+            tooMany(
+              `This API token has ${limits.subscriptionsPerToken} operations open on this server, the most allowed`,
+            ),
+          ];
+        }
+        return undefined;
+      },
+      // A token revoked since the connection opened starts no new operation (its resolver says why).
+      context: async (connection) =>
+        options.contextOf(
+          await options.authenticate(connection.connectionParams?.authorization).catch(() => null),
+          () =>
+            connection.extra.socket.close(
+              closeCodes.slowConsumer,
+              `Slow consumer: over ${limits.subscriptionQueueLimit} messages waited; reconnect and resume`,
+            ),
+        ),
+      onNext: (_connection, _id, _payload, _args, result) => formatResult(result),
+      onError: (_connection, _id, _payload, errors) =>
+        errors.map((error) => formatError(error.toJSON(), error)),
+    },
+    wsServer,
+  );
+  return { dispose: async () => void (await server.dispose()) };
+}
