@@ -21,7 +21,9 @@ runMain('api', async () => {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
+    if (config.adminToken) {
+      await new TokenService(dataSource).ensureAdminToken(config.adminToken, (line) => console.log(line));
+    }
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const server = await createApiServer({
       dataSource,

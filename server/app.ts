@@ -101,6 +101,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     limits,
     maxPayload: maxBodyBytes,
     authenticate,
+    validTokenIds: (tokenIds) => services.tokens.validTokenIds(tokenIds),
     contextOf,
     formatError,
     log,

@@ -90,22 +90,41 @@ export class TokenService {
     return rows[0] ?? null;
   }
 
-  /** Makes sure `token` (LOCKSTEP_ADMIN_TOKEN) is a valid ADMIN token; safe to call at every boot. */
-  async ensureAdminToken(token: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /** The ids among `tokenIds` that may still be used (not revoked), read from the database. */
+  async validTokenIds(tokenIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      'SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL',
+      [tokenIds.filter(isUuid)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Makes sure `token` (LOCKSTEP_ADMIN_TOKEN) is a valid ADMIN token; safe to call at every boot. A
+   * revocation is final: once the token has been revoked it is left revoked (and said so in one line), so
+   * revoking the bootstrap token through the API retires it for good, whatever the environment still says.
+   */
+  async ensureAdminToken(
+    token: string,
+    log: (message: string) => void = () => undefined,
+  ): Promise<'created' | 'ensured' | 'revoked'> {
+    return this.dataSource.transaction(async (manager) => {
       // Serialise concurrent boots (several API replicas) so the token is inserted once.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['lockstep.admin-token']);
-      const rows: Array<{ principal_id: string }> = await manager.query(
-        'SELECT principal_id FROM api_tokens WHERE token_hash = $1',
+      const rows: Array<{ principal_id: string; revoked_at: Date | null }> = await manager.query(
+        'SELECT principal_id, revoked_at FROM api_tokens WHERE token_hash = $1',
         [hashToken(token)],
       );
       const existing = rows[0];
+      if (existing?.revoked_at) {
+        log(
+          `LOCKSTEP_ADMIN_TOKEN was revoked at ${existing.revoked_at.toISOString()}; it stays revoked and is ignored (unset the variable)`,
+        );
+        return 'revoked';
+      }
       if (existing) {
         await manager.query(`UPDATE principals SET role = 'ADMIN' WHERE id = $1`, [existing.principal_id]);
-        await manager.query('UPDATE api_tokens SET revoked_at = NULL WHERE token_hash = $1', [
-          hashToken(token),
-        ]);
-        return;
+        return 'ensured';
       }
       const principal = await manager.save(
         manager.create(PrincipalEntity, { name: 'admin', role: 'ADMIN' as const }),
@@ -117,6 +136,7 @@ export class TokenService {
           revokedAt: null,
         }),
       );
+      return 'created';
     });
   }
 }

@@ -39,6 +39,8 @@ export interface GraphqlWsOptions {
   limits: ApiLimits;
   maxPayload: number;
   authenticate: (authorization: unknown) => Promise<AuthenticatedPrincipal | null>;
+  /** The ids among `tokenIds` that are still valid, read afresh. */
+  validTokenIds: (tokenIds: string[]) => Promise<Set<string>>;
   contextOf: (principal: AuthenticatedPrincipal | null, onSlowConsumer: () => void) => Context;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   log: (message: string) => void;
@@ -46,7 +48,8 @@ export interface GraphqlWsOptions {
 
 /**
  * graphql-ws on /graphql. The token is checked when a connection opens and again for each operation;
- * revoking it (on any replica: the news comes by NOTIFY) closes the connections that use it. Each connection and each token may have a bounded
+ * revoking it (on any replica: the news comes by NOTIFY, re-checked after the LISTEN connection was lost)
+ * closes the connections that use it. Each connection and each token may have a bounded
  * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
  */
 export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
@@ -58,6 +61,18 @@ export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<
       connection.extra.socket.close(closeCodes.forbidden, `Forbidden: ${reason}`);
   };
   options.hub.on('tokens', ({ tokenId }) => closeAll(tokenId, 'the API token was revoked'));
+  // A revocation may have gone unheard while the LISTEN connection was down: ask the database again.
+  options.hub.on('reconnected', () => {
+    const tokenIds = [...connectionsByToken.keys()];
+    if (tokenIds.length === 0) return;
+    options.validTokenIds(tokenIds).then(
+      (valid) => {
+        for (const tokenId of tokenIds)
+          if (!valid.has(tokenId)) closeAll(tokenId, 'the API token was revoked');
+      },
+      (error: Error) => options.log(`could not re-check the tokens of open WebSockets: ${error.message}`),
+    );
+  });
 
   const tooMany = (message: string) => new DomainError('TOO_MANY_SUBSCRIPTIONS', message);
   const openOn = (connection: Connection) => Object.keys(connection.subscriptions).length;
