@@ -23,6 +23,7 @@ import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
+import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
 
 export const entities = [
   PrincipalEntity,
@@ -52,6 +53,7 @@ export const migrations = [
   Dora1763805600000,
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
+  ApiTokenExpiry1763834400000,
 ];
 
 export interface DataSourceOptions {

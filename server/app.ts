@@ -71,7 +71,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const match = typeof authorization === 'string' ? bearer.exec(authorization) : null;
     const principal = match?.[1] ? await services.tokens.authenticateCached(match[1]) : null;
     if (!principal) {
-      throw new DomainError('UNAUTHENTICATED', 'The API token is not valid or was revoked', {
+      throw new DomainError('UNAUTHENTICATED', 'The API token is not valid, was revoked or has expired', {
         http: { status: 401 },
       });
     }

@@ -29,7 +29,7 @@ export const closeCodes = {
   slowConsumer: 4008,
 } as const;
 
-type Extra = { socket: WebSocket; tokenId?: string };
+type Extra = { socket: WebSocket; tokenId?: string; expiry?: NodeJS.Timeout };
 type Connection = SocketContext<Record<string, unknown> | undefined, Extra>;
 
 export interface GraphqlWsOptions {
@@ -49,9 +49,12 @@ export interface GraphqlWsOptions {
 /**
  * graphql-ws on /graphql. The token is checked when a connection opens and again for each operation;
  * revoking it (on any replica: the news comes by NOTIFY, re-checked after the LISTEN connection was lost)
- * closes the connections that use it. Each connection and each token may have a bounded
+ * or its expiry closes the connections that use it. Each connection and each token may have a bounded
  * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
  */
+/** Node timers take at most 2^31-1 ms; a later expiry is re-armed when that one fires. */
+const maxTimerMs = 2 ** 31 - 1;
+
 export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { limits, formatError } = options;
   const connectionsByToken = new Map<string, Set<Connection>>();
@@ -68,11 +71,21 @@ export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<
     options.validTokenIds(tokenIds).then(
       (valid) => {
         for (const tokenId of tokenIds)
-          if (!valid.has(tokenId)) closeAll(tokenId, 'the API token was revoked');
+          if (!valid.has(tokenId)) closeAll(tokenId, 'the API token was revoked or expired');
       },
       (error: Error) => options.log(`could not re-check the tokens of open WebSockets: ${error.message}`),
     );
   });
+
+  const closeAtExpiry = (connection: Connection, expiresAt: Date) => {
+    const left = expiresAt.getTime() - Date.now();
+    if (left <= 0) {
+      connection.extra.socket.close(closeCodes.forbidden, 'Forbidden: the API token expired');
+      return;
+    }
+    const timer = setTimeout(() => closeAtExpiry(connection, expiresAt), Math.min(left, maxTimerMs));
+    connection.extra.expiry = timer.unref();
+  };
 
   const tooMany = (message: string) => new DomainError('TOO_MANY_SUBSCRIPTIONS', message);
   const openOn = (connection: Connection) => Object.keys(connection.subscriptions).length;
@@ -115,9 +128,11 @@ export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<
         const connections = connectionsByToken.get(principal.tokenId) ?? new Set<Connection>();
         connections.add(connection);
         connectionsByToken.set(principal.tokenId, connections);
+        if (principal.expiresAt) closeAtExpiry(connection, principal.expiresAt);
         return true;
       },
       onClose: (connection) => {
+        clearTimeout(connection.extra.expiry);
         const { tokenId } = connection.extra;
         const connections = tokenId ? connectionsByToken.get(tokenId) : undefined;
         connections?.delete(connection);
