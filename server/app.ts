@@ -15,7 +15,7 @@ import { createErrorFormatter, DomainError } from './errors';
 import { queryLimitsRule } from './graphql/limits';
 import { costRefusal } from './graphql/query-cost';
 import { createLoaders } from './graphql/loaders';
-import { checkHealth } from './health';
+import { createHealthCheck } from './health';
 import { LiveFeeds } from './realtime/live-feeds';
 import { NotificationHub } from './realtime/notification-hub';
 import { serveGraphqlWs } from './realtime/ws-server';
@@ -148,8 +148,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       log,
     }),
   );
+  const health = createHealthCheck(options.dataSource, options.temporal, log);
   app.get('/healthz', async (_req, res) => {
-    const report = await checkHealth(options.dataSource, options.temporal);
+    const report = await health();
     res.status(report.ok ? 200 : 503).json(report);
   });
   app.use(
