@@ -46,15 +46,15 @@ export interface GraphqlWsOptions {
   log: (message: string) => void;
 }
 
+/** Node timers take at most 2^31-1 ms; a later expiry is re-armed when that one fires. */
+const maxTimerMs = 2 ** 31 - 1;
+
 /**
  * graphql-ws on /graphql. The token is checked when a connection opens and again for each operation;
  * revoking it (on any replica: the news comes by NOTIFY, re-checked after the LISTEN connection was lost)
  * or its expiry closes the connections that use it. Each connection and each token may have a bounded
  * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
  */
-/** Node timers take at most 2^31-1 ms; a later expiry is re-armed when that one fires. */
-const maxTimerMs = 2 ** 31 - 1;
-
 export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { limits, formatError } = options;
   const connectionsByToken = new Map<string, Set<Connection>>();
