@@ -23,6 +23,7 @@ import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
+import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
 
 export const entities = [
   PrincipalEntity,
@@ -52,6 +53,7 @@ export const migrations = [
   Dora1763805600000,
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
+  ApiTokenExpiry1763834400000,
 ];
 
 export interface DataSourceOptions {
@@ -61,6 +63,12 @@ export interface DataSourceOptions {
   applicationName?: string;
   /** Sees every statement (benchmarks count them); none by default. */
   logger?: Logger;
+  /**
+   * PostgreSQL `statement_timeout` of every connection in the pool, in ms: a statement running longer is
+   * cancelled (error 57014). The API sets it so no request can hold a connection with a runaway read;
+   * unset or 0, statements may run as long as they like (the worker's and migrations' connections).
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDataSource({
@@ -68,6 +76,7 @@ export function createDataSource({
   poolSize = 10,
   applicationName = 'lockstep',
   logger,
+  statementTimeoutMs,
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -79,7 +88,11 @@ export function createDataSource({
     migrationsTableName: 'lockstep_migrations',
     applicationName,
     ...(logger ? { logger, logging: ['query' as const] } : {}),
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -10,14 +10,20 @@ import { retryUntil, runMain, shutdownSignal } from './process';
 runMain('api', async () => {
   const config = parseConfig(process.env);
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
-  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-api' });
+  const dataSource = createDataSource({
+    url: databaseUrl,
+    applicationName: 'lockstep-api',
+    statementTimeoutMs: config.apiLimits.statementTimeoutMs,
+  });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
   const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
+    if (config.adminToken) {
+      await new TokenService(dataSource).ensureAdminToken(config.adminToken, (line) => console.log(line));
+    }
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const server = await createApiServer({
       dataSource,
@@ -28,6 +34,7 @@ runMain('api', async () => {
       secretBox,
       webhookSecret: config.webhookSecret,
       introspection: config.nodeEnv !== 'production',
+      limits: config.apiLimits,
     });
     const port = await server.listen(config.port);
     console.log(`GraphQL API on http://localhost:${port}/graphql (HTTP and WebSocket), health at /healthz`);

@@ -57,6 +57,12 @@ describe('parseConfig', () => {
     ['LOCKSTEP_START_WEB', 'maybe', 'LOCKSTEP_START_WEB must be true or false'],
     ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test'],
     ['LOCKSTEP_ADMIN_TOKEN', 'short', 'LOCKSTEP_ADMIN_TOKEN must be at least 16 characters'],
+    ['LOCKSTEP_STATEMENT_TIMEOUT_MS', '-1', 'LOCKSTEP_STATEMENT_TIMEOUT_MS must be 0 or more milliseconds'],
+    [
+      'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT',
+      'many',
+      'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT must be a number of messages',
+    ],
     [
       'TEMPORAL_CLI_PATH',
       '/no/such/temporal',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { SecretBox } from '../db/secret-box';
+import { defaultApiLimits, type ApiLimits } from '../server/api-limits';
 
 /**
  * The one place that reads the environment. Every process (start, api, worker, migrate) parses it once at
@@ -58,6 +59,13 @@ const url = (protocols: string[], what: string) =>
     { message: `must be ${what}` },
   );
 
+const wholeNumber = (unit: string, min: number, fallback: number) =>
+  z.coerce
+    .number({ error: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be ${min} or more ${unit}`)
+    .default(fallback);
+
 export const configVariables = {
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
@@ -103,6 +111,14 @@ export const configVariables = {
     .int('must be a whole number of seconds')
     .min(0, 'must be 0 or more seconds')
     .default(7 * 86_400),
+  LOCKSTEP_STATEMENT_TIMEOUT_MS: wholeNumber('milliseconds', 0, defaultApiLimits.statementTimeoutMs),
+  LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(
+    'operations',
+    1,
+    defaultApiLimits.subscriptionsPerConnection,
+  ),
+  LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN: wholeNumber('operations', 1, defaultApiLimits.subscriptionsPerToken),
+  LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT: wholeNumber('messages', 10, defaultApiLimits.subscriptionQueueLimit),
 } as const;
 
 const configSchema = z.object(configVariables);
@@ -137,6 +153,8 @@ export interface Config {
   webhookSecret: string | undefined;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
+  /** What one caller may make the API do (docs/security.md, "The API edge"). */
+  apiLimits: ApiLimits;
 }
 
 const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
@@ -199,6 +217,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
     secretKey: v.LOCKSTEP_SECRET_KEY,
     webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
+    apiLimits: {
+      statementTimeoutMs: v.LOCKSTEP_STATEMENT_TIMEOUT_MS,
+      subscriptionsPerConnection: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      subscriptionsPerToken: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      subscriptionQueueLimit: v.LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT,
+    },
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

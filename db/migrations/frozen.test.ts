@@ -37,6 +37,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '302abc11548af7378c19f0b534e422a78d860a617e5977ec13a156406e30a3ae',
     down: 'cfcefecc0ebd89d6aae11ce3eccaf1861ccbe59ab372d325286b0a62cdfe927a',
   },
+  ApiTokenExpiry1763834400000: {
+    up: '30da11916246bed07b24c00b238ba948b4b68e930faa75f5bd71b6fbabd12455',
+    down: 'cb6235b554ece63ddd4f65426c178d386262b32eece9a084114ff1a3d6e0c4eb',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

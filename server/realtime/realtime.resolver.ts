@@ -35,7 +35,7 @@ export class RealtimeResolver {
     description: 'The run as it is now, then after each change',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
-      return context.live.runUpdates(String(args.runId));
+      return context.live.runUpdates(String(args.runId), context.onSlowConsumer);
     },
   })
   pipelineRunUpdated(
@@ -53,7 +53,11 @@ export class RealtimeResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
       const { pipelineId, afterEventId } = args;
-      return context.live.events(optionalString(pipelineId), optionalString(afterEventId));
+      return context.live.events(
+        optionalString(pipelineId),
+        optionalString(afterEventId),
+        context.onSlowConsumer,
+      );
     },
   })
   pipelineEvents(
@@ -70,7 +74,7 @@ export class RealtimeResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
       const { actionRunId, afterSeq } = args;
-      return context.live.logLines(String(actionRunId), optionalInt(afterSeq));
+      return context.live.logLines(String(actionRunId), optionalInt(afterSeq), context.onSlowConsumer);
     },
   })
   actionLogs(

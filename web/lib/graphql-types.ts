@@ -50,6 +50,8 @@ export type ActionStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'REJECTED' | 'RU
 /** An issued API token (never its value). */
 export interface ApiToken {
   createdAt: string;
+  /** null: the token never expires */
+  expiresAt: string | null;
   id: string;
   principal: Principal;
   revokedAt: string | null;
@@ -72,6 +74,8 @@ export interface CommitInput {
 
 /** The token is shown only here, once; it is stored hashed. */
 export interface CreatedToken {
+  /** From then on the token is refused like a revoked one; null: it never expires */
+  expiresAt: string | null;
   principal: Principal;
   token: string;
   /** for revokeApiToken */
