@@ -3,9 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { CallHttpInput } from '../definitions';
 import { beginAttempt, finishAttempt } from './attempts';
+import { readBodyUpTo } from './bounded-body';
 import { LogWriter } from './log-writer';
 
 const bodyLinesLogged = 20;
+/** How much of a response body is read; the rest is never downloaded. */
+const bodyLimitBytes = 1024 * 1024;
 
 /** An HTTP action: one request; success is the expected status (any 2xx when none is given). */
 export function createHttpActivities({ dataSource }: { dataSource: DataSource }) {
@@ -39,10 +42,11 @@ export function createHttpActivities({ dataSource }: { dataSource: DataSource })
         error = `request failed: ${(e as Error).message}`;
         throw ApplicationFailure.retryable(error, 'HttpRequestFailed');
       }
-      const text = await response.text().catch(() => '');
+      const { text, truncated } = await readBodyUpTo(response, bodyLimitBytes);
       logs.write('stdout', `HTTP ${response.status} ${response.statusText}`);
       for (const line of text.split('\n').slice(0, bodyLinesLogged))
         if (line.trim()) logs.write('stdout', line);
+      if (truncated) logs.write('stdout', `[lockstep] response body read up to ${bodyLimitBytes} bytes`);
       const ok =
         input.http.expectStatus === undefined ? response.ok : response.status === input.http.expectStatus;
       if (!ok) {
