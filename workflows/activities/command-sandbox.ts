@@ -104,7 +104,7 @@ export class CommandSandbox {
   describe(): string {
     return this.range
       ? `commands run as uids ${this.range.first}-${this.range.last}, one per attempt`
-      : 'commands run as this worker\u2019s own user and can read what it can: run the worker as root to isolate them';
+      : "commands run as this worker's own user and can read what it can: run the worker as root to isolate them";
   }
 
   /** A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. */
