@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,5 +141,43 @@ describe('commands and the worker', () => {
     expect(copy('id')?.text).not.toMatch(/^uid=0\(/);
     expect(copy(`proc/${process.pid}.environ`)).toBeUndefined();
     expect(copy(`proc/${decoy.pid}.environ`)).toBeUndefined();
+  });
+
+  test('a process a COMMAND leaves behind (setsid, holding its output open) does not outlive its attempt', async ({
+    harness: h,
+  }) => {
+    // Left running, it could read what a later attempt given the same uid holds.
+    const pipeline = await createPipeline(h, {
+      name: 'leaves-a-daemon',
+      stages: [
+        {
+          name: 'build',
+          actions: [
+            command(
+              'daemon',
+              `setsid sh -c 'echo $$ > ${scratch}/daemon.pid; exec sleep 300' & sleep 1; echo started`,
+            ),
+          ],
+        },
+      ],
+    });
+    await chmod(scratch, 0o777);
+    const done = await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
+    expect(actionOf(done, 'build', 'daemon').status).toBe('SUCCEEDED');
+    const pid = Number((await readFile(path.join(scratch, 'daemon.pid'), 'utf8')).trim());
+    const alive = () => {
+      try {
+        return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+      } catch {
+        return false;
+      }
+    };
+    expect(
+      await eventually(
+        async () => alive(),
+        (running) => !running,
+        5_000,
+      ).catch(() => alive()),
+    ).toBe(false);
   });
 });
