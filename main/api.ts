@@ -4,11 +4,12 @@ import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { createApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
-import { parseConfig, requireExternalServices } from './config';
+import { parseConfig, requireExternalServices, scrubSecrets } from './config';
 import { retryUntil, runMain, shutdownSignal } from './process';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
+  scrubSecrets(process.env);
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
   const dataSource = createDataSource({
     url: databaseUrl,

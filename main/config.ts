@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SecretBox } from '../db/secret-box';
 import { defaultApiLimits, type ApiLimits } from '../server/api-limits';
@@ -106,6 +106,29 @@ export const configVariables = {
   LOCKSTEP_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  LOCKSTEP_SECRET_KEY_FILE: optionalString,
+  DATABASE_URL_FILE: optionalString,
+  LOCKSTEP_COMMAND_UIDS: z
+    .string()
+    .trim()
+    .default('2000000000-2000099999')
+    .transform((value, ctx) => {
+      const match = /^(\d+)-(\d+)$/.exec(value);
+      const [first, last] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+      if (!(first >= 1000 && last <= 4_294_967_294 && last - first + 1 >= 100)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a range of at least 100 uids above 999, such as 2000000000-2000099999',
+        });
+        return z.NEVER;
+      }
+      return { first, last };
+    }),
+  LOCKSTEP_LOG_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(65_536, 'must be at least 65536 bytes')
+    .default(10 * 1024 * 1024),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -155,6 +178,10 @@ export interface Config {
   commandEnv: Record<string, string>;
   /** What one caller may make the API do (docs/security.md, "The API edge"). */
   apiLimits: ApiLimits;
+  /** The uids commands run as, one per running attempt, when the worker runs as root. */
+  commandUids: { first: number; last: number };
+  /** How many bytes of log one action attempt (or deployment step) stores at most. */
+  logLimitBytes: number;
 }
 
 const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
@@ -166,6 +193,33 @@ const secretVariables = new Set([
   'LOCKSTEP_WEBHOOK_SECRET',
   'DATABASE_URL',
 ]);
+
+/**
+ * Secrets that may be given as a file instead (`<NAME>_FILE`): a process's initial environment stays
+ * readable in /proc/<pid>/environ for as long as it runs, whatever it deletes from process.env later.
+ */
+const fileVariables = {
+  LOCKSTEP_SECRET_KEY: 'LOCKSTEP_SECRET_KEY_FILE',
+  DATABASE_URL: 'DATABASE_URL_FILE',
+} as const;
+
+function valuesFromFiles(env: NodeJS.ProcessEnv, known: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [name, fileVariable] of Object.entries(fileVariables)) {
+    const file = env[fileVariable]?.trim();
+    if (!file) continue;
+    if (known[name]?.trim()) {
+      problems.push(`${name} and ${fileVariable} are both set; set one of them`);
+      continue;
+    }
+    try {
+      known[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      problems.push(`${fileVariable} must name a readable file (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return problems;
+}
 
 function isSecretKey(value: string): boolean {
   try {
@@ -183,6 +237,8 @@ export class ConfigError extends Error {
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const known: Record<string, string | undefined> = {};
   for (const name of Object.keys(configVariables)) known[name] = env[name];
+  const unreadable = valuesFromFiles(env, known);
+  if (unreadable.length > 0) throw new ConfigError(`Invalid configuration: ${unreadable.join('; ')}`);
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -226,7 +282,18 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),
+    commandUids: v.LOCKSTEP_COMMAND_UIDS,
+    logLimitBytes: v.LOCKSTEP_LOG_LIMIT_BYTES,
   };
+}
+
+/**
+ * Removes the secret variables from a process's environment once its configuration is parsed, so nothing
+ * it starts later inherits them. (What the process was started with stays in /proc/<pid>/environ: give
+ * secrets as `<NAME>_FILE` to keep them out of it.)
+ */
+export function scrubSecrets(env: NodeJS.ProcessEnv): void {
+  for (const name of secretVariables) delete env[name];
 }
 
 /** The variables a process needs that `npm start` would otherwise provide itself. */
@@ -247,7 +314,12 @@ export function requireExternalServices(
   return { databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address };
 }
 
-/** Environment for a child process: the parent's, with the given configuration variables set. */
-export function childEnvironment(overrides: Partial<Record<ConfigVariable, string>>): NodeJS.ProcessEnv {
-  return { ...process.env, ...overrides };
+/** Environment for a child process: the parent's, with the given configuration variables set or withheld. */
+export function childEnvironment(
+  overrides: Partial<Record<ConfigVariable, string>>,
+  withheld: ConfigVariable[] = [],
+): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...overrides };
+  for (const name of withheld) if (!(name in overrides)) delete env[name];
+  return env;
 }

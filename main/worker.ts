@@ -4,14 +4,16 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
 import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
-import { parseConfig, requireExternalServices } from './config';
+import { parseConfig, requireExternalServices, scrubSecrets } from './config';
 import { retryUntil, runMain } from './process';
+import { CommandSandbox } from '../workflows/activities/command-sandbox';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
 import { createPipelineWorker } from '../workflows/worker';
 
 runMain('worker', async () => {
   const config = parseConfig(process.env);
+  scrubSecrets(process.env); // nothing this process starts inherits them
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'worker');
   const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-worker' });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
@@ -31,6 +33,8 @@ runMain('worker', async () => {
       dataSource,
       temporal,
       commandBaseEnv: config.commandEnv,
+      commandUids: config.commandUids,
+      logLimitBytes: config.logLimitBytes,
       secretBox,
       publicUrl: config.publicUrl,
     });
@@ -40,7 +44,8 @@ runMain('worker', async () => {
       temporal,
       taskQueue: config.temporal.taskQueue,
     });
-    console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
+    const commands = CommandSandbox.forThisProcess(config.commandUids).describe();
+    console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}; ${commands}`);
     try {
       await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
     } finally {

@@ -261,6 +261,8 @@ runMain('record-histories', async () => {
       dataSource,
       temporal: client,
       commandBaseEnv: config.commandEnv,
+      commandUids: config.commandUids,
+      logLimitBytes: config.logLimitBytes,
       secretBox: null,
       publicUrl: config.publicUrl,
     });

@@ -61,13 +61,16 @@ export async function startTestWorker(options: {
   secretBox: SecretBox | null;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const config = parseConfig(process.env);
   const worker = await createPipelineWorker({
     connection,
     namespace: 'default',
     taskQueue: options.taskQueue,
     dataSource: options.dataSource,
     temporal: options.temporal,
-    commandBaseEnv: parseConfig(process.env).commandEnv,
+    commandBaseEnv: config.commandEnv,
+    commandUids: config.commandUids,
+    logLimitBytes: config.logLimitBytes,
     secretBox: options.secretBox,
     publicUrl: testPublicUrl,
     workflowBundle: { code: inject('workflowBundle') },

@@ -1,8 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
@@ -16,6 +13,7 @@ import type {
   PlanApprovalRecord,
 } from '../definitions';
 import { describeFailure } from './command.activity';
+import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
 import { maskedFailure } from './masked-failure';
 import { keepAlive, runShell } from './shell';
@@ -25,6 +23,10 @@ export interface DeploymentActivityDeps {
   dataSource: DataSource;
   secretBox: SecretBox | null;
   baseEnv: Record<string, string>;
+  /** Where and as whom plan and apply commands run: like COMMAND actions. */
+  sandbox: CommandSandbox;
+  /** Bytes of log one step stores at most. */
+  logLimitBytes: number;
   heartbeatIntervalMs?: number;
   killGraceMs?: number;
 }
@@ -34,6 +36,8 @@ export function createDeploymentActivities({
   dataSource,
   secretBox,
   baseEnv,
+  sandbox,
+  logLimitBytes,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
 }: DeploymentActivityDeps) {
@@ -83,12 +87,12 @@ export function createDeploymentActivities({
   }
 
   async function execute(ctx: Context, input: DeploymentStepInput): Promise<void> {
-    const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-deploy-'));
-    const logs = await LogWriter.open(dataSource, {
-      kind: 'deployment',
-      deploymentRunId: input.deploymentRunId,
-      step: input.step,
-    });
+    const workspace = await sandbox.open('lockstep-deploy');
+    const logs = await LogWriter.open(
+      dataSource,
+      { kind: 'deployment', deploymentRunId: input.deploymentRunId, step: input.step },
+      { limitBytes: logLimitBytes },
+    );
     const secrets = await retryTransient(() =>
       secretsInScope(dataSource, secretBox, {
         pipelineId: input.pipelineId,
@@ -99,9 +103,11 @@ export function createDeploymentActivities({
     try {
       const outcome = await runShell(ctx, {
         command: input.command,
-        cwd: workDir,
+        cwd: workspace.dir,
+        user: workspace.user,
         env: {
           ...baseEnv,
+          ...workspace.env,
           ...input.env,
           ...secrets,
           LOCKSTEP_DEPLOYMENT_RUN_ID: input.deploymentRunId,
@@ -110,7 +116,7 @@ export function createDeploymentActivities({
           LOCKSTEP_REVISION: input.revisionSha,
         },
         timeoutSeconds: input.timeoutSeconds,
-        onLine: (stream, line) => logs.write(stream, line),
+        onLine: (stream, line, cutBytes) => logs.write(stream, line, cutBytes),
         mask,
         killGraceMs,
       });
@@ -125,8 +131,11 @@ export function createDeploymentActivities({
       // The failure reason of the deployment run, its events and the history: masked like the log.
       throw maskedFailure(mask, e);
     } finally {
-      await logs.flush();
-      await rm(workDir, { recursive: true, force: true });
+      try {
+        await logs.flush();
+      } finally {
+        await workspace.release();
+      }
     }
   }
 

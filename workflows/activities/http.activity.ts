@@ -7,11 +7,14 @@ import { resolveReferences } from '../../db/secret-references';
 import { secretsInScope } from '../../db/secret-store';
 import type { CallHttpInput } from '../definitions';
 import { beginAttempt, finishAttempt } from './attempts';
+import { readBodyUpTo } from './bounded-body';
 import { LogWriter } from './log-writer';
 import { failureMessage, maskedFailure } from './masked-failure';
 import { retryTransient } from './transient';
 
 const bodyLinesLogged = 20;
+/** How much of a response body is read; the rest is never downloaded. */
+const bodyLimitBytes = 1024 * 1024;
 
 export interface HttpActivityDeps {
   dataSource: DataSource;
@@ -86,10 +89,11 @@ export function createHttpActivities({ dataSource, secretBox }: HttpActivityDeps
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? e;
         throw ApplicationFailure.retryable(`request failed: ${(e as Error).message}`, 'HttpRequestFailed');
       }
-      const text = await response.text().catch(() => '');
+      const { text, truncated } = await readBodyUpTo(response, bodyLimitBytes);
       logs.write('stdout', mask(`HTTP ${response.status} ${response.statusText}`));
       for (const line of text.split('\n').slice(0, bodyLinesLogged))
         if (line.trim()) logs.write('stdout', mask(line));
+      if (truncated) logs.write('stdout', `[lockstep] response body read up to ${bodyLimitBytes} bytes`);
       const ok =
         input.http.expectStatus === undefined ? response.ok : response.status === input.http.expectStatus;
       if (!ok) {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { createCommandActivities } from './command.activity';
+import { CommandSandbox, type UidRange } from './command-sandbox';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
@@ -14,6 +15,10 @@ export interface ActivityDeps {
   temporal: Client;
   /** The environment commands start from. */
   commandBaseEnv: Record<string, string>;
+  /** The uids commands run as when the worker is root (LOCKSTEP_COMMAND_UIDS). */
+  commandUids: UidRange;
+  /** Bytes of log one action attempt or deployment step stores at most (LOCKSTEP_LOG_LIMIT_BYTES). */
+  logLimitBytes: number;
   /** Opens secrets and webhook secrets; null when LOCKSTEP_SECRET_KEY is not set. */
   secretBox: SecretBox | null;
   /** The dashboard's base URL, for the run links in notifications. */
@@ -25,14 +30,19 @@ export function createActivities({
   dataSource,
   temporal,
   commandBaseEnv,
+  commandUids,
+  logLimitBytes,
   secretBox,
   publicUrl,
 }: ActivityDeps) {
+  // One sandbox for both kinds of command, so no two running attempts ever share a uid.
+  const sandbox = CommandSandbox.forThisProcess(commandUids);
+  const commands = { dataSource, secretBox, baseEnv: commandBaseEnv, sandbox, logLimitBytes };
   return {
     ...createProjectionActivities({ dataSource }),
-    ...createCommandActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
+    ...createCommandActivities(commands),
     ...createHttpActivities({ dataSource, secretBox }),
-    ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
+    ...createDeploymentActivities(commands),
     ...createLaneActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
   };

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { openSealedRow } from '../../db/secret-store';
 import type { WebhookDeliveryInput } from '../definitions';
+import { readBodyUpTo } from './bounded-body';
 import { retryTransient } from './transient';
 
 export interface WebhookActivityDeps {
@@ -16,6 +17,8 @@ export interface WebhookActivityDeps {
 
 /** How long one delivery attempt may take before it counts as failed. */
 const requestTimeoutMs = 10_000;
+/** The receiver's answer is read (so the connection can be reused) up to this much, never used. */
+const responseLimitBytes = 64 * 1024;
 
 /**
  * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under the subscription's
@@ -159,7 +162,7 @@ export function createWebhookActivities({ dataSource, secretBox, publicUrl }: We
         redirect: 'manual',
         signal: AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(requestTimeoutMs)]),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      await readBodyUpTo(response, responseLimitBytes);
     } catch (error) {
       const message = `request failed: ${(error as Error).message}`;
       await record(null, message, false);
