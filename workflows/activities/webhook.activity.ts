@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { openSealedRow } from '../../db/secret-store';
 import type { WebhookDeliveryInput } from '../definitions';
+import { slackMessage } from './slack-message';
 import { retryTransient } from './transient';
 
 export interface WebhookActivityDeps {
@@ -68,21 +69,14 @@ export interface LockstepWebhookBody {
 export function deliveryBody(row: DeliveryRow, publicUrl: string): string {
   const url = `${publicUrl}/runs/${row.run_id}`;
   if (row.format === 'slack') {
-    const where = [row.stage_name, row.action_name].filter(Boolean).join(' / ');
-    const text =
-      `*${row.pipeline_name}* run #${row.run_number}: ${row.type}${where ? ` at ${where}` : ''}` +
-      `${row.message ? ` — ${row.message}` : ''}`;
-    return JSON.stringify({
-      text: `${text} <${url}|Open run #${row.run_number}>`,
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        {
-          type: 'actions',
-          elements: [
-            { type: 'button', text: { type: 'plain_text', text: `Open run #${row.run_number}` }, url },
-          ],
-        },
-      ],
+    return slackMessage({
+      pipelineName: row.pipeline_name,
+      runNumber: row.run_number,
+      type: row.type,
+      stageName: row.stage_name,
+      actionName: row.action_name,
+      message: row.message,
+      url,
     });
   }
   const body: LockstepWebhookBody = {
