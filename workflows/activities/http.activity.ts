@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { CallHttpInput } from '../definitions';
 import { beginAttempt, finishAttempt } from './attempts';
+import { fetchKeepingHeadersInOrigin, RedirectRefused } from './http-redirects';
 import { LogWriter } from './log-writer';
 
 const bodyLinesLogged = 20;
@@ -27,15 +28,22 @@ export function createHttpActivities({ dataSource }: { dataSource: DataSource })
       ]);
       let response: Response;
       try {
-        response = await fetch(input.http.url, {
-          method,
-          headers: input.http.headers,
-          body: input.http.body,
-          signal,
-          redirect: 'follow',
-        });
+        response = await fetchKeepingHeadersInOrigin(
+          input.http.url,
+          { method, headers: input.http.headers, body: input.http.body, signal },
+          (redirect) =>
+            logs.write(
+              'stdout',
+              `redirected (${redirect.status}) to ${redirect.to}` +
+                (redirect.headersDropped ? ': another origin, sent without the configured headers' : ''),
+            ),
+        );
       } catch (e) {
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? e;
+        if (e instanceof RedirectRefused) {
+          error = e.message;
+          throw ApplicationFailure.nonRetryable(error, 'HttpRedirectRefused');
+        }
         error = `request failed: ${(e as Error).message}`;
         throw ApplicationFailure.retryable(error, 'HttpRequestFailed');
       }
