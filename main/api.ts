@@ -27,6 +27,7 @@ runMain('api', async () => {
       retryHoldSeconds: config.retryHoldSeconds,
       secretBox,
       webhookSecret: config.webhookSecret,
+      webhookUntimedSignatures: config.webhookUntimedSignatures,
       introspection: config.nodeEnv !== 'production',
     });
     const port = await server.listen(config.port);

@@ -98,6 +98,7 @@ export const configVariables = {
   LOCKSTEP_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  LOCKSTEP_WEBHOOK_UNTIMED: booleanFlag(false),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -135,6 +136,8 @@ export interface Config {
   secretKey: string | undefined;
   /** Verifies signed inbound webhooks (POST /webhooks/events); unset: that endpoint is off. */
   webhookSecret: string | undefined;
+  /** Whether inbound Lockstep events may still use the deprecated `sha256=` signature (no timestamp). */
+  webhookUntimedSignatures: boolean;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
 }
@@ -199,6 +202,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
     secretKey: v.LOCKSTEP_SECRET_KEY,
     webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
+    webhookUntimedSignatures: v.LOCKSTEP_WEBHOOK_UNTIMED,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

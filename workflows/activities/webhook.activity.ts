@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { openSealedRow } from '../../db/secret-store';
+import { webhookSignature } from '../../db/webhook-signature';
 import type { WebhookDeliveryInput } from '../definitions';
 import { slackMessage } from './slack-message';
 import { retryTransient } from './transient';
@@ -17,15 +17,6 @@ export interface WebhookActivityDeps {
 
 /** How long one delivery attempt may take before it counts as failed. */
 const requestTimeoutMs = 10_000;
-
-/**
- * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under the subscription's
- * secret. The timestamp is signed too, so a receiver can refuse replays of old deliveries.
- */
-export function signatureHeader(secret: string, timestamp: number, body: string): string {
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${digest}`;
-}
 
 interface DeliveryRow {
   id: string;
@@ -147,7 +138,7 @@ export function createWebhookActivities({ dataSource, secretBox, publicUrl }: We
           'user-agent': 'Lockstep-Webhooks/1',
           'x-lockstep-delivery': row.id,
           'x-lockstep-event': row.type,
-          'x-lockstep-signature': signatureHeader(secret, Math.floor(Date.now() / 1000), body),
+          'x-lockstep-signature': webhookSignature(secret, Math.floor(Date.now() / 1000), body),
         },
         body,
         redirect: 'manual',
