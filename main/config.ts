@@ -99,6 +99,16 @@ export const configVariables = {
     message: 'must be at least 16 characters',
   }),
   LOCKSTEP_WEBHOOK_UNTIMED: booleanFlag(false),
+  LOCKSTEP_RECONCILE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1 or more seconds')
+    .default(30),
+  LOCKSTEP_RECONCILE_GRACE: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1 or more seconds')
+    .default(60),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -132,6 +142,8 @@ export interface Config {
   startWeb: boolean;
   /** How long a failed run waits for a manual retry of its failed actions. */
   retryHoldSeconds: number;
+  /** The worker's run reconciler: how often it sweeps, and how old a row must be before it counts as lost. */
+  reconcile: { intervalSeconds: number; graceSeconds: number };
   /** The key secrets and webhook secrets are sealed with (base64, 32 bytes); unset: none can be stored. */
   secretKey: string | undefined;
   /** Verifies signed inbound webhooks (POST /webhooks/events); unset: that endpoint is off. */
@@ -200,6 +212,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
     startWeb: v.LOCKSTEP_START_WEB,
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
+    reconcile: { intervalSeconds: v.LOCKSTEP_RECONCILE_SECONDS, graceSeconds: v.LOCKSTEP_RECONCILE_GRACE },
     secretKey: v.LOCKSTEP_SECRET_KEY,
     webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
     webhookUntimedSignatures: v.LOCKSTEP_WEBHOOK_UNTIMED,

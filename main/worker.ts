@@ -1,5 +1,5 @@
-// The worker process (`npm run worker`): builds the pipeline worker and the webhook dispatcher from the
-// configuration, with their dependencies injected; workflows/ itself never reads configuration.
+// The worker process (`npm run worker`): builds the pipeline worker, the webhook dispatcher and the run
+// reconciler from the configuration, with their dependencies injected; workflows/ never reads configuration.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '../db/data-source';
@@ -7,6 +7,7 @@ import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
 import { parseConfig, requireExternalServices } from './config';
 import { retryUntil, runMain } from './process';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
+import { startRunReconciler } from '../workflows/reconciler/run-reconciler';
 import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
 import { createPipelineWorker } from '../workflows/worker';
 
@@ -40,10 +41,19 @@ runMain('worker', async () => {
       temporal,
       taskQueue: config.temporal.taskQueue,
     });
+    const reconciler = startRunReconciler({
+      dataSource,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      retryHoldSeconds: config.retryHoldSeconds,
+      intervalMs: config.reconcile.intervalSeconds * 1000,
+      graceSeconds: config.reconcile.graceSeconds,
+    });
     console.log(`worker polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
     try {
       await worker.run(); // returns after SIGINT/SIGTERM, once running activities were given their grace time
     } finally {
+      await reconciler.stop();
       await dispatcher.stop();
     }
   } finally {
