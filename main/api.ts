@@ -6,13 +6,15 @@ import { createApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
 import { parseConfig, requireExternalServices } from './config';
 import { retryUntil, runMain, shutdownSignal } from './process';
+import { temporalConnectionOptions } from './temporal-connection';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
   const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-api' });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
-  const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
+  const temporalOptions = temporalConnectionOptions(config.temporal, temporalAddress);
+  const connection = await retryUntil('Temporal', () => Connection.connect(temporalOptions));
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);

@@ -8,6 +8,15 @@ import { SecretBox } from '../db/secret-box';
  * boot; a bad value stops the process with a one-line message that names the variable.
  */
 
+function isReadable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
@@ -58,6 +67,11 @@ const url = (protocols: string[], what: string) =>
     { message: `must be ${what}` },
   );
 
+const readablePem = (what: string) =>
+  optionalString.refine((value) => value === undefined || isReadable(value), {
+    message: `must be the path of a readable PEM file (${what})`,
+  });
+
 export const configVariables = {
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
@@ -79,6 +93,12 @@ export const configVariables = {
   ),
   TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('lockstep-pipelines'),
+  TEMPORAL_TLS: booleanFlag(false),
+  TEMPORAL_TLS_CA: readablePem('the CA that signed the Temporal server certificate'),
+  TEMPORAL_TLS_CERT: readablePem("this process's client certificate"),
+  TEMPORAL_TLS_KEY: readablePem("this process's client private key"),
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
   TEMPORAL_CLI_PATH: optionalString.refine((value) => value === undefined || isExecutable(value), {
     message: 'must be the path of an executable Temporal CLI',
   }),
@@ -133,6 +153,13 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /**
+     * TLS to the Temporal frontend (null: plaintext): the server's CA (system roots when unset), the client
+     * certificate and key for mTLS, the name to check on the server's certificate.
+     */
+    tls: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string } | null;
+    /** Sent as `Authorization: Bearer <key>` (Temporal Cloud API keys); implies TLS. */
+    apiKey: string | undefined;
   };
   dataDir: string;
   postgresPort: number;
@@ -162,6 +189,7 @@ const secretVariables = new Set([
   'LOCKSTEP_SECRET_KEY',
   'LOCKSTEP_WEBHOOK_SECRET',
   'DATABASE_URL',
+  'TEMPORAL_API_KEY',
 ]);
 
 function isSecretKey(value: string): boolean {
@@ -191,6 +219,23 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const v = parsed.data;
+  if ((v.TEMPORAL_TLS_CERT === undefined) !== (v.TEMPORAL_TLS_KEY === undefined))
+    throw new ConfigError(
+      'Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS)',
+    );
+  const tls =
+    v.TEMPORAL_TLS ||
+    v.TEMPORAL_TLS_CA ||
+    v.TEMPORAL_TLS_CERT ||
+    v.TEMPORAL_API_KEY ||
+    v.TEMPORAL_TLS_SERVER_NAME
+      ? {
+          caFile: v.TEMPORAL_TLS_CA,
+          certFile: v.TEMPORAL_TLS_CERT,
+          keyFile: v.TEMPORAL_TLS_KEY,
+          serverName: v.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : null;
   return {
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
@@ -204,6 +249,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       cliPath: v.TEMPORAL_CLI_PATH ?? findOnPath('temporal', env.PATH),
       devPort: v.TEMPORAL_DEV_PORT,
       uiPort: v.TEMPORAL_UI_PORT,
+      tls,
+      apiKey: v.TEMPORAL_API_KEY,
     },
     dataDir: path.resolve(v.LOCKSTEP_DATA_DIR),
     postgresPort: v.LOCKSTEP_POSTGRES_PORT,

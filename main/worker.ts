@@ -6,6 +6,7 @@ import { createDataSource } from '../db/data-source';
 import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
 import { parseConfig, requireExternalServices } from './config';
 import { retryUntil, runMain } from './process';
+import { temporalConnectionOptions } from './temporal-connection';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { startRunReconciler } from '../workflows/reconciler/run-reconciler';
 import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
@@ -16,10 +17,9 @@ runMain('worker', async () => {
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'worker');
   const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-worker' });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
-  const connection = await retryUntil('Temporal', () =>
-    NativeConnection.connect({ address: temporalAddress }),
-  );
-  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const temporalOptions = temporalConnectionOptions(config.temporal, temporalAddress);
+  const connection = await retryUntil('Temporal', () => NativeConnection.connect(temporalOptions));
+  const clientConnection = await Connection.connect(temporalOptions);
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
