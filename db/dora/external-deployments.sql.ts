@@ -25,9 +25,7 @@ export const lockExternalDeployment = statement<{ externalKey: string }, unknown
 export const externalDeploymentByKey = statement<
   { externalKey: string },
   Array<{ id: string; status: DeploymentRunStatus; finished_at: Date | null }>
->('SELECT id, status, finished_at FROM deployment_runs WHERE external_key = $1', (p) => [
-  p.externalKey,
-]);
+>('SELECT id, status, finished_at FROM deployment_runs WHERE external_key = $1', (p) => [p.externalKey]);
 
 /**
  * A later report of a known deployment (e.g. RUNNING, then SUCCEEDED): its id, or no row when it is unknown
