@@ -23,6 +23,11 @@ runMain('worker', async () => {
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
+    if (!secretBox)
+      console.warn(
+        'lockstep worker: LOCKSTEP_SECRET_KEY is not set: approval decisions cannot be proven, so gates take ' +
+          'them unchecked; whoever reaches Temporal can approve (docs/security.md)',
+      );
     await ensureSearchAttributes(clientConnection, config.temporal.namespace);
     const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
     const worker = await createPipelineWorker({

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { createCommandActivities } from './command.activity';
+import { createDecisionActivities } from './decision.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
@@ -35,6 +36,7 @@ export function createActivities({
     ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
+    ...createDecisionActivities({ secretBox }),
   };
 }
 
