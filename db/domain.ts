@@ -86,6 +86,11 @@ export const finishedDeploymentRunStatuses = [
   'CANCELLED',
 ] as const satisfies readonly DeploymentRunStatus[];
 export type FinishedDeploymentRunStatus = (typeof finishedDeploymentRunStatuses)[number];
+/** A deployment run in one of these is still under way (or waiting for its plan's approval). */
+export const activeDeploymentRunStatuses = [
+  'RUNNING',
+  'WAITING',
+] as const satisfies readonly DeploymentRunStatus[];
 
 /** Statuses (of runs, stages or actions) that end the thing: its finish time is set when it enters one. */
 export const finishedStatuses: ReadonlySet<string> = new Set([

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Secrets at rest: AES-256-GCM under the key from LOCKSTEP_SECRET_KEY (32 bytes, base64). Each value has its
@@ -37,6 +37,14 @@ export class SecretBox {
 
   static generateKey(): string {
     return randomBytes(32).toString('base64');
+  }
+
+  /**
+   * A key of its own for `purpose`, derived from this one with HKDF-SHA256: each use (sealing, proving
+   * decisions, ...) has a separate key, and none of them reveals the others or this one.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `lockstep:${purpose}`, 32));
   }
 
   seal(value: string): SealedValue {

@@ -6,6 +6,7 @@ import { createApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
 import { parseConfig, requireExternalServices, scrubSecrets } from './config';
 import { retryUntil, runMain, shutdownSignal } from './process';
+import { temporalConnectionOptions } from './temporal-connection';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
@@ -17,7 +18,8 @@ runMain('api', async () => {
     statementTimeoutMs: config.apiLimits.statementTimeoutMs,
   });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
-  const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
+  const temporalOptions = temporalConnectionOptions(config.temporal, temporalAddress);
+  const connection = await retryUntil('Temporal', () => Connection.connect(temporalOptions));
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
@@ -34,6 +36,7 @@ runMain('api', async () => {
       retryHoldSeconds: config.retryHoldSeconds,
       secretBox,
       webhookSecret: config.webhookSecret,
+      webhookUntimedSignatures: config.webhookUntimedSignatures,
       introspection: config.nodeEnv !== 'production',
       limits: config.apiLimits,
     });

@@ -9,6 +9,15 @@ import { defaultApiLimits, type ApiLimits } from '../server/api-limits';
  * boot; a bad value stops the process with a one-line message that names the variable.
  */
 
+function isReadable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
@@ -65,6 +74,10 @@ const wholeNumber = (unit: string, min: number, fallback: number) =>
     .int(`must be a whole number of ${unit}`)
     .min(min, `must be ${min} or more ${unit}`)
     .default(fallback);
+const readablePem = (what: string) =>
+  optionalString.refine((value) => value === undefined || isReadable(value), {
+    message: `must be the path of a readable PEM file (${what})`,
+  });
 
 export const configVariables = {
   NODE_ENV: z
@@ -87,6 +100,12 @@ export const configVariables = {
   ),
   TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('lockstep-pipelines'),
+  TEMPORAL_TLS: booleanFlag(false),
+  TEMPORAL_TLS_CA: readablePem('the CA that signed the Temporal server certificate'),
+  TEMPORAL_TLS_CERT: readablePem("this process's client certificate"),
+  TEMPORAL_TLS_KEY: readablePem("this process's client private key"),
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
   TEMPORAL_CLI_PATH: optionalString.refine((value) => value === undefined || isExecutable(value), {
     message: 'must be the path of an executable Temporal CLI',
   }),
@@ -129,6 +148,17 @@ export const configVariables = {
     .int('must be a whole number of bytes')
     .min(65_536, 'must be at least 65536 bytes')
     .default(10 * 1024 * 1024),
+  LOCKSTEP_WEBHOOK_UNTIMED: booleanFlag(false),
+  LOCKSTEP_RECONCILE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1 or more seconds')
+    .default(30),
+  LOCKSTEP_RECONCILE_GRACE: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1 or more seconds')
+    .default(60),
   LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -161,6 +191,13 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /**
+     * TLS to the Temporal frontend (null: plaintext): the server's CA (system roots when unset), the client
+     * certificate and key for mTLS, the name to check on the server's certificate.
+     */
+    tls: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string } | null;
+    /** Sent as `Authorization: Bearer <key>` (Temporal Cloud API keys); implies TLS. */
+    apiKey: string | undefined;
   };
   dataDir: string;
   postgresPort: number;
@@ -170,10 +207,14 @@ export interface Config {
   startWeb: boolean;
   /** How long a failed run waits for a manual retry of its failed actions. */
   retryHoldSeconds: number;
+  /** The worker's run reconciler: how often it sweeps, and how old a row must be before it counts as lost. */
+  reconcile: { intervalSeconds: number; graceSeconds: number };
   /** The key secrets and webhook secrets are sealed with (base64, 32 bytes); unset: none can be stored. */
   secretKey: string | undefined;
   /** Verifies signed inbound webhooks (POST /webhooks/events); unset: that endpoint is off. */
   webhookSecret: string | undefined;
+  /** Whether inbound Lockstep events may still use the deprecated `sha256=` signature (no timestamp). */
+  webhookUntimedSignatures: boolean;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
   /** What one caller may make the API do (docs/security.md, "The API edge"). */
@@ -192,6 +233,7 @@ const secretVariables = new Set([
   'LOCKSTEP_SECRET_KEY',
   'LOCKSTEP_WEBHOOK_SECRET',
   'DATABASE_URL',
+  'TEMPORAL_API_KEY',
 ]);
 
 /**
@@ -250,6 +292,23 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const v = parsed.data;
+  if ((v.TEMPORAL_TLS_CERT === undefined) !== (v.TEMPORAL_TLS_KEY === undefined))
+    throw new ConfigError(
+      'Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS)',
+    );
+  const tls =
+    v.TEMPORAL_TLS ||
+    v.TEMPORAL_TLS_CA ||
+    v.TEMPORAL_TLS_CERT ||
+    v.TEMPORAL_API_KEY ||
+    v.TEMPORAL_TLS_SERVER_NAME
+      ? {
+          caFile: v.TEMPORAL_TLS_CA,
+          certFile: v.TEMPORAL_TLS_CERT,
+          keyFile: v.TEMPORAL_TLS_KEY,
+          serverName: v.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : null;
   return {
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
@@ -263,6 +322,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       cliPath: v.TEMPORAL_CLI_PATH ?? findOnPath('temporal', env.PATH),
       devPort: v.TEMPORAL_DEV_PORT,
       uiPort: v.TEMPORAL_UI_PORT,
+      tls,
+      apiKey: v.TEMPORAL_API_KEY,
     },
     dataDir: path.resolve(v.LOCKSTEP_DATA_DIR),
     postgresPort: v.LOCKSTEP_POSTGRES_PORT,
@@ -271,6 +332,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
     startWeb: v.LOCKSTEP_START_WEB,
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
+    reconcile: { intervalSeconds: v.LOCKSTEP_RECONCILE_SECONDS, graceSeconds: v.LOCKSTEP_RECONCILE_GRACE },
     secretKey: v.LOCKSTEP_SECRET_KEY,
     webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
     apiLimits: {
@@ -279,6 +341,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       subscriptionsPerToken: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN,
       subscriptionQueueLimit: v.LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT,
     },
+    webhookUntimedSignatures: v.LOCKSTEP_WEBHOOK_UNTIMED,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),

@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   secretBox: SecretBox | null;
   /** LOCKSTEP_WEBHOOK_SECRET: verifies POST /webhooks/events; unset, that endpoint is off. */
   webhookSecret?: string;
+  /** LOCKSTEP_WEBHOOK_UNTIMED: also accept the deprecated, untimed `sha256=` inbound signatures. */
+  webhookUntimedSignatures?: boolean;
   introspection: boolean;
   /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
   limits?: ApiLimits;
@@ -145,6 +147,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       externalDeployments: services.externalDeployments,
       incidents: services.incidents,
       secret: options.webhookSecret,
+      acceptUntimedSignatures: options.webhookUntimedSignatures,
       log,
     }),
   );

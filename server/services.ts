@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { DecisionProver } from '../db/decision-proof';
 import type { SecretBox } from '../db/secret-box';
 import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
@@ -45,7 +46,11 @@ export function createServices({
     pipelinePresenter: new PipelinePresenter(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
-    runControl: new RunControlService(dataSource, temporal),
+    runControl: new RunControlService(
+      dataSource,
+      temporal,
+      secretBox ? DecisionProver.from(secretBox) : null,
+    ),
     deployments: new DeploymentService(dataSource, temporal, taskQueue),
     deploymentPresenter: new DeploymentPresenter(dataSource),
     externalDeployments: new ExternalDeploymentService(dataSource),

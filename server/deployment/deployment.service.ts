@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
@@ -118,6 +118,9 @@ export class DeploymentService {
         args: [input],
       });
     } catch (error) {
+      // Started already (the worker's reconciler found the row first): that is the workflow wanted.
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        return this.dataSource.getRepository(DeploymentRunEntity).findOneByOrFail({ id });
       await this.dataSource.query(
         `UPDATE deployment_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2 WHERE id = $1`,
         [id, 'the deployment run could not be started: Temporal did not accept the workflow'],

@@ -8,6 +8,7 @@ import { secretsInScope } from '../../db/secret-store';
 import type { CallHttpInput } from '../definitions';
 import { beginAttempt, finishAttempt } from './attempts';
 import { readBodyUpTo } from './bounded-body';
+import { fetchKeepingHeadersInOrigin, RedirectRefused } from './http-redirects';
 import { LogWriter } from './log-writer';
 import { failureMessage, maskedFailure } from './masked-failure';
 import { retryTransient } from './transient';
@@ -78,15 +79,22 @@ export function createHttpActivities({ dataSource, secretBox }: HttpActivityDeps
       ]);
       let response: Response;
       try {
-        response = await fetch(input.http.url, {
-          method,
-          headers,
-          body: input.http.body,
-          signal,
-          redirect: 'follow',
-        });
+        response = await fetchKeepingHeadersInOrigin(
+          input.http.url,
+          { method, headers, body: input.http.body, signal },
+          (redirect) =>
+            logs.write(
+              'stdout',
+              mask(
+                `redirected (${redirect.status}) to ${redirect.to}` +
+                  (redirect.headersDropped ? ': another origin, sent without the configured headers' : ''),
+              ),
+            ),
+        );
       } catch (e) {
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? e;
+        if (e instanceof RedirectRefused)
+          throw ApplicationFailure.nonRetryable(e.message, 'HttpRedirectRefused');
         throw ApplicationFailure.retryable(`request failed: ${(e as Error).message}`, 'HttpRequestFailed');
       }
       const { text, truncated } = await readBodyUpTo(response, bodyLimitBytes);

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { createCommandActivities } from './command.activity';
 import { CommandSandbox, type UidRange } from './command-sandbox';
+import { createDecisionActivities } from './decision.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
@@ -45,6 +46,7 @@ export function createActivities({
     ...createDeploymentActivities(commands),
     ...createLaneActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
+    ...createDecisionActivities({ secretBox }),
   };
 }
 
