@@ -37,6 +37,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '302abc11548af7378c19f0b534e422a78d860a617e5977ec13a156406e30a3ae',
     down: 'cfcefecc0ebd89d6aae11ce3eccaf1861ccbe59ab372d325286b0a62cdfe927a',
   },
+  EnvironmentPipelines1764489600000: {
+    up: 'ff53123264691cf8279db7fe280f729d1d8a76a9184a21a40bb83c592f964b3b',
+    down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */
