@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
-import { CatalogResolver } from './catalog/catalog.resolver';
+import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
 import { DeploymentResolver, PlanApprovalResolver } from './deployment/deployment.resolver';
 import { DoraResolver } from './dora/dora.resolver';
@@ -22,6 +22,7 @@ export const resolvers = [
   AuthResolver,
   ApiTokenResolver,
   CatalogResolver,
+  EnvironmentResolver,
   PipelineResolver,
   StageResolver,
   ActionResolver,

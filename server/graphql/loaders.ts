@@ -83,6 +83,19 @@ export function createLoaders(dataSource: DataSource) {
     actionRunsByStageRun: groupedBy(ActionRunEntity, 'stageRunId', { runOrder: 'ASC', name: 'ASC' }),
     attemptsByActionRun: groupedBy(ActionAttemptEntity, 'actionRunId', { number: 'ASC' }),
     approvalsByActionRun: groupedBy(ApprovalEntity, 'actionRunId', { at: 'ASC' }),
+    /** An environment's environment pipeline (at most one). */
+    pipelineByEnvironment: new DataLoader<string, PipelineEntity | null>(async (ids) => {
+      const rows = await dataSource.getRepository(PipelineEntity).findBy({ environmentId: In([...ids]) });
+      const found = new Map(rows.map((row) => [row.environmentId, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    /** The services an environment pipeline places in each stage, by name. */
+    servicesByStage: rowsBy<ServiceEntity>(
+      dataSource,
+      `SELECT ss.stage_id AS key, s.id, s.name, s.team, s.type, s.created_at AS "createdAt"
+         FROM stage_services ss JOIN services s ON s.id = ss.service_id
+        WHERE ss.stage_id = ANY($1) ORDER BY s.name`,
+    ),
     deployment: byId(DeploymentEntity),
     deploymentRun: byId(DeploymentRunEntity),
     pipelineRun: byId(PipelineRunEntity),
