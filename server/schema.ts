@@ -11,6 +11,7 @@ import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';
 import { SecretResolver } from './secret/secret.resolver';
+import { ActionRunLogsResolver } from './run/action-run-logs.resolver';
 import {
   ActionRunResolver,
   ApprovalResolver,
@@ -29,6 +30,7 @@ export const resolvers = [
   PipelineRunResolver,
   StageRunResolver,
   ActionRunResolver,
+  ActionRunLogsResolver,
   ApprovalResolver,
   DeploymentResolver,
   DeploymentRunResolver,

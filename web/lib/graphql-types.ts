@@ -37,6 +37,8 @@ export interface ActionRun {
   finishedAt: string | null;
   id: string;
   kind: ActionKind;
+  /** how many log lines its attempts wrote: the seq of the last one */
+  logLineCount: number;
   logs: Array<LogLine>;
   name: string;
   outputs: unknown | null;
