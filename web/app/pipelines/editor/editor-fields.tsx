@@ -10,35 +10,42 @@ function useFieldError(path: string) {
   const id = useId();
   const message = error && error.field === path ? error.message : null;
   return {
+    id,
     message,
     control: {
+      id,
       'aria-invalid': message ? true : undefined,
-      'aria-describedby': message ? id : undefined,
+      'aria-describedby': message ? `${id}-error` : undefined,
       'data-field': path,
     },
     note: message ? (
-      <span id={id} role="alert" className="field-error">
+      <span id={`${id}-error`} role="alert" className="field-error">
         {message}
       </span>
     ) : null,
   };
 }
 
-/** A labelled control whose API error, if any, is shown under it and tied to it for screen readers. */
+/**
+ * A labelled control whose API error, if any, is shown under it and tied to it for screen readers. The label
+ * names the control by `for`, not by wrapping it, so a select's options are not part of its name.
+ */
 function Labelled({
+  id,
   label,
   className,
   children,
 }: {
+  id: string;
   label: string;
   className?: string;
   children: ReactNode;
 }) {
   return (
-    <label className={`field${className ? ` ${className}` : ''}`}>
-      <span>{label}</span>
+    <div className={`field${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
       {children}
-    </label>
+    </div>
   );
 }
 
@@ -51,7 +58,7 @@ export function TextField(props: {
   multiline?: boolean;
   wide?: boolean;
 }) {
-  const { control, note } = useFieldError(props.path);
+  const { id, control, note } = useFieldError(props.path);
   const common = {
     ...control,
     value: props.value,
@@ -59,7 +66,7 @@ export function TextField(props: {
     onChange: (e: { target: { value: string } }) => props.onChange(e.target.value),
   };
   return (
-    <Labelled label={props.label} className={props.wide ? 'wide' : undefined}>
+    <Labelled id={id} label={props.label} className={props.wide ? 'wide' : undefined}>
       {props.multiline ? <textarea rows={3} {...common} /> : <input {...common} />}
       {note}
     </Labelled>
@@ -74,9 +81,9 @@ export function NumberField(props: {
   min?: number;
   step?: string;
 }) {
-  const { control, note } = useFieldError(props.path);
+  const { id, control, note } = useFieldError(props.path);
   return (
-    <Labelled label={props.label} className="short">
+    <Labelled id={id} label={props.label} className="short">
       <input
         {...control}
         type="number"
@@ -98,9 +105,9 @@ export function SelectField(props: {
   onChange: (value: string) => void;
   options: Array<{ value: string; label: string }>;
 }) {
-  const { control, note } = useFieldError(props.path);
+  const { id, control, note } = useFieldError(props.path);
   return (
-    <Labelled label={props.label}>
+    <Labelled id={id} label={props.label}>
       <select {...control} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -85,6 +85,8 @@ export default function PipelineEditor(props: EditorProps) {
       <form
         className="editor"
         aria-label="Pipeline editor"
+        // The API checks every value and names the field; the browser's own checks would stop it first.
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           save();
