@@ -216,10 +216,10 @@ describe('authoring in the dashboard', () => {
       submit(
         'New Deployment',
         {
-          Name: name,
-          Service: service,
-          Environment: 'paas-staging',
-          'Apply command': `echo deploying ${name}`,
+          name,
+          serviceId: service,
+          environmentId: 'paas-staging',
+          applyCommand: `echo deploying ${name}`,
         },
         'Create Deployment',
       );
