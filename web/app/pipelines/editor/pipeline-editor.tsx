@@ -80,8 +80,13 @@ export default function PipelineEditor(props: EditorProps) {
   };
 
   const at = error ? shownField(error.field, shown) : '';
+  // Beside its own field, the path in front of the API's message says nothing more.
+  const atField =
+    error && at === error.field && error.message.startsWith(`${at}: `)
+      ? error.message.slice(at.length + 2)
+      : error?.message;
   return (
-    <FieldErrorContext.Provider value={error ? { field: at, message: error.message } : null}>
+    <FieldErrorContext.Provider value={error ? { field: at, message: atField! } : null}>
       <form
         className="editor"
         aria-label="Pipeline editor"

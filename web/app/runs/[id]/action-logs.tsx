@@ -147,40 +147,46 @@ export function ActionLogs({
         <span aria-live="polite">
           {n === 0
             ? 'no lines yet'
-            : `lines ${first.toLocaleString('en')}–${end.toLocaleString('en')} of ${n.toLocaleString('en')}`}
+            : n <= pageSize
+              ? `${n.toLocaleString('en')} ${n === 1 ? 'line' : 'lines'}`
+              : `lines ${first.toLocaleString('en')}–${end.toLocaleString('en')} of ${n.toLocaleString('en')}`}
         </span>
-        <button
-          type="button"
-          onClick={() => go(0)}
-          disabled={first <= 1}
-          aria-label={`First lines of ${name}`}
-        >
-          First
-        </button>
-        <button
-          type="button"
-          onClick={() => go(view.start - pageSize)}
-          disabled={first <= 1}
-          aria-label={`Earlier lines of ${name}`}
-        >
-          Earlier
-        </button>
-        <button
-          type="button"
-          onClick={() => go(end)}
-          disabled={following || end >= n}
-          aria-label={`Later lines of ${name}`}
-        >
-          Later
-        </button>
-        <button
-          type="button"
-          onClick={() => go(n - pageSize, true)}
-          disabled={following || end >= n}
-          aria-label={`Last lines of ${name}`}
-        >
-          Last
-        </button>
+        {n > pageSize ? (
+          <>
+            <button
+              type="button"
+              onClick={() => go(0)}
+              disabled={first <= 1}
+              aria-label={`First lines of ${name}`}
+            >
+              First
+            </button>
+            <button
+              type="button"
+              onClick={() => go(view.start - pageSize)}
+              disabled={first <= 1}
+              aria-label={`Earlier lines of ${name}`}
+            >
+              Earlier
+            </button>
+            <button
+              type="button"
+              onClick={() => go(end)}
+              disabled={following || end >= n}
+              aria-label={`Later lines of ${name}`}
+            >
+              Later
+            </button>
+            <button
+              type="button"
+              onClick={() => go(n - pageSize, true)}
+              disabled={following || end >= n}
+              aria-label={`Last lines of ${name}`}
+            >
+              Last
+            </button>
+          </>
+        ) : null}
         {running ? (
           <label className="check">
             <input type="checkbox" checked={following} onChange={(e) => setFollowing(e.target.checked)} />
