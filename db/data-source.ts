@@ -15,6 +15,7 @@ import { PipelineEntity } from './entities/pipeline.entity';
 import { PrincipalEntity } from './entities/principal.entity';
 import { ServiceEntity } from './entities/service.entity';
 import { StageRunEntity } from './entities/stage-run.entity';
+import { StageServiceEntity } from './entities/stage-service.entity';
 import { StageEntity } from './entities/stage.entity';
 import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
 import { Engine1763776800000 } from './migrations/1763776800000-engine';
@@ -24,6 +25,7 @@ import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
 import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
+import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
 
 export const entities = [
   PrincipalEntity,
@@ -32,6 +34,7 @@ export const entities = [
   EnvironmentEntity,
   PipelineEntity,
   StageEntity,
+  StageServiceEntity,
   ActionEntity,
   PipelineRunEntity,
   StageRunEntity,
@@ -54,6 +57,7 @@ export const migrations = [
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
   ApiTokenExpiry1763834400000,
+  EnvironmentPipelines1764489600000,
 ];
 
 export interface DataSourceOptions {

@@ -9,6 +9,10 @@ export type Role = (typeof roles)[number];
 export const environmentTiers = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
 export type EnvironmentTier = (typeof environmentTiers)[number];
 
+/** What a service is, which decides its default stage in an environment pipeline. */
+export const serviceTypes = ['DATABASE', 'JOB', 'CONTAINER', 'APPLICATION'] as const;
+export type ServiceType = (typeof serviceTypes)[number];
+
 export const actionKinds = ['COMMAND', 'HTTP', 'APPROVAL', 'DEPLOYMENT', 'WAIT'] as const;
 export type ActionKind = (typeof actionKinds)[number];
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
-import { CatalogResolver } from './catalog/catalog.resolver';
+import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
 import { DeploymentResolver, PlanApprovalResolver } from './deployment/deployment.resolver';
 import { DoraResolver } from './dora/dora.resolver';
@@ -11,6 +11,7 @@ import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';
 import { SecretResolver } from './secret/secret.resolver';
+import { ActionRunLogsResolver } from './run/action-run-logs.resolver';
 import {
   ActionRunResolver,
   ApprovalResolver,
@@ -22,12 +23,14 @@ export const resolvers = [
   AuthResolver,
   ApiTokenResolver,
   CatalogResolver,
+  EnvironmentResolver,
   PipelineResolver,
   StageResolver,
   ActionResolver,
   PipelineRunResolver,
   StageRunResolver,
   ActionRunResolver,
+  ActionRunLogsResolver,
   ApprovalResolver,
   DeploymentResolver,
   DeploymentRunResolver,

@@ -14,6 +14,7 @@ import { ExternalDeploymentService } from './deployment/external-deployment.serv
 import { IncidentPresenter } from './incident/incident.presenter';
 import { IncidentService } from './incident/incident.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
+import { EnvironmentPipelineService } from './pipeline/environment-pipeline.service';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
@@ -44,6 +45,7 @@ export function createServices({
     catalog: new CatalogService(dataSource),
     pipelines: new PipelineService(dataSource),
     pipelinePresenter: new PipelinePresenter(dataSource),
+    environmentPipelines: new EnvironmentPipelineService(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
     runControl: new RunControlService(

@@ -41,6 +41,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '30da11916246bed07b24c00b238ba948b4b68e930faa75f5bd71b6fbabd12455',
     down: 'cb6235b554ece63ddd4f65426c178d386262b32eece9a084114ff1a3d6e0c4eb',
   },
+  EnvironmentPipelines1764489600000: {
+    up: 'ff53123264691cf8279db7fe280f729d1d8a76a9184a21a40bb83c592f964b3b',
+    down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

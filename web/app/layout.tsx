@@ -10,6 +10,8 @@ import './styles/surfaces.css';
 import './styles/badges.css';
 import './styles/dora.css';
 import './styles/runs.css';
+import './styles/graph.css';
+import './styles/editor.css';
 
 export const metadata: Metadata = {
   title: 'Lockstep',
@@ -30,6 +32,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Link href="/">DORA</Link>
               <Link href="/pipelines">Pipelines</Link>
               <Link href="/deployments">Deployments</Link>
+              <Link href="/services">Services</Link>
+              <Link href="/environments">Environments</Link>
               <Link href="/incidents">Incidents</Link>
               <form action={signOut}>
                 <button type="submit" className="link">

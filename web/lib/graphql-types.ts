@@ -37,6 +37,8 @@ export interface ActionRun {
   finishedAt: string | null;
   id: string;
   kind: ActionKind;
+  /** how many log lines its attempts wrote: the seq of the last one */
+  logLineCount: number;
   logs: Array<LogLine>;
   name: string;
   outputs: unknown | null;
@@ -207,6 +209,8 @@ export interface DoraPoint {
 export interface Environment {
   id: string;
   name: string;
+  /** its environment pipeline, once created */
+  pipeline: Pipeline | null;
   tier: EnvironmentTier;
 }
 
@@ -268,6 +272,8 @@ export interface PageInfo {
 
 export interface Pipeline {
   description: string | null;
+  /** an environment pipeline: the environment whose services it deploys */
+  environment: Environment | null;
   executionMode: ExecutionMode;
   id: string;
   name: string;
@@ -408,20 +414,29 @@ export interface Service {
   id: string;
   name: string;
   team: string | null;
+  /** decides its stage in an environment pipeline (no type: the last stage) */
+  type: ServiceType | null;
 }
 
 export interface ServiceInput {
   name: string;
   team?: string | null;
+  type?: ServiceType | null;
 }
+
+export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB';
 
 export interface Stage {
   actions: Array<Action>;
+  /** new services of this type are placed in this stage */
+  defaultFor: ServiceType | null;
   environment: Environment | null;
   id: string;
   maxParallel: number;
   name: string;
   position: number;
+  /** an environment pipeline: the services placed in this stage (each in exactly one) */
+  services: Array<Service>;
   transitionEnabled: boolean;
 }
 

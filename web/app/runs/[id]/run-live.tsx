@@ -4,6 +4,7 @@ import type { Client } from 'graphql-ws';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '@/components/badges';
+import { PipelineGraph } from '@/components/pipeline-graph';
 import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { RunStatus } from '@/lib/graphql-types';
@@ -85,6 +86,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
           <RunControl intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
         ) : null}
       </div>
+      <PipelineGraph label="Run graph" stages={run.stages} currentStageId={run.currentStage?.id} />
       <ol className="stages">
         {run.stages.map((stage) => (
           <li
