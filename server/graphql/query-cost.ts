@@ -61,6 +61,7 @@ export const listSizes: Record<string, number> = {
   'Pipeline.stages': 10,
   'PipelineRun.stages': 10,
   'Stage.actions': 10,
+  'Stage.services': 20, // an environment pipeline's stage: its services
   'StageRun.actions': 10,
   'ActionRun.attempts': 5,
   'ActionRun.approvals': 5,
