@@ -74,6 +74,7 @@ export default tseslint.config(
       'workflows/activities/**',
       'workflows/worker.ts',
       'workflows/webhook-dispatcher.ts',
+      'workflows/reconciler/**',
       'workflows/search-attributes.ts',
     ],
     rules: {

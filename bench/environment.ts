@@ -125,6 +125,8 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
         dataSource: workerDataSource,
         temporal,
         commandBaseEnv: config.commandEnv,
+        commandUids: config.commandUids,
+        logLimitBytes: config.logLimitBytes,
         secretBox: null,
         publicUrl: config.publicUrl,
       }),

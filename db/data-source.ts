@@ -16,6 +16,7 @@ import { PipelineEntity } from './entities/pipeline.entity';
 import { PrincipalEntity } from './entities/principal.entity';
 import { ServiceEntity } from './entities/service.entity';
 import { StageRunEntity } from './entities/stage-run.entity';
+import { StageServiceEntity } from './entities/stage-service.entity';
 import { StageEntity } from './entities/stage.entity';
 import { Foundation1763769600000 } from './migrations/1763769600000-foundation';
 import { Engine1763776800000 } from './migrations/1763776800000-engine';
@@ -25,6 +26,8 @@ import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
 import { Releases1763830800000 } from './migrations/1763830800000-releases';
+import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
+import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
 
 export const entities = [
   PrincipalEntity,
@@ -33,6 +36,7 @@ export const entities = [
   EnvironmentEntity,
   PipelineEntity,
   StageEntity,
+  StageServiceEntity,
   ActionEntity,
   PipelineRunEntity,
   StageRunEntity,
@@ -56,6 +60,8 @@ export const migrations = [
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
   Releases1763830800000,
+  ApiTokenExpiry1763834400000,
+  EnvironmentPipelines1764489600000,
 ];
 
 export interface DataSourceOptions {
@@ -65,6 +71,12 @@ export interface DataSourceOptions {
   applicationName?: string;
   /** Sees every statement (benchmarks count them); none by default. */
   logger?: Logger;
+  /**
+   * PostgreSQL `statement_timeout` of every connection in the pool, in ms: a statement running longer is
+   * cancelled (error 57014). The API sets it so no request can hold a connection with a runaway read;
+   * unset or 0, statements may run as long as they like (the worker's and migrations' connections).
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDataSource({
@@ -72,6 +84,7 @@ export function createDataSource({
   poolSize = 10,
   applicationName = 'lockstep',
   logger,
+  statementTimeoutMs,
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -83,7 +96,11 @@ export function createDataSource({
     migrationsTableName: 'lockstep_migrations',
     applicationName,
     ...(logger ? { logger, logging: ['query' as const] } : {}),
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
 }
 

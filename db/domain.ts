@@ -9,6 +9,10 @@ export type Role = (typeof roles)[number];
 export const environmentTiers = ['DEVELOPMENT', 'STAGING', 'PRODUCTION'] as const;
 export type EnvironmentTier = (typeof environmentTiers)[number];
 
+/** What a service is, which decides its default stage in an environment pipeline. */
+export const serviceTypes = ['DATABASE', 'JOB', 'CONTAINER', 'APPLICATION'] as const;
+export type ServiceType = (typeof serviceTypes)[number];
+
 export const actionKinds = ['COMMAND', 'HTTP', 'APPROVAL', 'DEPLOYMENT', 'WAIT'] as const;
 export type ActionKind = (typeof actionKinds)[number];
 
@@ -86,6 +90,11 @@ export const finishedDeploymentRunStatuses = [
   'CANCELLED',
 ] as const satisfies readonly DeploymentRunStatus[];
 export type FinishedDeploymentRunStatus = (typeof finishedDeploymentRunStatuses)[number];
+/** A deployment run in one of these is still under way (or waiting for its plan's approval). */
+export const activeDeploymentRunStatuses = [
+  'RUNNING',
+  'WAITING',
+] as const satisfies readonly DeploymentRunStatus[];
 
 /** Statuses (of runs, stages or actions) that end the thing: its finish time is set when it enters one. */
 export const finishedStatuses: ReadonlySet<string> = new Set([

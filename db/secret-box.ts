@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Secrets at rest: AES-256-GCM under the key from LOCKSTEP_SECRET_KEY (32 bytes, base64). Each value has its
@@ -39,6 +39,14 @@ export class SecretBox {
     return randomBytes(32).toString('base64');
   }
 
+  /**
+   * A key of its own for `purpose`, derived from this one with HKDF-SHA256: each use (sealing, proving
+   * decisions, ...) has a separate key, and none of them reveals the others or this one.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `lockstep:${purpose}`, 32));
+  }
+
   seal(value: string): SealedValue {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
@@ -64,31 +72,3 @@ export class SecretBox {
 
 /** The shortest value a secret may have: shorter ones would mask ordinary words all over the logs. */
 export const minSecretLength = 4;
-
-/**
- * Replaces every occurrence of the given secret values, and of their base64 and URL-encoded forms, by `***`.
- * Longer forms are replaced first, so a value inside its own encoding cannot leave a fragment behind.
- */
-export function createMasker(values: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const value of values) {
-    if (value.length < minSecretLength) continue;
-    const base64 = Buffer.from(value, 'utf8').toString('base64');
-    for (const form of [
-      value,
-      base64,
-      base64.replace(/=+$/, ''),
-      Buffer.from(value, 'utf8').toString('base64url'),
-      encodeURIComponent(value),
-      encodeURIComponent(value).replaceAll('%20', '+'),
-    ]) {
-      if (form.length >= minSecretLength) forms.add(form);
-    }
-  }
-  if (forms.size === 0) return (text) => text;
-  const escaped = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(escaped.join('|'), 'g');
-  return (text) => text.replace(pattern, '***');
-}

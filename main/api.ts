@@ -4,20 +4,29 @@ import { checkSecretKey, secretBoxFrom } from '../db/secret-store';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { createApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
-import { parseConfig, requireExternalServices } from './config';
+import { parseConfig, requireExternalServices, scrubSecrets } from './config';
 import { retryUntil, runMain, shutdownSignal } from './process';
+import { temporalConnectionOptions } from './temporal-connection';
 
 runMain('api', async () => {
   const config = parseConfig(process.env);
+  scrubSecrets(process.env);
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'api');
-  const dataSource = createDataSource({ url: databaseUrl, applicationName: 'lockstep-api' });
+  const dataSource = createDataSource({
+    url: databaseUrl,
+    applicationName: 'lockstep-api',
+    statementTimeoutMs: config.apiLimits.statementTimeoutMs,
+  });
   await retryUntil('PostgreSQL', () => dataSource.initialize());
-  const connection = await retryUntil('Temporal', () => Connection.connect({ address: temporalAddress }));
+  const temporalOptions = temporalConnectionOptions(config.temporal, temporalAddress);
+  const connection = await retryUntil('Temporal', () => Connection.connect(temporalOptions));
   try {
     const secretBox = secretBoxFrom(config.secretKey);
     await checkSecretKey(dataSource, secretBox);
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    if (config.adminToken) await new TokenService(dataSource).ensureAdminToken(config.adminToken);
+    if (config.adminToken) {
+      await new TokenService(dataSource).ensureAdminToken(config.adminToken, (line) => console.log(line));
+    }
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const server = await createApiServer({
       dataSource,
@@ -27,7 +36,9 @@ runMain('api', async () => {
       retryHoldSeconds: config.retryHoldSeconds,
       secretBox,
       webhookSecret: config.webhookSecret,
+      webhookUntimedSignatures: config.webhookUntimedSignatures,
       introspection: config.nodeEnv !== 'production',
+      limits: config.apiLimits,
     });
     const port = await server.listen(config.port);
     console.log(`GraphQL API on http://localhost:${port}/graphql (HTTP and WebSocket), health at /healthz`);

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, requireExternalServices } from './config';
+import { SecretBox } from '../db/secret-box';
+import { childEnvironment, ConfigError, parseConfig, requireExternalServices, scrubSecrets } from './config';
 
 describe('parseConfig', () => {
   it('fills every default from an empty environment', () => {
@@ -57,6 +61,12 @@ describe('parseConfig', () => {
     ['LOCKSTEP_START_WEB', 'maybe', 'LOCKSTEP_START_WEB must be true or false'],
     ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test'],
     ['LOCKSTEP_ADMIN_TOKEN', 'short', 'LOCKSTEP_ADMIN_TOKEN must be at least 16 characters'],
+    ['LOCKSTEP_STATEMENT_TIMEOUT_MS', '-1', 'LOCKSTEP_STATEMENT_TIMEOUT_MS must be 0 or more milliseconds'],
+    [
+      'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT',
+      'many',
+      'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT must be a number of messages',
+    ],
     [
       'TEMPORAL_CLI_PATH',
       '/no/such/temporal',
@@ -101,5 +111,72 @@ describe('parseConfig', () => {
       databaseUrl: 'postgres://h/db',
       temporalAddress: 'h:7233',
     });
+  });
+
+  it('reads the secret key and the database URL from files, naming the variable when one cannot be read', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lockstep-config-'));
+    try {
+      const key = SecretBox.generateKey();
+      writeFileSync(path.join(dir, 'key'), `${key}\n`);
+      writeFileSync(path.join(dir, 'db'), 'postgres://u:p@h/db\n');
+      const config = parseConfig({
+        LOCKSTEP_SECRET_KEY_FILE: path.join(dir, 'key'),
+        DATABASE_URL_FILE: path.join(dir, 'db'),
+      });
+      expect(config.secretKey).toBe(key);
+      expect(config.databaseUrl).toBe('postgres://u:p@h/db');
+      expect(() => parseConfig({ DATABASE_URL_FILE: path.join(dir, 'missing') })).toThrow(
+        'DATABASE_URL_FILE must name a readable file (ENOENT)',
+      );
+      expect(() =>
+        parseConfig({ DATABASE_URL: 'postgres://h/db', DATABASE_URL_FILE: path.join(dir, 'db') }),
+      ).toThrow('DATABASE_URL and DATABASE_URL_FILE are both set; set one of them');
+      writeFileSync(path.join(dir, 'bad'), 'not-a-key-s3cret');
+      expect(() => parseConfig({ LOCKSTEP_SECRET_KEY_FILE: path.join(dir, 'bad') })).toThrow(
+        /^(?=.*LOCKSTEP_SECRET_KEY must be 32 random bytes)(?!.*s3cret).*$/s,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the command uid range and the log limit', () => {
+    expect(parseConfig({}).commandUids).toEqual({ first: 2_000_000_000, last: 2_000_099_999 });
+    expect(parseConfig({}).logLimitBytes).toBe(10 * 1024 * 1024);
+    expect(parseConfig({ LOCKSTEP_COMMAND_UIDS: '60000-60999' }).commandUids).toEqual({
+      first: 60000,
+      last: 60999,
+    });
+    for (const bad of ['0-1000', '5000-5010', 'abc', '70000-60000'])
+      expect(() => parseConfig({ LOCKSTEP_COMMAND_UIDS: bad })).toThrow(
+        'LOCKSTEP_COMMAND_UIDS must be a range',
+      );
+    expect(() => parseConfig({ LOCKSTEP_LOG_LIMIT_BYTES: '100' })).toThrow(
+      'LOCKSTEP_LOG_LIMIT_BYTES must be at least 65536 bytes',
+    );
+  });
+
+  it('scrubs the secret variables from an environment once parsed', () => {
+    const env: NodeJS.ProcessEnv = {
+      DATABASE_URL: 'postgres://u:p@h/db',
+      LOCKSTEP_SECRET_KEY: 'k',
+      LOCKSTEP_ADMIN_TOKEN: 't',
+      LOCKSTEP_WEBHOOK_SECRET: 'w',
+      PATH: '/bin',
+    };
+    scrubSecrets(env);
+    expect(env).toEqual({ PATH: '/bin' });
+  });
+
+  it('withholds variables from a child environment unless set for it', () => {
+    process.env.LOCKSTEP_TEST_WITHHELD = 'x';
+    try {
+      const env = childEnvironment({ PORT: '1' }, ['LOCKSTEP_SECRET_KEY', 'PORT']);
+      expect(env.PORT).toBe('1');
+      expect(env.LOCKSTEP_SECRET_KEY).toBeUndefined();
+      expect(env.LOCKSTEP_TEST_WITHHELD).toBe('x');
+    } finally {
+      delete process.env.LOCKSTEP_TEST_WITHHELD;
+    }
   });
 });

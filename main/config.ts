@@ -1,110 +1,15 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
-import { SecretBox } from '../db/secret-box';
+import type { ApiLimits } from '../server/api-limits';
+import { configVariables, findOnPath } from './config-variables';
+
+export { configVariables } from './config-variables';
 
 /**
  * The one place that reads the environment. Every process (start, api, worker, migrate) parses it once at
  * boot; a bad value stops the process with a one-line message that names the variable.
  */
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The first executable `name` on PATH. */
-function findOnPath(name: string, pathVariable: string | undefined): string | undefined {
-  for (const dir of (pathVariable ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a port number (1-65535)' })
-    .int('must be a port number (1-65535)')
-    .min(1, 'must be a port number (1-65535)')
-    .max(65535, 'must be a port number (1-65535)')
-    .default(fallback);
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const booleanFlag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'on', 'off'], { error: 'must be true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => value === 'true' || value === '1' || value === 'on');
-
-const url = (protocols: string[], what: string) =>
-  optionalString.refine(
-    (value) => {
-      if (value === undefined) return true;
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be ${what}` },
-  );
-
-export const configVariables = {
-  NODE_ENV: z
-    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
-    .default('development'),
-  LOG_LEVEL: z
-    .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
-    .default('info'),
-  PORT: port(4000),
-  WEB_PORT: port(3000),
-  DATABASE_URL: url(
-    ['postgres:', 'postgresql:'],
-    'a PostgreSQL URL such as postgres://user:pass@host:5432/db',
-  ),
-  TEMPORAL_ADDRESS: optionalString.refine(
-    (value) => value === undefined || /^[^\s:/]+:\d{1,5}$/.test(value),
-    {
-      message: 'must be host:port, such as localhost:7233',
-    },
-  ),
-  TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('lockstep-pipelines'),
-  TEMPORAL_CLI_PATH: optionalString.refine((value) => value === undefined || isExecutable(value), {
-    message: 'must be the path of an executable Temporal CLI',
-  }),
-  TEMPORAL_DEV_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
-  LOCKSTEP_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('.data'),
-  LOCKSTEP_POSTGRES_PORT: port(5433),
-  LOCKSTEP_ADMIN_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
-    message: 'must be at least 16 characters',
-  }),
-  LOCKSTEP_PUBLIC_URL: url(['http:', 'https:'], 'an http(s) URL such as https://lockstep.example.com'),
-  LOCKSTEP_API_URL: url(['http:', 'https:'], 'an http(s) URL such as http://localhost:4000/graphql'),
-  LOCKSTEP_START_WEB: booleanFlag(true),
-  LOCKSTEP_SECRET_KEY: optionalString.refine((value) => value === undefined || isSecretKey(value), {
-    message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
-  }),
-  LOCKSTEP_WEBHOOK_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
-    message: 'must be at least 16 characters',
-  }),
-  LOCKSTEP_RETRY_HOLD_SECONDS: z.coerce
-    .number({ error: 'must be a number of seconds' })
-    .int('must be a whole number of seconds')
-    .min(0, 'must be 0 or more seconds')
-    .default(7 * 86_400),
-} as const;
-
 const configSchema = z.object(configVariables);
 
 export type ConfigVariable = keyof typeof configVariables;
@@ -122,6 +27,13 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /**
+     * TLS to the Temporal frontend (null: plaintext): the server's CA (system roots when unset), the client
+     * certificate and key for mTLS, the name to check on the server's certificate.
+     */
+    tls: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string } | null;
+    /** Sent as `Authorization: Bearer <key>` (Temporal Cloud API keys); implies TLS. */
+    apiKey: string | undefined;
   };
   dataDir: string;
   postgresPort: number;
@@ -131,12 +43,22 @@ export interface Config {
   startWeb: boolean;
   /** How long a failed run waits for a manual retry of its failed actions. */
   retryHoldSeconds: number;
+  /** The worker's run reconciler: how often it sweeps, and how old a row must be before it counts as lost. */
+  reconcile: { intervalSeconds: number; graceSeconds: number };
   /** The key secrets and webhook secrets are sealed with (base64, 32 bytes); unset: none can be stored. */
   secretKey: string | undefined;
   /** Verifies signed inbound webhooks (POST /webhooks/events); unset: that endpoint is off. */
   webhookSecret: string | undefined;
+  /** Whether inbound Lockstep events may still use the deprecated `sha256=` signature (no timestamp). */
+  webhookUntimedSignatures: boolean;
   /** The environment COMMAND actions start from: the basics a shell needs, none of this process's secrets. */
   commandEnv: Record<string, string>;
+  /** What one caller may make the API do (docs/security.md, "The API edge"). */
+  apiLimits: ApiLimits;
+  /** The uids commands run as, one per running attempt, when the worker runs as root. */
+  commandUids: { first: number; last: number };
+  /** How many bytes of log one action attempt (or deployment step) stores at most. */
+  logLimitBytes: number;
 }
 
 const commandEnvVariables = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
@@ -147,15 +69,34 @@ const secretVariables = new Set([
   'LOCKSTEP_SECRET_KEY',
   'LOCKSTEP_WEBHOOK_SECRET',
   'DATABASE_URL',
+  'TEMPORAL_API_KEY',
 ]);
 
-function isSecretKey(value: string): boolean {
-  try {
-    SecretBox.fromBase64(value);
-    return true;
-  } catch {
-    return false;
+/**
+ * Secrets that may be given as a file instead (`<NAME>_FILE`): a process's initial environment stays
+ * readable in /proc/<pid>/environ for as long as it runs, whatever it deletes from process.env later.
+ */
+const fileVariables = {
+  LOCKSTEP_SECRET_KEY: 'LOCKSTEP_SECRET_KEY_FILE',
+  DATABASE_URL: 'DATABASE_URL_FILE',
+} as const;
+
+function valuesFromFiles(env: NodeJS.ProcessEnv, known: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [name, fileVariable] of Object.entries(fileVariables)) {
+    const file = env[fileVariable]?.trim();
+    if (!file) continue;
+    if (known[name]?.trim()) {
+      problems.push(`${name} and ${fileVariable} are both set; set one of them`);
+      continue;
+    }
+    try {
+      known[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      problems.push(`${fileVariable} must name a readable file (${(error as NodeJS.ErrnoException).code})`);
+    }
   }
+  return problems;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +106,8 @@ export class ConfigError extends Error {
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const known: Record<string, string | undefined> = {};
   for (const name of Object.keys(configVariables)) known[name] = env[name];
+  const unreadable = valuesFromFiles(env, known);
+  if (unreadable.length > 0) throw new ConfigError(`Invalid configuration: ${unreadable.join('; ')}`);
   const parsed = configSchema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -176,6 +119,23 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const v = parsed.data;
+  if ((v.TEMPORAL_TLS_CERT === undefined) !== (v.TEMPORAL_TLS_KEY === undefined))
+    throw new ConfigError(
+      'Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS)',
+    );
+  const tls =
+    v.TEMPORAL_TLS ||
+    v.TEMPORAL_TLS_CA ||
+    v.TEMPORAL_TLS_CERT ||
+    v.TEMPORAL_API_KEY ||
+    v.TEMPORAL_TLS_SERVER_NAME
+      ? {
+          caFile: v.TEMPORAL_TLS_CA,
+          certFile: v.TEMPORAL_TLS_CERT,
+          keyFile: v.TEMPORAL_TLS_KEY,
+          serverName: v.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : null;
   return {
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
@@ -189,6 +149,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       cliPath: v.TEMPORAL_CLI_PATH ?? findOnPath('temporal', env.PATH),
       devPort: v.TEMPORAL_DEV_PORT,
       uiPort: v.TEMPORAL_UI_PORT,
+      tls,
+      apiKey: v.TEMPORAL_API_KEY,
     },
     dataDir: path.resolve(v.LOCKSTEP_DATA_DIR),
     postgresPort: v.LOCKSTEP_POSTGRES_PORT,
@@ -197,12 +159,31 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     apiUrl: v.LOCKSTEP_API_URL ?? `http://localhost:${v.PORT}/graphql`,
     startWeb: v.LOCKSTEP_START_WEB,
     retryHoldSeconds: v.LOCKSTEP_RETRY_HOLD_SECONDS,
+    reconcile: { intervalSeconds: v.LOCKSTEP_RECONCILE_SECONDS, graceSeconds: v.LOCKSTEP_RECONCILE_GRACE },
     secretKey: v.LOCKSTEP_SECRET_KEY,
     webhookSecret: v.LOCKSTEP_WEBHOOK_SECRET,
+    apiLimits: {
+      statementTimeoutMs: v.LOCKSTEP_STATEMENT_TIMEOUT_MS,
+      subscriptionsPerConnection: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      subscriptionsPerToken: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      subscriptionQueueLimit: v.LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT,
+    },
+    webhookUntimedSignatures: v.LOCKSTEP_WEBHOOK_UNTIMED,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
     ),
+    commandUids: v.LOCKSTEP_COMMAND_UIDS,
+    logLimitBytes: v.LOCKSTEP_LOG_LIMIT_BYTES,
   };
+}
+
+/**
+ * Removes the secret variables from a process's environment once its configuration is parsed, so nothing
+ * it starts later inherits them. (What the process was started with stays in /proc/<pid>/environ: give
+ * secrets as `<NAME>_FILE` to keep them out of it.)
+ */
+export function scrubSecrets(env: NodeJS.ProcessEnv): void {
+  for (const name of secretVariables) delete env[name];
 }
 
 /** The variables a process needs that `npm start` would otherwise provide itself. */
@@ -223,7 +204,12 @@ export function requireExternalServices(
   return { databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address };
 }
 
-/** Environment for a child process: the parent's, with the given configuration variables set. */
-export function childEnvironment(overrides: Partial<Record<ConfigVariable, string>>): NodeJS.ProcessEnv {
-  return { ...process.env, ...overrides };
+/** Environment for a child process: the parent's, with the given configuration variables set or withheld. */
+export function childEnvironment(
+  overrides: Partial<Record<ConfigVariable, string>>,
+  withheld: ConfigVariable[] = [],
+): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...overrides };
+  for (const name of withheld) if (!(name in overrides)) delete env[name];
+  return env;
 }

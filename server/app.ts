@@ -4,21 +4,21 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler } from 'express';
-import { specifiedRules, validate, type ExecutionResult, type GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecretBox } from '../db/secret-box';
+import { defaultApiLimits, type ApiLimits } from './api-limits';
 import type { AuthenticatedPrincipal } from './auth/principal';
 import type { Context } from './context';
 import { createErrorFormatter, DomainError } from './errors';
 import { queryLimitsRule } from './graphql/limits';
+import { costRefusal } from './graphql/query-cost';
 import { createLoaders } from './graphql/loaders';
-import { checkHealth } from './health';
+import { createHealthCheck } from './health';
 import { LiveFeeds } from './realtime/live-feeds';
 import { NotificationHub } from './realtime/notification-hub';
+import { serveGraphqlWs } from './realtime/ws-server';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
 import { createInboundWebhooks } from './webhooks/inbound';
@@ -33,7 +33,11 @@ export interface ApiServerOptions {
   secretBox: SecretBox | null;
   /** LOCKSTEP_WEBHOOK_SECRET: verifies POST /webhooks/events; unset, that endpoint is off. */
   webhookSecret?: string;
+  /** LOCKSTEP_WEBHOOK_UNTIMED: also accept the deprecated, untimed `sha256=` inbound signatures. */
+  webhookUntimedSignatures?: boolean;
   introspection: boolean;
+  /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
+  limits?: ApiLimits;
   log?: (message: string) => void;
 }
 
@@ -58,7 +62,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const formatError = createErrorFormatter(log);
 
   const hub = await NotificationHub.start(options.databaseUrl, log);
-  const live = new LiveFeeds(options.dataSource, hub);
+  const limits = options.limits ?? defaultApiLimits;
+  const live = new LiveFeeds(options.dataSource, hub, limits.subscriptionQueueLimit);
   // Revocations on any replica reach every replica's token cache.
   hub.on('tokens', ({ tokenId }) => services.tokens.forget(tokenId));
   hub.on('reconnected', () => services.tokens.forgetAll()); // a revocation may have been missed while away
@@ -68,20 +73,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const match = typeof authorization === 'string' ? bearer.exec(authorization) : null;
     const principal = match?.[1] ? await services.tokens.authenticateCached(match[1]) : null;
     if (!principal) {
-      throw new DomainError('UNAUTHENTICATED', 'The API token is not valid or was revoked', {
+      throw new DomainError('UNAUTHENTICATED', 'The API token is not valid, was revoked or has expired', {
         http: { status: 401 },
       });
     }
     return principal;
   }
 
-  function contextOf(principal: AuthenticatedPrincipal | null): Context {
+  function contextOf(principal: AuthenticatedPrincipal | null, onSlowConsumer?: () => void): Context {
     const context: Context = {
       principal,
       services,
       loaders: createLoaders(options.dataSource),
       live,
       refreshLoaders: () => void (context.loaders = createLoaders(options.dataSource)),
+      onSlowConsumer,
     };
     return context;
   }
@@ -90,45 +96,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.disable('x-powered-by');
   const httpServer = createServer(app);
 
-  // WebSocket: the token is checked when the connection opens and again for each subscription; revoking
-  // it (on any replica: the news comes by NOTIFY) closes the connections that use it.
-  const socketsByToken = new Map<string, Set<WebSocket>>();
-  hub.on('tokens', ({ tokenId }) => {
-    for (const socket of socketsByToken.get(tokenId) ?? [])
-      socket.close(4403, 'Forbidden: the API token was revoked');
+  const ws = serveGraphqlWs({
+    httpServer,
+    schema,
+    hub,
+    limits,
+    maxPayload: maxBodyBytes,
+    authenticate,
+    validTokenIds: (tokenIds) => services.tokens.validTokenIds(tokenIds),
+    contextOf,
+    formatError,
+    log,
   });
-  const formatResult = (result: ExecutionResult): ExecutionResult =>
-    result.errors
-      ? {
-          ...result,
-          errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
-        }
-      : result;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: maxBodyBytes });
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { tokenId?: string }>(
-    {
-      schema,
-      validate: (target, document) => validate(target, document, [...specifiedRules, queryLimitsRule]),
-      onConnect: async (ctx) => {
-        const principal = await authenticate(ctx.connectionParams?.authorization).catch(() => null);
-        if (!principal) return false; // closes the socket with 4403 Forbidden
-        ctx.extra.tokenId = principal.tokenId;
-        const sockets = socketsByToken.get(principal.tokenId) ?? new Set<WebSocket>();
-        sockets.add(ctx.extra.socket);
-        socketsByToken.set(principal.tokenId, sockets);
-        return true;
-      },
-      onClose: (ctx) => {
-        if (ctx.extra.tokenId) socketsByToken.get(ctx.extra.tokenId)?.delete(ctx.extra.socket);
-      },
-      // A token revoked since the connection opened starts no new subscription (its resolver says why).
-      context: async (ctx) =>
-        contextOf(await authenticate(ctx.connectionParams?.authorization).catch(() => null)),
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
-    },
-    wsServer,
-  );
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -142,7 +121,20 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
+      {
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ document, operationName, request, contextValue }) => {
+            const error = costRefusal(schema, {
+              document,
+              operationName,
+              variables: request.variables,
+              role: contextValue.principal?.role ?? null,
+            });
+            if (error) throw error;
+          },
+        }),
+      },
     ],
   });
   await apollo.start();
@@ -155,11 +147,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       externalDeployments: services.externalDeployments,
       incidents: services.incidents,
       secret: options.webhookSecret,
+      acceptUntimedSignatures: options.webhookUntimedSignatures,
       log,
     }),
   );
+  const health = createHealthCheck(options.dataSource, options.temporal, log);
   app.get('/healthz', async (_req, res) => {
-    const report = await checkHealth(options.dataSource, options.temporal);
+    const report = await health();
     res.status(report.ok ? 200 : 503).json(report);
   });
   app.use(

@@ -12,4 +12,6 @@ export interface Context {
   live: LiveFeeds;
   /** New loaders for the next result (a subscription's context lives as long as the subscription). */
   refreshLoaders(): void;
+  /** Over a WebSocket: drops the connection of a subscriber that does not keep up with its messages. */
+  onSlowConsumer?: () => void;
 }

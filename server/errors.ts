@@ -5,7 +5,16 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
  * Errors users can cause carry `extensions.code`. Everything else is masked by `formatError` as an internal
  * error with an id that the server log shows next to the real cause.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  /** The operation's estimated cost is over the caller's ceiling (`graphql/query-cost.ts`). */
+  | 'QUERY_TOO_COSTLY'
+  /** A WebSocket connection or token has as many operations open as it may. */
+  | 'TOO_MANY_SUBSCRIPTIONS';
 
 export class DomainError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
-import { CatalogResolver } from './catalog/catalog.resolver';
+import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
 import { DeploymentResolver, PlanApprovalResolver } from './deployment/deployment.resolver';
 import { DoraResolver } from './dora/dora.resolver';
@@ -22,6 +22,7 @@ import {
   LiveDeploymentResolver,
 } from './release/release.resolver';
 import { SecretResolver } from './secret/secret.resolver';
+import { ActionRunLogsResolver } from './run/action-run-logs.resolver';
 import {
   ActionRunResolver,
   ApprovalResolver,
@@ -33,12 +34,14 @@ export const resolvers = [
   AuthResolver,
   ApiTokenResolver,
   CatalogResolver,
+  EnvironmentResolver,
   PipelineResolver,
   StageResolver,
   ActionResolver,
   PipelineRunResolver,
   StageRunResolver,
   ActionRunResolver,
+  ActionRunLogsResolver,
   ApprovalResolver,
   DeploymentResolver,
   DeploymentRunResolver,

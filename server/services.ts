@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { DecisionProver } from '../db/decision-proof';
 import type { SecretBox } from '../db/secret-box';
 import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
@@ -13,6 +14,7 @@ import { ExternalDeploymentService } from './deployment/external-deployment.serv
 import { IncidentPresenter } from './incident/incident.presenter';
 import { IncidentService } from './incident/incident.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
+import { EnvironmentPipelineService } from './pipeline/environment-pipeline.service';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
@@ -44,9 +46,14 @@ export function createServices({
     catalog: new CatalogService(dataSource),
     pipelines: new PipelineService(dataSource),
     pipelinePresenter: new PipelinePresenter(dataSource),
+    environmentPipelines: new EnvironmentPipelineService(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
-    runControl: new RunControlService(dataSource, temporal),
+    runControl: new RunControlService(
+      dataSource,
+      temporal,
+      secretBox ? DecisionProver.from(secretBox) : null,
+    ),
     deployments: new DeploymentService(dataSource, temporal, taskQueue),
     deploymentPresenter: new DeploymentPresenter(dataSource),
     externalDeployments: new ExternalDeploymentService(dataSource),

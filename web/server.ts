@@ -4,11 +4,10 @@ import next from 'next';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocketServer } from 'ws';
 import { webConfig } from './lib/config';
 import { tokenCookie } from './lib/session';
-
-const protocol = 'graphql-transport-ws';
+import { liveProtocol as protocol, relay } from './live-relay';
 
 /** A cookie's value; like Next's own parser, the last one wins and an undecodable one counts as absent. */
 function cookie(header: string | undefined, name: string): string | null {
@@ -39,47 +38,6 @@ function sameOrigin(req: IncomingMessage): boolean {
 const reject = (socket: Duplex, status: string) =>
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 
-/**
- * The API's close code, passed on; an API gone without a close frame (1005, 1006) or unreachable becomes
- * 1013 "try again later", which graphql-ws clients retry (1011 would end their subscriptions for good).
- */
-const sendable = (code: number) => (code === 1005 || code === 1006 || code < 1000 ? 1013 : code);
-/** Messages held for an API connection still opening, at most. */
-const maxWaiting = 100;
-
-const text = (data: RawData) =>
-  (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
-
-function relay(client: WebSocket, token: string): void {
-  const upstream = new WebSocket(webConfig().apiWsUrl, protocol, {
-    handshakeTimeout: 10_000,
-    maxPayload: 1024 * 1024,
-  });
-  const waiting: string[] = [];
-  client.on('message', (data) => {
-    let message = text(data);
-    try {
-      const parsed = JSON.parse(message) as { type?: string; payload?: unknown };
-      if (parsed.type === 'connection_init') {
-        parsed.payload = { authorization: `Bearer ${token}` };
-        message = JSON.stringify(parsed);
-      }
-    } catch {
-      // not JSON: the API answers it as graphql-ws does
-    }
-    if (upstream.readyState === WebSocket.OPEN) upstream.send(message);
-    else if (upstream.readyState === WebSocket.CONNECTING && waiting.length < maxWaiting)
-      waiting.push(message);
-    else client.close(1013, 'the API connection is not open');
-  });
-  upstream.on('open', () => waiting.splice(0).forEach((message) => upstream.send(message)));
-  upstream.on('message', (data) => client.readyState === WebSocket.OPEN && client.send(text(data)));
-  upstream.on('close', (code, reason) => client.close(sendable(code), reason));
-  upstream.on('error', () => client.close(1013, 'the API is not reachable'));
-  client.on('close', () => upstream.close());
-  client.on('error', () => upstream.close());
-}
-
 async function main(): Promise<void> {
   const { port } = webConfig(); // a bad variable stops the dashboard here, named
   const app = next({ dev: false, dir: path.join(__dirname), port, hostname: '0.0.0.0' });
@@ -101,7 +59,7 @@ async function main(): Promise<void> {
       if (!offered.includes(protocol)) return reject(socket, '400 Bad Request');
       const token = cookie(req.headers.cookie, tokenCookie);
       if (!token) return reject(socket, '401 Unauthorized');
-      live.handleUpgrade(req, socket, head, (client) => relay(client, token));
+      live.handleUpgrade(req, socket, head, (client) => relay(client, token, webConfig().apiWsUrl));
     } catch {
       reject(socket, '400 Bad Request');
     }

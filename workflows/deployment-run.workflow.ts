@@ -3,13 +3,14 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from './activities';
-import { ApprovalGate, describeRejection, now, reasonOf } from './workflow-kit';
+import { ApprovalGate, describeRejection, now, offerProven, reasonOf } from './workflow-kit';
 import {
   activityProfiles,
   deploymentPlanSignal,
@@ -20,9 +21,8 @@ import {
   type DeploymentRunResult,
 } from './definitions';
 
-const { openDeploymentRun, recordDeploymentChange, recordPlanApproval } = proxyLocalActivities<Activities>(
-  activityProfiles.bookkeeping,
-);
+const { openDeploymentRun, recordDeploymentChange, recordPlanApproval, verifyDecision } =
+  proxyLocalActivities<Activities>(activityProfiles.bookkeeping);
 
 /**
  * One run of a Deployment: plan, then (when the Deployment asks for it) a person approves the plan, then
@@ -40,7 +40,7 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
   });
   let waitingForPlan = false;
   setHandler(planDecisionSignal, (decision) => {
-    if (waitingForPlan) gate.offer(decision);
+    if (waitingForPlan) gate.receive(decision);
   });
 
   const tellParent = async (news: DeploymentPlanNews) => {
@@ -101,12 +101,20 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
       }
     }
     if (deployment.requirePlanApproval) {
+      // Since this patch the plan counts only decisions the API proved (docs/security.md).
+      if (patched('verified-decisions')) gate.requireProofs();
+      const openedAt = now();
       waitingForPlan = true;
       await recordDeploymentChange({ deploymentRunId: id, status: 'WAITING', at: now() });
       await tellParent({ deploymentRunId: id, waiting: true, decision: null });
       let closing: Decision | null = null;
       while (!gate.closed || gate.pending.length > 0) {
-        await condition(() => gate.pending.length > 0);
+        await condition(() => gate.pending.length > 0 || gate.unproven.length > 0);
+        if (gate.unproven.length > 0) {
+          await offerProven(gate, (decision) =>
+            verifyDecision({ gate: { kind: 'plan', deploymentRunId: id }, decision, openedAt }),
+          );
+        }
         for (const decision of gate.pending.splice(0)) {
           await recordPlanApproval({ deploymentRunId: id, decision, at: now() });
           closing = decision;

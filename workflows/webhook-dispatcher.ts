@@ -29,8 +29,9 @@ const batch = 50;
 /**
  * Starts a delivery workflow for each queued webhook delivery (the projection queues them in the same
  * statement that appends the event). It wakes on NOTIFY, so a delivery starts within milliseconds, and
- * sweeps every few seconds for anything queued while it was away. Rows are claimed with SKIP LOCKED and
- * workflow ids refuse duplicates, so any number of workers can run it side by side.
+ * sweeps every few seconds for anything queued while it was away. Rows are locked with SKIP LOCKED and
+ * marked only once their workflow has started; workflow ids refuse duplicates, so any number of workers can
+ * run it side by side and a crash never loses a delivery.
  */
 export async function startWebhookDispatcher(options: WebhookDispatcherOptions): Promise<WebhookDispatcher> {
   const { dataSource, temporal, taskQueue } = options;
@@ -40,6 +41,7 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
   let again = false;
   let listener: PgClient | null = null;
 
+  /** Starts a delivery's workflow; one started before (by this or another dispatcher) counts as started. */
   async function startDelivery(deliveryId: string): Promise<void> {
     const input: WebhookDeliveryInput = { deliveryId };
     try {
@@ -50,25 +52,40 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-      await dataSource.query('UPDATE webhook_deliveries SET dispatched_at = NULL WHERE id = $1', [
-        deliveryId,
-      ]);
-      throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
   }
 
-  async function dispatchQueued(): Promise<void> {
-    for (;;) {
-      const [claimed]: [Array<{ id: string }>, number] = await dataSource.query(
-        `UPDATE webhook_deliveries SET dispatched_at = now()
-          WHERE id IN (SELECT id FROM webhook_deliveries WHERE dispatched_at IS NULL
-                        ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING id`,
+  /**
+   * One batch: the queued rows are locked (SKIP LOCKED: other dispatchers take other rows), their workflows
+   * started, and only then marked dispatched, in the same transaction. A crash anywhere before the commit
+   * leaves the rows queued and unlocked, and the next sweep starts them again, which the workflow id makes
+   * harmless; nothing is marked dispatched without a workflow. Returns how many rows it took.
+   */
+  async function dispatchBatch(): Promise<number> {
+    const { taken, failure } = await dataSource.transaction(async (manager) => {
+      const queued: Array<{ id: string }> = await manager.query(
+        `SELECT id FROM webhook_deliveries WHERE dispatched_at IS NULL
+          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batch],
       );
-      await Promise.all(claimed.map((row) => startDelivery(row.id)));
-      if (claimed.length < batch) return;
+      const results = await Promise.allSettled(queued.map((row) => startDelivery(row.id)));
+      const started = queued.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
+      const rejected = results.find((result) => result.status === 'rejected');
+      if (started.length > 0)
+        await manager.query('UPDATE webhook_deliveries SET dispatched_at = now() WHERE id = ANY($1)', [
+          started,
+        ]);
+      return { taken: queued.length, failure: rejected?.reason as unknown };
+    });
+    // The rows that did start stay marked; the others wait for the next sweep.
+    if (failure) throw failure instanceof Error ? failure : new Error('a delivery workflow did not start');
+    return taken;
+  }
+
+  async function dispatchQueued(): Promise<void> {
+    while ((await dispatchBatch()) === batch) {
+      // a full batch: there may be more
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from './definitions';
-import { ApprovalGate, describeRejection } from './workflow-kit';
+import { ApprovalGate, describeRejection, offerProven } from './workflow-kit';
 
 const decision = (principalId: string, approved = true, comment: string | null = null): Decision => ({
   principalId,
@@ -55,5 +55,42 @@ describe('ApprovalGate', () => {
     silent.expire();
     expect(silent).toMatchObject({ closed: true, timedOut: true, approved: false });
     expect(silent.offer(decision('alice'))).toBe(false);
+  });
+});
+
+describe('ApprovalGate with proofs required', () => {
+  const rules = { requiredApprovals: 1, allowSelfApproval: false, triggeredById: 'owner' };
+
+  it('offers decisions at once until proofs are required, then holds them until proven', async () => {
+    const legacy = new ApprovalGate(rules);
+    legacy.receive(decision('alice'));
+    expect(legacy.closed).toBe(true);
+
+    const gate = new ApprovalGate(rules);
+    gate.requireProofs();
+    gate.receive(decision('mallory'));
+    gate.receive(decision('alice'));
+    expect(gate.closed).toBe(false);
+    expect(gate.unproven.map((d) => d.principalId)).toEqual(['mallory', 'alice']);
+    const asked: string[] = [];
+    await offerProven(gate, async (d) => {
+      asked.push(d.principalId);
+      return { proven: d.principalId === 'alice' };
+    });
+    expect(asked).toEqual(['mallory', 'alice']);
+    expect(gate.approvers).toEqual(new Set(['alice']));
+    expect(gate.approved).toBe(true);
+  });
+
+  it('stops proving once the gate closes, and takes nothing after', async () => {
+    const gate = new ApprovalGate(rules);
+    gate.requireProofs();
+    gate.receive(decision('alice'));
+    gate.receive(decision('bob', false));
+    const asked: string[] = [];
+    await offerProven(gate, async (d) => (asked.push(d.principalId), { proven: true }));
+    expect(asked).toEqual(['alice']);
+    gate.receive(decision('carol'));
+    expect(gate.unproven).toEqual([]);
   });
 });

@@ -36,8 +36,22 @@ export class ApprovalGate {
   timedOut = false;
   /** Accepted decisions not yet recorded in PostgreSQL, in arrival order. */
   readonly pending: Decision[] = [];
+  /** Decisions received and not yet proven (only when the gate requires proofs), in arrival order. */
+  readonly unproven: Decision[] = [];
+  private proofsRequired = false;
 
   constructor(readonly rules: GateRules) {}
+
+  /** From now on a decision counts only once its proof is confirmed (`offerProven`). */
+  requireProofs(): void {
+    this.proofsRequired = true;
+  }
+
+  /** A decision as it arrives by signal: offered at once, or held until its proof is confirmed. */
+  receive(decision: Decision): void {
+    if (!this.proofsRequired) this.offer(decision);
+    else if (!this.closed) this.unproven.push(decision);
+  }
 
   /** Takes a decision if it counts; returns whether it did. */
   offer(decision: Decision): boolean {
@@ -62,6 +76,21 @@ export class ApprovalGate {
 
   get approved(): boolean {
     return this.closed && !this.rejection && !this.timedOut;
+  }
+}
+
+/**
+ * Offers the gate each decision received so far whose proof `verify` (the local activity `verifyDecision`)
+ * confirms, in arrival order; the others are dropped (the activity logs them). Call it only when
+ * `gate.unproven` is not empty, so gates that take decisions unproven issue no command here.
+ */
+export async function offerProven(
+  gate: ApprovalGate,
+  verify: (decision: Decision) => Promise<{ proven: boolean }>,
+): Promise<void> {
+  for (const decision of gate.unproven.splice(0)) {
+    if (gate.closed) return;
+    if ((await verify(decision)).proven) gate.offer(decision);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DeploymentRunStatus } from '../domain';
+import { finishedDeploymentRunStatuses, type DeploymentRunStatus } from '../domain';
 import { statement } from './statement';
 
 /**
@@ -15,11 +15,26 @@ export interface ExternalDeploymentUpdate {
   isRollback: boolean;
 }
 
-/** A later report of a known deployment (e.g. RUNNING, then SUCCEEDED): its id, or no row when unknown. */
+/** Reports of one deployment are applied one at a time (the first two may arrive together). */
+export const lockExternalDeployment = statement<{ externalKey: string }, unknown>(
+  `SELECT pg_advisory_xact_lock(hashtext('lockstep.external:' || $1))`,
+  (p) => [p.externalKey],
+);
+
+/** The deployment a report is about, if it was reported before. */
+export const externalDeploymentByKey = statement<
+  { externalKey: string },
+  Array<{ id: string; status: DeploymentRunStatus; finished_at: Date | null }>
+>('SELECT id, status, finished_at FROM deployment_runs WHERE external_key = $1', (p) => [p.externalKey]);
+
+/**
+ * A later report of a known deployment (e.g. RUNNING, then SUCCEEDED): its id, or no row when it is unknown
+ * or already finished (a finished deployment's status is final: only forward moves are applied).
+ */
 export const updateExternalDeployment = statement<ExternalDeploymentUpdate, [Array<{ id: string }>, number]>(
   `UPDATE deployment_runs SET status = $2, finished_at = $3, is_rollback = $4
-    WHERE external_key = $1 RETURNING id`,
-  (p) => [p.externalKey, p.status, p.finishedAt, p.isRollback],
+    WHERE external_key = $1 AND status <> ALL ($5) RETURNING id`,
+  (p) => [p.externalKey, p.status, p.finishedAt, p.isRollback, finishedDeploymentRunStatuses],
 );
 
 /** Marks the deployment run just inserted for a first report as that report's. */

@@ -36,6 +36,16 @@ export class ActionEntity {
   @Column({ name: 'retry_initial_interval_ms', type: 'integer', default: 1000 })
   retryInitialIntervalMs!: number;
 
+  /**
+   * A DEPLOYMENT action of an environment pipeline: the pipeline and the service it deploys, which tie it to
+   * the service's placement (`stage_services`); null on every other action.
+   */
+  @Column({ name: 'pipeline_id', type: 'uuid', nullable: true })
+  pipelineId!: string | null;
+
+  @Column({ name: 'service_id', type: 'uuid', nullable: true })
+  serviceId!: string | null;
+
   @Column({ name: 'retry_backoff_coefficient', type: 'double precision', default: 2 })
   retryBackoffCoefficient!: number;
 }

@@ -29,6 +29,10 @@ export class PipelineEntity {
   @JoinColumn({ name: 'service_id' })
   service?: ServiceEntity | null;
 
+  /** Set on an environment pipeline: the environment whose services it deploys (one per environment). */
+  @Column({ name: 'environment_id', type: 'uuid', nullable: true })
+  environmentId!: string | null;
+
   @Column({ name: 'execution_mode', type: 'text', default: 'QUEUED' })
   executionMode!: ExecutionMode;
 

@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ServiceType } from '../domain';
 import { EnvironmentEntity } from './environment.entity';
 import { PipelineEntity } from './pipeline.entity';
 
@@ -36,4 +37,8 @@ export class StageEntity {
 
   @Column({ name: 'transition_reason', type: 'text', nullable: true })
   transitionReason!: string | null;
+
+  /** An environment pipeline's default stage for new services of this type; null once renamed. */
+  @Column({ name: 'default_for', type: 'text', nullable: true })
+  defaultFor!: ServiceType | null;
 }

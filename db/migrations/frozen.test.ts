@@ -41,6 +41,14 @@ const released: Record<string, { up: string; down: string }> = {
     up: '030a14f9703d0e8add9a235075f367a43717d32f1aca3aae6ea6186eb9ec18a6',
     down: 'b2d9e46ace5000124793c9fddafb6d58b651f9416eb448e857ca2da407a065ac',
   },
+  ApiTokenExpiry1763834400000: {
+    up: '30da11916246bed07b24c00b238ba948b4b68e930faa75f5bd71b6fbabd12455',
+    down: 'cb6235b554ece63ddd4f65426c178d386262b32eece9a084114ff1a3d6e0c4eb',
+  },
+  EnvironmentPipelines1764489600000: {
+    up: 'ff53123264691cf8279db7fe280f729d1d8a76a9184a21a40bb83c592f964b3b',
+    down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

@@ -118,6 +118,14 @@ export class SupervisorState {
     await this.save();
   }
 
+  /** A child started again: its new process takes the place of the one with `previousPid`. */
+  async replace(previousPid: number | undefined, record: RecordedProcess | undefined): Promise<void> {
+    const at = this.children.findIndex((child) => child.pid === previousPid);
+    if (at >= 0) this.children.splice(at, 1);
+    if (record) this.children.splice(at >= 0 ? at : this.children.length, 0, record);
+    await this.save();
+  }
+
   private async save(): Promise<void> {
     const supervisor = recordOf('npm start', process.pid, { group: false, signal: 'SIGTERM' });
     const state: State = { supervisor: supervisor!, children: this.children };

@@ -1,15 +1,17 @@
 // `npm start`: the whole system on one machine. Without DATABASE_URL it runs a private PostgreSQL under
 // <data>/postgres; without TEMPORAL_ADDRESS a Temporal dev server persisted to <data>/temporal.db. Then it
-// migrates, starts the worker, the API and the web app as child processes, and stops them all on Ctrl-C.
+// migrates, starts the worker, the API and the web app as child processes (restarting one that dies), and
+// stops them all on Ctrl-C.
 // A start after a crash (kill -9, OOM) first stops what the dead one left running (leftovers.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createDataSource, migrate } from '../../db/data-source';
 import { localClusterDir, startLocalPostgres } from '../../db/local-postgres';
-import { childEnvironment, parseConfig, type Config } from '../config';
+import { childEnvironment, parseConfig, type Config, type ConfigVariable } from '../config';
 import { runMain } from '../process';
 import { ensurePortsFree, recordOf, stopServersNaming, SupervisorState, processesNaming } from './leftovers';
-import { adminToken, secretKey, webBuildIsCurrent } from './local-files';
+import { adminToken, keepPrivate, secretFiles, secretKey, webBuildIsCurrent } from './local-files';
+import { KeptRunning } from './restarts';
 import { launch, logger, waitUntilAnswering, type Managed } from './supervisor';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -65,7 +67,6 @@ runMain('start', async () => {
     if (stopping) throw new Error(`stopped by ${stopping} during start-up`);
   };
 
-  let failed = false;
   try {
     let databaseUrl = config.databaseUrl;
     let databaseNote = 'DATABASE_URL';
@@ -104,6 +105,7 @@ runMain('start', async () => {
         namespace: config.temporal.namespace,
       });
       cleanups.push(server.stop);
+      await keepPrivate(config.dataDir, [temporalDb]);
       for (const pid of processesNaming(temporalDb)) {
         await state.add(recordOf('Temporal dev server', pid, { group: false, signal: 'SIGTERM' }));
       }
@@ -133,26 +135,57 @@ runMain('start', async () => {
         `secrets are sealed with the key in ${shown(sealing.generated)} (set LOCKSTEP_SECRET_KEY to choose one)`,
       );
     }
-    const env = childEnvironment({
-      LOCKSTEP_SECRET_KEY: sealing.key,
-      DATABASE_URL: databaseUrl,
+    await keepPrivate(config.dataDir, []);
+    const files = await secretFiles(config.dataDir, { secretKey: sealing.key, databaseUrl });
+    cleanups.push(files.remove);
+    // Each component gets what it needs and no more; the key and the database URL as files (see
+    // secretFiles), never in an environment that a process keeps for life.
+    const secretVariables: ConfigVariable[] = [
+      'LOCKSTEP_SECRET_KEY',
+      'DATABASE_URL',
+      'LOCKSTEP_ADMIN_TOKEN',
+      'LOCKSTEP_WEBHOOK_SECRET',
+    ];
+    const shared = {
       TEMPORAL_ADDRESS: temporalAddress,
-      LOCKSTEP_ADMIN_TOKEN: admin.token,
       LOCKSTEP_API_URL: config.apiUrl,
       LOCKSTEP_PUBLIC_URL: config.publicUrl,
-    });
-    const components: Managed[] = [];
+    };
+    const backend = {
+      ...shared,
+      LOCKSTEP_SECRET_KEY_FILE: files.secretKeyFile,
+      DATABASE_URL_FILE: files.databaseUrlFile,
+    };
+    const envOf = {
+      worker: childEnvironment(backend, secretVariables),
+      api: childEnvironment(
+        { ...backend, LOCKSTEP_ADMIN_TOKEN: admin.token },
+        secretVariables.filter((name) => name !== 'LOCKSTEP_WEBHOOK_SECRET'),
+      ),
+      web: childEnvironment({ ...shared, WEB_PORT: String(config.webPort) }, secretVariables),
+    };
+    const components: KeptRunning[] = [];
     cleanups.push(async () => {
       await Promise.all(components.map((c) => c.stop()));
     });
-    const start = async (name: Managed['name'], args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-      const managed = launch(name, args, { cwd: root, env: { ...env, ...extraEnv } });
-      await state.add(recordOf(name, managed.child.pid, { group: true, signal: 'SIGTERM' }));
+    const launchRecorded = async (name: Managed['name'], args: string[], previousPid?: number) => {
+      const managed = launch(name, args, { cwd: root, env: envOf[name as keyof typeof envOf] });
+      const record = recordOf(name, managed.child.pid, { group: true, signal: 'SIGTERM' });
+      await (previousPid === undefined ? state.add(record) : state.replace(previousPid, record));
       return managed;
     };
+    const start = async (name: keyof typeof envOf, args: string[]) => {
+      const component: KeptRunning = new KeptRunning(
+        await launchRecorded(name, args),
+        () => launchRecorded(name, args, component.child.pid),
+        say,
+      );
+      components.push(component);
+      return component;
+    };
     const tsx = [process.execPath, '--import', 'tsx'];
-    components.push(await start('worker', [...tsx, 'main/worker.ts']));
-    components.push(await start('api', [...tsx, 'main/api.ts']));
+    await start('worker', [...tsx, 'main/worker.ts']);
+    await start('api', [...tsx, 'main/api.ts']);
     const graphqlUrl = `http://localhost:${config.port}/graphql`;
     await waitUntilAnswering(`http://127.0.0.1:${config.port}/healthz`, components, 120_000);
 
@@ -160,7 +193,7 @@ runMain('start', async () => {
       if (!webBuildIsCurrent(path.join(root, 'web'))) {
         say(`the API is up at ${graphqlUrl}; building the dashboard (the first start takes a few minutes,`);
         say('later starts reuse the build until web/ changes)');
-        const build = await start('web', [
+        const build = await launchRecorded('web', [
           process.execPath,
           require.resolve('next/dist/bin/next'),
           'build',
@@ -172,7 +205,7 @@ runMain('start', async () => {
           throw new Error('the web app did not build');
         }
       }
-      components.push(await start('web', [...tsx, 'web/server.ts'], { WEB_PORT: String(config.webPort) }));
+      await start('web', [...tsx, 'web/server.ts']);
       // Listed only once it answers: a URL in the banner must work when the user clicks it.
       await waitUntilAnswering(`http://127.0.0.1:${config.webPort}/login`, components, 120_000);
     }
@@ -193,12 +226,9 @@ runMain('start', async () => {
     ];
     for (const line of banner) say(line);
 
-    const died = Promise.race(components.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
-    const outcome = await Promise.race([stopped, died]);
-    if (typeof outcome !== 'string') {
-      failed = true;
-      say(`${outcome.name} exited unexpectedly (code ${outcome.code}); stopping everything`);
-    }
+    // From here on a component that exits is started again (restarts.ts); the others keep serving.
+    for (const component of components) component.keepRunning();
+    await stopped;
   } finally {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => say(`while stopping: ${String(error)}`));
@@ -206,5 +236,5 @@ runMain('start', async () => {
     await state.clear();
     say('stopped');
   }
-  process.exit(failed ? 1 : 0);
+  process.exit(0);
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { cutLine, LineSplitter, maxLineLength } from '../../workflows/activities/log-lines';
 
 const colours = { start: 1, postgres: 34, temporal: 35, worker: 33, api: 32, web: 36 } as const;
 export type Component = keyof typeof colours;
@@ -33,7 +33,10 @@ export function launch(
   });
   const log = logger(name);
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', log);
+    // Split while reading: a child printing one endless line must not take the supervisor's memory.
+    const lines = new LineSplitter(maxLineLength, ({ text, cutBytes }) => log(cutLine(text, cutBytes)));
+    stream?.on('data', (chunk: Buffer) => lines.push(chunk));
+    stream?.once('end', () => lines.end());
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -62,7 +65,7 @@ export function launch(
 /** Resolves once `url` answers 200; fails when a component it depends on exits first, or after `timeoutMs`. */
 export async function waitUntilAnswering(
   url: string,
-  components: Managed[],
+  components: Array<Pick<Managed, 'name' | 'child'>>,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

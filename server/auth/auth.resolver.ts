@@ -14,6 +14,7 @@ import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { badInput, forbidden, unauthenticated } from '../errors';
 import { RoleEnum } from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
 import { requiredText } from '../graphql/validate';
 import { ApiToken, CreatedToken, Principal } from './auth.types';
 import type { ApiTokenRow } from './token.service';
@@ -59,10 +60,15 @@ export class AuthResolver {
   createApiToken(
     @Arg('name', () => String) name: string,
     @Arg('role', () => RoleEnum) role: Role,
+    @Arg('expiresAt', () => DateTimeScalar, {
+      nullable: true,
+      description: 'When the token stops working (refused like a revoked one, live connections closed)',
+    })
+    expiresAt: Date | null | undefined,
     @Ctx() ctx: Context,
   ) {
     if (!roles.includes(role)) throw badInput('role', `must be one of ${roles.join(', ')}`);
-    return ctx.services.tokens.create(requiredText('name', name, 100), role);
+    return ctx.services.tokens.create(requiredText('name', name, 100), role, expiresAt ?? null);
   }
 }
 

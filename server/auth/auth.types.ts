@@ -25,6 +25,12 @@ export class CreatedToken {
 
   @Field(() => Principal)
   principal!: Principal;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'From then on the token is refused like a revoked one; null: it never expires',
+  })
+  expiresAt!: Date | null;
 }
 
 @ObjectType('ApiToken', { description: 'An issued API token (never its value).' })
@@ -37,4 +43,7 @@ export class ApiToken {
 
   @Field(() => DateTimeScalar, { nullable: true })
   revokedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'null: the token never expires' })
+  expiresAt!: Date | null;
 }

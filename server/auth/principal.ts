@@ -9,6 +9,8 @@ export interface AuthenticatedPrincipal {
   role: Role;
   /** The token the caller authenticated with (live connections end when it is revoked). */
   tokenId: string;
+  /** When the token expires (live connections end then); null or absent: never. */
+  expiresAt?: Date | null;
 }
 
 /** Tokens are stored and remembered only as their SHA-256. */

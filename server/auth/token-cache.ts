@@ -3,7 +3,8 @@ import { hashToken, type AuthenticatedPrincipal } from './principal';
 /**
  * Remembers which principal a token stands for, so a request costs no lookup. Revocations arrive by
  * NOTIFY and take effect at once (`forget`); the time limit bounds how long one missed while this process
- * was disconnected could go unnoticed. Unknown tokens are not remembered.
+ * was disconnected could go unnoticed, and an entry never outlives its token's expiry. Unknown tokens are
+ * not remembered.
  */
 export class TokenCache {
   private readonly entries = new Map<string, { principal: AuthenticatedPrincipal; until: number }>();
@@ -24,7 +25,9 @@ export class TokenCache {
       return null;
     }
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { principal, until: Date.now() + this.ttlMs });
+    // Never remembered past the token's expiry.
+    const until = Math.min(Date.now() + this.ttlMs, principal.expiresAt?.getTime() ?? Infinity);
+    this.entries.set(key, { principal, until });
     return principal;
   }
 

@@ -1,11 +1,22 @@
 import { environmentIdByName, serviceIdByName } from '../../db/dora/lookups.sql';
 import { run } from '../../db/dora/statement';
 import type { DataSource } from 'typeorm';
-import { environmentTiers, type EnvironmentTier } from '../../db/domain';
+import { environmentTiers, serviceTypes, type EnvironmentTier, type ServiceType } from '../../db/domain';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
-import { badInput, conflict } from '../errors';
-import { isUniqueViolation, optionalText, requiredText } from '../graphql/validate';
+import { badInput, conflict, notFound } from '../errors';
+import { isUniqueViolation, isUuid, optionalText, requiredText } from '../graphql/validate';
+
+interface ServiceFields {
+  name: string;
+  team?: string | null;
+  type?: ServiceType | null;
+}
+
+interface EnvironmentFields {
+  name: string;
+  tier: EnvironmentTier;
+}
 
 const idByNameStatements = { services: serviceIdByName, environments: environmentIdByName } as const;
 
@@ -27,25 +38,58 @@ export class CatalogService {
     return row?.id ?? null;
   }
 
-  async createService(input: { name: string; team?: string | null }): Promise<ServiceEntity> {
+  createService(input: ServiceFields): Promise<ServiceEntity> {
+    const repo = this.dataSource.getRepository(ServiceEntity);
+    return this.saveService(repo.create(), input);
+  }
+
+  /**
+   * Renames a service or changes its team or type. A new type places the service's later Deployments; where
+   * it already sits in an environment pipeline does not change (moveService does that).
+   */
+  async updateService(id: string, input: ServiceFields): Promise<ServiceEntity> {
+    const service = isUuid(id) ? await this.dataSource.getRepository(ServiceEntity).findOneBy({ id }) : null;
+    if (!service) throw notFound('service', id);
+    return this.saveService(service, input);
+  }
+
+  createEnvironment(input: EnvironmentFields): Promise<EnvironmentEntity> {
+    const repo = this.dataSource.getRepository(EnvironmentEntity);
+    return this.saveEnvironment(repo.create(), input);
+  }
+
+  async updateEnvironment(id: string, input: EnvironmentFields): Promise<EnvironmentEntity> {
+    const environment = isUuid(id)
+      ? await this.dataSource.getRepository(EnvironmentEntity).findOneBy({ id })
+      : null;
+    if (!environment) throw notFound('environment', id);
+    return this.saveEnvironment(environment, input);
+  }
+
+  private async saveService(service: ServiceEntity, input: ServiceFields): Promise<ServiceEntity> {
     const name = requiredText('input.name', input.name, 100);
     const team = optionalText('input.team', input.team, 100);
-    const repo = this.dataSource.getRepository(ServiceEntity);
+    const type = input.type ?? null;
+    if (type !== null && !serviceTypes.includes(type))
+      throw badInput('input.type', `must be one of ${serviceTypes.join(', ')}`);
     try {
-      return await repo.save(repo.create({ name, team }));
+      return await this.dataSource
+        .getRepository(ServiceEntity)
+        .save(Object.assign(service, { name, team, type }));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`a service named "${name}" already exists`);
       throw error;
     }
   }
 
-  async createEnvironment(input: { name: string; tier: EnvironmentTier }): Promise<EnvironmentEntity> {
+  private async saveEnvironment(environment: EnvironmentEntity, input: EnvironmentFields) {
     const name = requiredText('input.name', input.name, 100);
     if (!environmentTiers.includes(input.tier))
       throw badInput('input.tier', `must be one of ${environmentTiers.join(', ')}`);
-    const repo = this.dataSource.getRepository(EnvironmentEntity);
     try {
-      return await repo.save(repo.create({ name, tier: input.tier }));
+      return await this.dataSource
+        .getRepository(EnvironmentEntity)
+        .save(Object.assign(environment, { name, tier: input.tier }));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`an environment named "${name}" already exists`);
       throw error;

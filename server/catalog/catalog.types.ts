@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import type { EnvironmentTier } from '../../db/domain';
-import { EnvironmentTierEnum } from '../graphql/enums';
+import type { EnvironmentTier, ServiceType } from '../../db/domain';
+import { EnvironmentTierEnum, ServiceTypeEnum } from '../graphql/enums';
 
 @ObjectType('Service')
 export class Service {
@@ -12,6 +12,12 @@ export class Service {
 
   @Field(() => String, { nullable: true })
   team!: string | null;
+
+  @Field(() => ServiceTypeEnum, {
+    nullable: true,
+    description: 'decides its stage in an environment pipeline (no type: the last stage)',
+  })
+  type!: ServiceType | null;
 }
 
 @ObjectType('Environment')
@@ -33,6 +39,9 @@ export class ServiceInput {
 
   @Field(() => String, { nullable: true })
   team?: string | null;
+
+  @Field(() => ServiceTypeEnum, { nullable: true })
+  type?: ServiceType | null;
 }
 
 @InputType('EnvironmentInput')

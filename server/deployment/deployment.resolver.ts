@@ -22,6 +22,20 @@ export class DeploymentResolver {
     return ctx.services.deployments.create(input);
   }
 
+  @GuardedMutation('ADMIN', () => Deployment, { description: 'runs already started keep their snapshot' })
+  updateDeployment(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => DeploymentInput) input: DeploymentInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.deployments.update(id, input);
+  }
+
+  @GuardedMutation('ADMIN', () => Boolean, { description: 'refused while a pipeline uses it' })
+  deleteDeployment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.deployments.delete(id);
+  }
+
   @GuardedMutation('OPERATOR', () => DeploymentRun)
   runDeployment(
     @Arg('deploymentId', () => ID) deploymentId: string,

@@ -1,6 +1,6 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { defaultRetryPolicy } from '../../db/domain';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
@@ -15,6 +15,7 @@ import {
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
+import { pipelinesUsing, placeDeployment } from '../pipeline/placement';
 import { revisionFact } from '../run/revision';
 import type { RevisionInput } from '../run/revision.types';
 import { deploymentSnapshot } from './deployment-snapshot';
@@ -28,6 +29,55 @@ function command(field: string, value: string | null | undefined, required: bool
   return refuseNul(field, value);
 }
 
+/** What a DeploymentInput sets, checked. */
+function deploymentFields(input: DeploymentInput) {
+  const name = requiredText('input.name', input.name, 100);
+  if (!isUuid(input.serviceId)) throw badInput('input.serviceId', 'no service has this id');
+  if (!isUuid(input.environmentId)) throw badInput('input.environmentId', 'no environment has this id');
+  const planCommand = command('input.planCommand', input.planCommand, false);
+  const applyCommand = command('input.applyCommand', input.applyCommand, true)!;
+  if (input.requirePlanApproval && !planCommand) {
+    throw badInput('input.requirePlanApproval', 'a plan approval needs a planCommand to approve');
+  }
+  return {
+    name,
+    serviceId: input.serviceId,
+    environmentId: input.environmentId,
+    planCommand,
+    applyCommand,
+    requirePlanApproval: input.requirePlanApproval ?? false,
+  };
+}
+
+async function checkTargets(
+  manager: EntityManager,
+  fields: { serviceId: string; environmentId: string },
+): Promise<void> {
+  if (!(await manager.existsBy(ServiceEntity, { id: fields.serviceId })))
+    throw badInput('input.serviceId', 'no service has this id');
+  if (!(await manager.existsBy(EnvironmentEntity, { id: fields.environmentId })))
+    throw badInput('input.environmentId', 'no environment has this id');
+}
+
+async function saveNamed(manager: EntityManager, deployment: DeploymentEntity): Promise<DeploymentEntity> {
+  try {
+    return await manager.save(deployment);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`a deployment named "${deployment.name}" already exists`);
+    throw error;
+  }
+}
+
+async function lockDeployment(manager: EntityManager, id: string): Promise<DeploymentEntity> {
+  const deployment = isUuid(id)
+    ? await manager.findOne(DeploymentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!deployment) throw notFound('deployment', id);
+  return deployment;
+}
+
+const quoted = (names: string[]) => names.map((name) => `pipeline "${name}"`).join(', ');
+
 /** Writes Deployments and starts standalone deployment runs. */
 export class DeploymentService {
   constructor(
@@ -36,35 +86,51 @@ export class DeploymentService {
     private readonly taskQueue: string,
   ) {}
 
+  /** Creates a Deployment; an environment with a pipeline gets it placed there by its service's type. */
   async create(input: DeploymentInput): Promise<DeploymentEntity> {
-    const name = requiredText('input.name', input.name, 100);
-    if (!isUuid(input.serviceId)) throw badInput('input.serviceId', 'no service has this id');
-    if (!isUuid(input.environmentId)) throw badInput('input.environmentId', 'no environment has this id');
-    const planCommand = command('input.planCommand', input.planCommand, false);
-    const applyCommand = command('input.applyCommand', input.applyCommand, true)!;
-    if (input.requirePlanApproval && !planCommand) {
-      throw badInput('input.requirePlanApproval', 'a plan approval needs a planCommand to approve');
-    }
+    const fields = deploymentFields(input);
     return this.dataSource.transaction(async (manager) => {
-      if (!(await manager.existsBy(ServiceEntity, { id: input.serviceId })))
-        throw badInput('input.serviceId', 'no service has this id');
-      if (!(await manager.existsBy(EnvironmentEntity, { id: input.environmentId })))
-        throw badInput('input.environmentId', 'no environment has this id');
-      try {
-        return await manager.save(
-          manager.create(DeploymentEntity, {
-            name,
-            serviceId: input.serviceId,
-            environmentId: input.environmentId,
-            planCommand,
-            applyCommand,
-            requirePlanApproval: input.requirePlanApproval ?? false,
-          }),
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`a deployment named "${name}" already exists`);
-        throw error;
+      await checkTargets(manager, fields);
+      const deployment = await saveNamed(manager, manager.create(DeploymentEntity, fields));
+      await placeDeployment(manager, deployment);
+      return deployment;
+    });
+  }
+
+  /**
+   * Changes a Deployment; runs already started keep the snapshot they took. Its service or environment
+   * cannot change while a pipeline runs it (the pipeline's stages were chosen for that target); once moved,
+   * it joins the new environment's pipeline.
+   */
+  async update(id: string, input: DeploymentInput): Promise<DeploymentEntity> {
+    const fields = deploymentFields(input);
+    return this.dataSource.transaction(async (manager) => {
+      const deployment = await lockDeployment(manager, id);
+      await checkTargets(manager, fields);
+      const retargeted =
+        deployment.serviceId !== fields.serviceId || deployment.environmentId !== fields.environmentId;
+      if (retargeted) {
+        const users = await pipelinesUsing(manager, deployment.id);
+        if (users.length > 0)
+          throw conflict(
+            `deployment "${deployment.name}" is used by ${quoted(users)}: remove it there before changing its service or environment`,
+          );
       }
+      const saved = await saveNamed(manager, Object.assign(deployment, fields));
+      if (retargeted) await placeDeployment(manager, saved);
+      return saved;
+    });
+  }
+
+  /** Deletes a Deployment; refused while a pipeline uses it. Its past runs stay, without it. */
+  async delete(id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const deployment = await lockDeployment(manager, id);
+      const users = await pipelinesUsing(manager, deployment.id);
+      if (users.length > 0)
+        throw conflict(`deployment "${deployment.name}" is used by ${quoted(users)}: remove it there first`);
+      await manager.delete(DeploymentEntity, { id: deployment.id });
+      return true;
     });
   }
 
@@ -118,6 +184,9 @@ export class DeploymentService {
         args: [input],
       });
     } catch (error) {
+      // Started already (the worker's reconciler found the row first): that is the workflow wanted.
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        return this.dataSource.getRepository(DeploymentRunEntity).findOneByOrFail({ id });
       await this.dataSource.query(
         `UPDATE deployment_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2 WHERE id = $1`,
         [id, 'the deployment run could not be started: Temporal did not accept the workflow'],

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { deploymentRunStatuses, finishedDeploymentRunStatuses, isIn } from '../../db/domain';
 import {
   addDeliveredCommit,
+  externalDeploymentByKey,
+  lockExternalDeployment,
   removeDeliveredCommit,
   setExternalKey,
   updateExternalDeployment,
@@ -17,18 +19,33 @@ import { artifactFacts } from '../release/artifact-input';
 import { revisionFact } from '../run/revision';
 import type { ExternalDeploymentInput } from './deployment.types';
 
+/**
+ * What a report did: `recorded` (stored, or moved forward), `unchanged` (the finished deployment it reports
+ * again), `ignored` (it would move a finished deployment: a finished status is final).
+ */
+export type ReportOutcome = 'recorded' | 'unchanged' | 'ignored';
+
 /** Deployments made outside Lockstep, as reported (by GraphQL or by webhook), for DORA. */
 export class ExternalDeploymentService {
   constructor(private readonly dataSource: DataSource) {}
 
+  async record(input: ExternalDeploymentInput): Promise<DeploymentRunEntity> {
+    return (await this.report(input)).run;
+  }
+
   /**
    * Reported twice (same service, environment, start and revision), a deployment is stored once; a later
-   * report updates its status and finish (e.g. RUNNING, then SUCCEEDED).
+   * report moves it forward (RUNNING or WAITING, then SUCCEEDED, FAILED or CANCELLED). Reports arrive out of
+   * order and get replayed, so a finished deployment never moves again: a late "running" cannot take it out
+   * of DORA. Runs in `manager`'s transaction when given one (the inbound webhook's, with its delivery claim).
    */
-  async record(input: ExternalDeploymentInput): Promise<DeploymentRunEntity> {
-    if (!(await rowExists(this.dataSource, 'services', input.serviceId)))
+  async report(
+    input: ExternalDeploymentInput,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ run: DeploymentRunEntity; outcome: ReportOutcome }> {
+    if (!(await rowExists(manager, 'services', input.serviceId)))
       throw badInput('input.serviceId', 'no service has this id');
-    if (!(await rowExists(this.dataSource, 'environments', input.environmentId)))
+    if (!(await rowExists(manager, 'environments', input.environmentId)))
       throw badInput('input.environmentId', 'no environment has this id');
     if (!isIn(deploymentRunStatuses, input.status))
       throw badInput('input.status', 'is not a deployment run status');
@@ -49,16 +66,24 @@ export class ExternalDeploymentService {
       )
       .digest('hex');
 
-    const id = await this.dataSource.transaction(async (manager) => {
-      const [[existing]] = await run(manager, updateExternalDeployment, {
-        externalKey: key,
-        status: input.status,
-        finishedAt: input.finishedAt ?? null,
-        isRollback: input.isRollback ?? false,
-      });
-      const runId = existing?.id ?? randomUUID();
-      if (!existing) {
-        await insertDeploymentRun(manager, {
+    const { id, outcome } = await manager.transaction(async (tx) => {
+      await run(tx, lockExternalDeployment, { externalKey: key });
+      const [known] = await run(tx, externalDeploymentByKey, { externalKey: key });
+      if (known && isIn(finishedDeploymentRunStatuses, known.status)) {
+        const same =
+          known.status === input.status && known.finished_at?.getTime() === input.finishedAt?.getTime();
+        return { id: known.id, outcome: same ? ('unchanged' as const) : ('ignored' as const) };
+      }
+      const runId = known?.id ?? randomUUID();
+      if (known) {
+        await run(tx, updateExternalDeployment, {
+          externalKey: key,
+          status: input.status,
+          finishedAt: input.finishedAt ?? null,
+          isRollback: input.isRollback ?? false,
+        });
+      } else {
+        await insertDeploymentRun(tx, {
           id: runId,
           deploymentId: null,
           serviceId: input.serviceId,
@@ -75,22 +100,22 @@ export class ExternalDeploymentService {
           startedAt: input.startedAt.toISOString(),
           finishedAt: input.finishedAt?.toISOString() ?? null,
         });
-        await run(manager, setExternalKey, { deploymentRunId: runId, externalKey: key });
+        await run(tx, setExternalKey, { deploymentRunId: runId, externalKey: key });
       }
       // The commits it delivered, once each (the revision alone was stored when none were listed).
       for (const commit of commits) {
-        await run(manager, addDeliveredCommit, { deploymentRunId: runId, ...commit });
+        await run(tx, addDeliveredCommit, { deploymentRunId: runId, ...commit });
       }
       if (commits.length > 0 && revision && !commits.some((c) => c.sha === revision.sha)) {
         // Commits were listed: they are the change set, not the revision on its own.
-        await run(manager, removeDeliveredCommit, { deploymentRunId: runId, sha: revision.sha });
+        await run(tx, removeDeliveredCommit, { deploymentRunId: runId, sha: revision.sha });
       }
       // What it deployed: artifacts Lockstep built keep their identity (same name, version and digest).
       const deployed = [];
-      for (const fact of artifacts) deployed.push(await knownOrReported(manager, fact));
-      await recordDeployedArtifacts(manager, runId, deployed);
-      return runId;
+      for (const fact of artifacts) deployed.push(await knownOrReported(tx, fact));
+      await recordDeployedArtifacts(tx, runId, deployed);
+      return { id: runId, outcome: 'recorded' as const };
     });
-    return this.dataSource.getRepository(DeploymentRunEntity).findOneByOrFail({ id });
+    return { run: await manager.getRepository(DeploymentRunEntity).findOneByOrFail({ id }), outcome };
   }
 }

@@ -9,6 +9,7 @@ import {
   pipelineEventTypes,
   roles,
   runStatuses,
+  serviceTypes,
   stageStatuses,
 } from '../../db/domain';
 
@@ -20,6 +21,7 @@ function enumOf<const T extends readonly string[]>(values: T, name: string): { [
 }
 
 export const RoleEnum = enumOf(roles, 'Role');
+export const ServiceTypeEnum = enumOf(serviceTypes, 'ServiceType');
 export const EnvironmentTierEnum = enumOf(environmentTiers, 'EnvironmentTier');
 export const ActionKindEnum = enumOf(actionKinds, 'ActionKind');
 export const ExecutionModeEnum = enumOf(executionModes, 'ExecutionMode');

@@ -88,6 +88,29 @@ export function createLoaders(dataSource: DataSource) {
     actionRunsByStageRun: groupedBy(ActionRunEntity, 'stageRunId', { runOrder: 'ASC', name: 'ASC' }),
     attemptsByActionRun: groupedBy(ActionAttemptEntity, 'actionRunId', { number: 'ASC' }),
     approvalsByActionRun: groupedBy(ApprovalEntity, 'actionRunId', { at: 'ASC' }),
+    /** An environment's environment pipeline (at most one). */
+    pipelineByEnvironment: new DataLoader<string, PipelineEntity | null>(async (ids) => {
+      const rows = await dataSource.getRepository(PipelineEntity).findBy({ environmentId: In([...ids]) });
+      const found = new Map(rows.map((row) => [row.environmentId, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    /** The services an environment pipeline places in each stage, by name. */
+    servicesByStage: rowsBy<ServiceEntity>(
+      dataSource,
+      `SELECT ss.stage_id AS key, s.id, s.name, s.team, s.type, s.created_at AS "createdAt"
+         FROM stage_services ss JOIN services s ON s.id = ss.service_id
+        WHERE ss.stage_id = ANY($1) ORDER BY s.name`,
+    ),
+    /** How many log lines each action run has (lines are numbered 1..n across its attempts). */
+    logLineCountByActionRun: new DataLoader<string, number>(async (ids) => {
+      const rows: Array<{ id: string; n: number }> = await dataSource.query(
+        `SELECT id, (SELECT COALESCE(max(seq), 0)::int FROM log_lines WHERE action_run_id = a.id) AS n
+           FROM unnest($1::uuid[]) AS a(id)`,
+        [[...ids]],
+      );
+      const found = new Map(rows.map((row) => [row.id, row.n]));
+      return ids.map((id) => found.get(id) ?? 0);
+    }),
     deployment: byId(DeploymentEntity),
     deploymentRun: byId(DeploymentRunEntity),
     pipelineRun: byId(PipelineRunEntity),

@@ -1,4 +1,5 @@
 import type { ActionKind } from '../../db/domain';
+import { hasMalformedReference, secretReferences } from '../../db/secret-references';
 import { badInput } from '../errors';
 import { httpUrl, intInRange, isUuid, optionalText } from '../graphql/validate';
 
@@ -121,6 +122,13 @@ export const configValidators: Record<
   },
   HTTP(field, config) {
     onlyKeys(field, config, ['url', 'method', 'headers', 'body', 'expectStatus']);
+    for (const key of ['url', 'body'] as const) {
+      if (typeof config[key] === 'string' && secretReferences(config[key]).length > 0)
+        throw badInput(
+          `${field}.${key}`,
+          'cannot name a secret: only header values can (${{ secrets.NAME }})',
+        );
+    }
     const url = httpUrl(`${field}.url`, String(config.url));
     const result: Record<string, unknown> = { url: url.toString() };
     if (config.method !== undefined && config.method !== null) {
@@ -135,6 +143,11 @@ export const configValidators: Record<
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
           throw badInput(`${field}.headers`, `"${name}" is not a valid header name`);
         if (typeof value !== 'string') throw badInput(`${field}.headers.${name}`, 'must be a string');
+        if (hasMalformedReference(value))
+          throw badInput(
+            `${field}.headers.${name}`,
+            'has a malformed secret reference: write ${{ secrets.NAME }} (NAME: letters, digits and _)',
+          );
       }
       result.headers = headers;
     }

@@ -159,6 +159,31 @@ describe('parsePipelineInput', () => {
       ]),
       'input.stages[0].actions[0].config.expectStatus',
     ],
+    [
+      'an HTTP header with a malformed secret reference',
+      input([
+        {
+          name: 's',
+          actions: [
+            action({
+              kind: 'HTTP',
+              config: { url: 'http://x', headers: { authorization: 'Bearer ${{ secret.TOKEN }}' } },
+            }),
+          ],
+        },
+      ]),
+      'input.stages[0].actions[0].config.headers.authorization',
+    ],
+    [
+      'a secret reference in an HTTP body, where it would not be resolved',
+      input([
+        {
+          name: 's',
+          actions: [action({ kind: 'HTTP', config: { url: 'http://x', body: '{"t":"${{ secrets.T }}"}' } })],
+        },
+      ]),
+      'input.stages[0].actions[0].config.body',
+    ],
   ])('refuses %s', (_name, bad, field) => {
     expect(fieldOf(() => parsePipelineInput(bad))).toBe(field);
   });

@@ -81,15 +81,22 @@ function optionalId(field: string, value: string | null | undefined): string | n
   return value;
 }
 
-/** Checks a PipelineInput's shape and values; references (service, environments) are checked by the service. */
-export function parsePipelineInput(input: PipelineInput): PipelineDefinition {
+/**
+ * Checks a PipelineInput's shape and values; references (service, environments) are checked by the service.
+ * `emptyStages`: an environment pipeline's stages may hold no action yet (no service of that type).
+ */
+export function parsePipelineInput(
+  input: PipelineInput,
+  { emptyStages = false }: { emptyStages?: boolean } = {},
+): PipelineDefinition {
   if (input.executionMode && !executionModes.includes(input.executionMode))
     throw badInput('input.executionMode', 'is not an execution mode');
   if (input.stages.length === 0) throw badInput('input.stages', 'a pipeline needs at least one stage');
   if (input.stages.length > 50) throw badInput('input.stages', 'at most 50 stages');
   const stages = input.stages.map((stage, s) => {
     const field = `input.stages[${s}]`;
-    if (stage.actions.length === 0) throw badInput(`${field}.actions`, 'a stage needs at least one action');
+    if (stage.actions.length === 0 && !emptyStages)
+      throw badInput(`${field}.actions`, 'a stage needs at least one action');
     if (stage.actions.length > 100) throw badInput(`${field}.actions`, 'at most 100 actions per stage');
     const actions = stage.actions.map((a, i) => action(`${field}.actions[${i}]`, a));
     uniqueNames(

@@ -4,9 +4,12 @@ import type { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { StageEntity } from '../../db/entities/stage.entity';
 import { Environment, Service } from '../catalog/catalog.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
+import { hasRole } from '../auth/auth.resolver';
 import type { Context } from '../context';
+import { JSONScalar } from '../graphql/scalars';
 import { PipelineRunConnection } from '../run/run.types';
 import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
+import { configForViewer } from './viewer-config';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
@@ -50,6 +53,28 @@ export class PipelineResolver {
     return ctx.services.pipelines.reorderStages(pipelineId, stageIds);
   }
 
+  @GuardedMutation('ADMIN', () => Pipeline, {
+    description:
+      'the four default stages, and every Deployment into the environment placed by its service type',
+  })
+  createEnvironmentPipeline(
+    @Arg('environmentId', () => ID) environmentId: string,
+    @Arg('name', () => String, { nullable: true }) name: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.environmentPipelines.create(environmentId, name);
+  }
+
+  @GuardedMutation('ADMIN', () => Pipeline, { description: 'with each of its DEPLOYMENT actions' })
+  moveService(
+    @Arg('pipelineId', () => ID) pipelineId: string,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('toStageId', () => ID) toStageId: string,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.environmentPipelines.moveService(pipelineId, serviceId, toStageId);
+  }
+
   @GuardedMutation('ADMIN', () => Boolean)
   deletePipeline(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.pipelines.delete(id);
@@ -58,6 +83,14 @@ export class PipelineResolver {
   @FieldResolver(() => Service, { nullable: true })
   service(@Root() pipeline: PipelineEntity, @Ctx() ctx: Context) {
     return pipeline.serviceId ? ctx.loaders.service.load(pipeline.serviceId) : null;
+  }
+
+  @FieldResolver(() => Environment, {
+    nullable: true,
+    description: 'an environment pipeline: the environment whose services it deploys',
+  })
+  environment(@Root() pipeline: PipelineEntity, @Ctx() ctx: Context) {
+    return pipeline.environmentId ? ctx.loaders.environment.load(pipeline.environmentId) : null;
   }
 
   @FieldResolver(() => [Stage])
@@ -97,10 +130,25 @@ export class StageResolver {
   actions(@Root() stage: StageEntity, @Ctx() ctx: Context) {
     return ctx.loaders.actionsByStage.load(stage.id);
   }
+
+  @FieldResolver(() => [Service], {
+    description: 'an environment pipeline: the services placed in this stage (each in exactly one)',
+  })
+  services(@Root() stage: StageEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.servicesByStage.load(stage.id);
+  }
 }
 
 @Resolver(() => Action)
 export class ActionResolver {
+  /** As stored for OPERATOR and up; a VIEWER reads it with its texts hidden (viewer-config.ts). */
+  @FieldResolver(() => JSONScalar)
+  config(@Root() action: ActionEntity, @Ctx() ctx: Context): Record<string, unknown> {
+    return ctx.principal && hasRole(ctx.principal.role, 'OPERATOR')
+      ? action.config
+      : configForViewer(action.kind, action.config);
+  }
+
   @FieldResolver(() => RetryPolicy)
   retryPolicy(@Root() action: ActionEntity): RetryPolicy {
     return {

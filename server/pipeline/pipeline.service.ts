@@ -5,10 +5,12 @@ import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
+import { StageServiceEntity } from '../../db/entities/stage-service.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 import { badInput, conflict, notFound } from '../errors';
 import { isUniqueViolation, isUuid } from '../graphql/validate';
 import { parsePipelineInput, type PipelineDefinition } from './pipeline-definition';
+import { placementsOf } from './placement';
 import type { PipelineInput } from './pipeline.types';
 
 /** Checks that what the definition refers to (service, environments, deployments) exists. */
@@ -61,17 +63,24 @@ function newStage(
     maxParallel: stage.maxParallel,
     transitionEnabled: stage.transitionEnabled,
     transitionReason: null,
+    defaultFor: null,
   });
 }
 
+/**
+ * Saves a stage's actions. In an environment pipeline, `placedService` names the service a DEPLOYMENT action
+ * deploys into the pipeline's environment: the action then references that service's placement.
+ */
 async function saveActions(
   manager: EntityManager,
   stageId: string,
   actions: PipelineDefinition['stages'][number]['actions'],
+  placedService: (index: number) => { pipelineId: string; serviceId: string } | undefined = () => undefined,
 ): Promise<void> {
   await manager.save(
-    actions.map((action) =>
+    actions.map((action, index) =>
       manager.create(ActionEntity, {
+        ...(placedService(index) ?? { pipelineId: null, serviceId: null }),
         stageId,
         name: action.name,
         kind: action.kind,
@@ -84,6 +93,15 @@ async function saveActions(
       }),
     ),
   );
+}
+
+/** The pipeline, locked for the rest of the transaction: writes of one definition take turns. */
+export async function lockPipeline(manager: EntityManager, id: string): Promise<PipelineEntity> {
+  const pipeline = isUuid(id)
+    ? await manager.findOne(PipelineEntity, { where: { id }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!pipeline) throw notFound('pipeline', id);
+  return pipeline;
 }
 
 /**
@@ -108,17 +126,30 @@ export class PipelineService {
 
   /**
    * Replaces a pipeline's definition. A stage keeps its identity (and its transition flag, unless the input
-   * sets one) when a stage of the same name remains; its actions are replaced.
+   * sets one, and the type it is the default for) when a stage of the same name remains; its actions are
+   * replaced. An environment pipeline may have empty stages, and its services are placed where the
+   * definition's DEPLOYMENT actions put them, one stage each.
    */
   async update(id: string, input: PipelineInput): Promise<PipelineEntity> {
-    const definition = parsePipelineInput(input);
+    const definition = parsePipelineInput(input, { emptyStages: true });
     return this.dataSource.transaction(async (manager) => {
-      const pipeline = await this.lock(manager, id);
+      const pipeline = await lockPipeline(manager, id);
+      if (!pipeline.environmentId) parsePipelineInput(input);
       await checkReferences(manager, definition);
+      const placements = pipeline.environmentId
+        ? await placementsOf(
+            manager,
+            pipeline.environmentId,
+            definition.stages,
+            (s, a) => `input.stages[${s}].actions[${a}].config.deploymentId`,
+          )
+        : null;
       await this.saveHeader(manager, pipeline, definition);
       const existing = new Map(
         (await manager.findBy(StageEntity, { pipelineId: id })).map((stage) => [stage.name, stage]),
       );
+      // Placements are written again below, each before the actions that reference it.
+      if (placements) await manager.delete(StageServiceEntity, { pipelineId: id });
       const kept = new Set<string>();
       for (const [position, stage] of definition.stages.entries()) {
         const current = existing.get(stage.name);
@@ -137,7 +168,17 @@ export class PipelineService {
         );
         kept.add(saved.id);
         await manager.delete(ActionEntity, { stageId: saved.id });
-        await saveActions(manager, saved.id, stage.actions);
+        const placed = [...(placements?.stageOfService ?? [])].filter(([, s]) => s === position);
+        if (placed.length > 0) {
+          await manager.insert(
+            StageServiceEntity,
+            placed.map(([serviceId]) => ({ pipelineId: id, serviceId, stageId: saved.id })),
+          );
+        }
+        await saveActions(manager, saved.id, stage.actions, (a) => {
+          const serviceId = placements?.serviceOfAction.get(`${position}:${a}`);
+          return serviceId ? { pipelineId: id, serviceId } : undefined;
+        });
       }
       const gone = [...existing.values()].filter((stage) => !kept.has(stage.id)).map((stage) => stage.id);
       if (gone.length > 0) await manager.delete(StageEntity, { id: In(gone) });
@@ -148,7 +189,7 @@ export class PipelineService {
   /** Puts the pipeline's stages in the given order; `stageIds` must name each of its stages once. */
   async reorderStages(pipelineId: string, stageIds: string[]): Promise<PipelineEntity> {
     return this.dataSource.transaction(async (manager) => {
-      await this.lock(manager, pipelineId);
+      await lockPipeline(manager, pipelineId);
       const stages = await manager.findBy(StageEntity, { pipelineId });
       const ids = new Set(stages.map((s) => s.id));
       if (
@@ -173,7 +214,7 @@ export class PipelineService {
   /** Deletes a pipeline with its run history; refused while one of its runs is still going. */
   async delete(id: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      await this.lock(manager, id);
+      await lockPipeline(manager, id);
       const [open]: Array<{ n: number }> = await manager.query(
         `SELECT count(*)::int AS n FROM pipeline_runs WHERE pipeline_id = $1 AND status = ANY($2)`,
         [id, activeRunStatuses],
@@ -182,14 +223,6 @@ export class PipelineService {
       await manager.delete(PipelineEntity, { id });
       return true;
     });
-  }
-
-  private async lock(manager: EntityManager, id: string): Promise<PipelineEntity> {
-    const pipeline = isUuid(id)
-      ? await manager.findOne(PipelineEntity, { where: { id }, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!pipeline) throw notFound('pipeline', id);
-    return pipeline;
   }
 
   private async saveHeader(

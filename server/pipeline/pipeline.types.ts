@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { ActionKind, ExecutionMode } from '../../db/domain';
+import type { ActionKind, ExecutionMode, ServiceType } from '../../db/domain';
 import { connectionOf } from '../graphql/connection';
-import { ActionKindEnum, ExecutionModeEnum } from '../graphql/enums';
+import { ActionKindEnum, ExecutionModeEnum, ServiceTypeEnum } from '../graphql/enums';
 import { JSONScalar } from '../graphql/scalars';
 
 @ObjectType('RetryPolicy')
@@ -30,8 +30,7 @@ export class Action {
   @Field(() => Int)
   runOrder!: number;
 
-  @Field(() => JSONScalar)
-  config!: Record<string, unknown>;
+  // `config` is a field resolver (ActionResolver): what it shows depends on the caller's role.
 
   @Field(() => Int, { nullable: true })
   timeoutSeconds!: number | null;
@@ -53,6 +52,12 @@ export class Stage {
 
   @Field(() => Boolean)
   transitionEnabled!: boolean;
+
+  @Field(() => ServiceTypeEnum, {
+    nullable: true,
+    description: 'new services of this type are placed in this stage',
+  })
+  defaultFor!: ServiceType | null;
 }
 
 @ObjectType('Pipeline')

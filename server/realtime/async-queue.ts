@@ -2,6 +2,11 @@
  * A push-to-pull bridge: producers `push` values, one consumer iterates them in order. `close` ends the
  * iteration (after what is queued), `fail` ends it with an error. When the consumer stops early
  * (`return`, e.g. a client unsubscribes), `onClose` runs so the producer can detach.
+ *
+ * At most `limit` values wait. A producer that can wait (reading a backlog from the database) asks for
+ * `room` first; one that cannot (live notifications) pushes, and a push over the limit means the consumer
+ * is not keeping up: the queue fails and `onOverflow` runs (the connection is dropped), so a slow reader
+ * costs the server a bounded amount of memory.
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly values: T[] = [];
@@ -10,6 +15,17 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private ended = false;
   private error: Error | null = null;
   private readonly cleanups: Array<() => void> = [];
+  private readonly roomWaiters: Array<{ count: number; resolve: () => void }> = [];
+
+  constructor(
+    private readonly limit = Number.POSITIVE_INFINITY,
+    private readonly onOverflow: () => void = () => undefined,
+  ) {}
+
+  /** Whether the queue has ended (closed, failed or returned): producers stop reading for it. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
 
   onClose(cleanup: () => void): void {
     if (this.ended) cleanup();
@@ -23,9 +39,19 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       this.waiting = null;
       this.failWaiting = null;
       resolve({ value, done: false });
+    } else if (this.values.length >= this.limit) {
+      this.onOverflow();
+      this.fail(new Error(`the subscriber did not keep up: more than ${this.limit} messages were waiting`));
     } else {
       this.values.push(value);
     }
+  }
+
+  /** Resolves once `count` more values fit under the limit (at once if they do), or when the queue ends. */
+  room(count: number): Promise<void> {
+    if (this.ended || this.values.length + Math.min(count, this.limit) <= this.limit)
+      return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ count: Math.min(count, this.limit), resolve }));
   }
 
   close(): void {
@@ -35,7 +61,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   }
 
   fail(error: Error): void {
+    if (this.ended) return;
     this.error = error;
+    this.values.length = 0;
     this.finish();
     this.failWaiting?.(error);
     this.waiting = null;
@@ -43,10 +71,14 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    const value = this.values.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (this.values.length > 0) {
+      const value = this.values.shift() as T;
+      this.wakeProducers();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.error) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    this.wakeProducers();
     return new Promise((resolve, reject) => {
       this.waiting = resolve;
       this.failWaiting = reject;
@@ -63,9 +95,19 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
+  private wakeProducers(): void {
+    while (this.roomWaiters.length > 0) {
+      const first = this.roomWaiters[0]!;
+      if (this.values.length + first.count > this.limit) return;
+      this.roomWaiters.shift();
+      first.resolve();
+    }
+  }
+
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    for (const waiter of this.roomWaiters.splice(0)) waiter.resolve();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }

@@ -16,9 +16,14 @@ interface EventSubscriber {
   seen: Set<string>;
   /** While catching up from the database, live rows wait here (then only newer ones are passed on). */
   held: PipelineEventEntity[] | null;
+  /** More live rows came while catching up than `heldLimit`: they were let go, the database has them. */
+  heldOverflowed: boolean;
 }
 
-const catchUpLimit = 1000;
+/** Rows read from the database at a time (at most the queue limit); the next page waits for room. */
+const maxPageSize = 500;
+/** Live rows held while a subscriber catches up; past this they are re-read from the database instead. */
+const heldLimit = 1000;
 /**
  * Ids are taken when a row is inserted, but transactions commit in their own order, so an event can
  * become visible after one with a higher id. Catching up re-reads this far below the last id passed on.
@@ -65,11 +70,17 @@ export class LiveFeeds {
   private readonly eventSubscribers = new Set<EventSubscriber>();
   /** Announced events are read and handed on one at a time, in the order they were announced. */
   private deliveries: Promise<void> = Promise.resolve();
+  private readonly pageSize: number;
+  private readonly heldLimit: number;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly hub: NotificationHub,
+    /** Messages that may wait for one subscriber (LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT). */
+    private readonly queueLimit = 1000,
   ) {
+    this.pageSize = Math.min(maxPageSize, queueLimit);
+    this.heldLimit = Math.min(heldLimit, queueLimit);
     hub.on('events', ({ eventId }) => {
       if (this.eventSubscribers.size === 0) return;
       this.deliveries = this.deliveries.then(() => this.deliverEvent(eventId)).catch(() => undefined);
@@ -79,19 +90,31 @@ export class LiveFeeds {
     });
   }
 
-  /** Events of one pipeline (or all), from after `afterEventId` when given, else from now on. */
+  /**
+   * Events of one pipeline (or all), from after `afterEventId` when given, else from now on. The backlog
+   * is read page by page as the subscriber takes it, never whole. `onOverflow` runs when the subscriber
+   * stops keeping up with live events (the caller drops its connection).
+   */
   async events(
     pipelineId: string | null,
     afterEventId: string | null,
+    onOverflow?: () => void,
   ): Promise<AsyncQueue<PipelineEventEntity>> {
     if (pipelineId !== null && !isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
-    const queue = new AsyncQueue<PipelineEventEntity>();
-    const subscriber: EventSubscriber = { pipelineId, queue, lastId: 0n, seen: new Set(), held: [] };
+    const queue = new AsyncQueue<PipelineEventEntity>(this.queueLimit, onOverflow);
+    const subscriber: EventSubscriber = {
+      pipelineId,
+      queue,
+      lastId: 0n,
+      seen: new Set(),
+      held: [],
+      heldOverflowed: false,
+    };
     this.eventSubscribers.add(subscriber);
     queue.onClose(() => this.eventSubscribers.delete(subscriber));
     if (afterEventId !== null && /^\d{1,19}$/.test(afterEventId)) {
       subscriber.lastId = BigInt(afterEventId);
-      await this.catchUp(subscriber);
+      void this.catchUp(subscriber); // in the background: it waits for the subscriber to read
     } else {
       const [row]: Array<{ last: string | null }> = await this.dataSource.query(
         'SELECT max(id)::text AS last FROM pipeline_events',
@@ -103,11 +126,11 @@ export class LiveFeeds {
   }
 
   /** The run as it is now, then again after each change. */
-  async runUpdates(runId: string): Promise<AsyncQueue<PipelineRunEntity>> {
+  async runUpdates(runId: string, onOverflow?: () => void): Promise<AsyncQueue<PipelineRunEntity>> {
     const runs = this.dataSource.getRepository(PipelineRunEntity);
     const first = isUuid(runId) ? await runs.findOneBy({ id: runId }) : null;
     if (!first) throw notFound('pipeline run', runId);
-    const queue = new AsyncQueue<PipelineRunEntity>();
+    const queue = new AsyncQueue<PipelineRunEntity>(this.queueLimit, onOverflow);
     queue.push(first);
     const reload = coalesced(async () => {
       const run = await runs.findOneBy({ id: runId });
@@ -123,6 +146,7 @@ export class LiveFeeds {
   async logLines(
     owner: { kind: 'action' | 'deployment'; id: string },
     afterSeq: number | null,
+    onOverflow?: () => void,
   ): Promise<AsyncQueue<LogLineRow>> {
     const source = logSources[owner.kind];
     if (!isUuid(owner.id)) throw notFound(source.what, owner.id);
@@ -133,12 +157,18 @@ export class LiveFeeds {
       const [row]: Array<{ last: number }> = await this.dataSource.query(source.last, [owner.id]);
       last = row?.last ?? 0;
     }
-    const queue = new AsyncQueue<LogLineRow>();
+    const queue = new AsyncQueue<LogLineRow>(this.queueLimit, onOverflow);
+    // Every line after the last one passed on, a page at a time as the subscriber takes them.
     const fetchNew = coalesced(async () => {
-      const rows: LogLineRow[] = await this.dataSource.query(source.after, [owner.id, last, catchUpLimit]);
-      for (const row of rows) {
-        last = Math.max(last!, row.seq);
-        queue.push(row);
+      for (;;) {
+        await queue.room(this.pageSize);
+        if (queue.isEnded) return;
+        const rows: LogLineRow[] = await this.dataSource.query(source.after, [owner.id, last, this.pageSize]);
+        for (const row of rows) {
+          last = Math.max(last!, row.seq);
+          queue.push(row);
+        }
+        if (rows.length < this.pageSize) return;
       }
     });
     queue.onClose(this.hub.on('logs', (message) => source.announces(message, owner.id) && fetchNew()));
@@ -152,8 +182,12 @@ export class LiveFeeds {
     if (!event) return;
     for (const subscriber of this.eventSubscribers) {
       if (subscriber.pipelineId !== null && subscriber.pipelineId !== event.pipelineId) continue;
-      if (subscriber.held) subscriber.held.push(event);
-      else this.pass(subscriber, event);
+      if (!subscriber.held) this.pass(subscriber, event);
+      else if (subscriber.held.length < this.heldLimit) subscriber.held.push(event);
+      else {
+        subscriber.held = [];
+        subscriber.heldOverflowed = true;
+      }
     }
   }
 
@@ -166,13 +200,19 @@ export class LiveFeeds {
     subscriber.queue.push(event);
   }
 
-  /** Reads what the subscriber missed from the database, then passes on what arrived meanwhile. */
+  /**
+   * Reads what the subscriber missed from the database, a page at a time and only when it has room for
+   * one, then passes on what arrived meanwhile. A failed read ends the subscription with the error.
+   */
   private async catchUp(subscriber: EventSubscriber): Promise<void> {
     subscriber.held ??= [];
+    const { queue } = subscriber;
     try {
       // A client resuming after an id gets exactly what came after it; a reconnect re-reads a margin.
       let from = subscriber.seen.size > 0 ? subscriber.lastId - reorderMargin : subscriber.lastId;
       for (;;) {
+        await queue.room(this.pageSize);
+        if (queue.isEnded) return;
         const rows = await this.dataSource
           .getRepository(PipelineEventEntity)
           .createQueryBuilder('e')
@@ -181,12 +221,21 @@ export class LiveFeeds {
             pipelineId: subscriber.pipelineId,
           })
           .orderBy('e.id', 'ASC')
-          .take(catchUpLimit)
+          .take(this.pageSize)
           .getMany();
         for (const row of rows) this.pass(subscriber, row);
-        if (rows.length < catchUpLimit) break;
-        from = BigInt(rows.at(-1)!.id);
+        if (rows.length === this.pageSize) {
+          from = BigInt(rows.at(-1)!.id);
+          continue;
+        }
+        await queue.room(subscriber.held.length); // the held rows go next
+        if (queue.isEnded || !subscriber.heldOverflowed) break;
+        // Live rows were let go meanwhile: read on from the last one passed on, margin included.
+        subscriber.heldOverflowed = false;
+        from = subscriber.lastId - reorderMargin;
       }
+    } catch (error) {
+      queue.fail(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.release(subscriber);
     }

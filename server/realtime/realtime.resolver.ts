@@ -36,7 +36,7 @@ export class RealtimeResolver {
     description: 'The run as it is now, then after each change',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
-      return context.live.runUpdates(String(args.runId));
+      return context.live.runUpdates(String(args.runId), context.onSlowConsumer);
     },
   })
   pipelineRunUpdated(
@@ -54,7 +54,11 @@ export class RealtimeResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
       const { pipelineId, afterEventId } = args;
-      return context.live.events(optionalString(pipelineId), optionalString(afterEventId));
+      return context.live.events(
+        optionalString(pipelineId),
+        optionalString(afterEventId),
+        context.onSlowConsumer,
+      );
     },
   })
   pipelineEvents(
@@ -71,7 +75,11 @@ export class RealtimeResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, Args, Context>) => {
       caller(context);
       const { actionRunId, afterSeq } = args;
-      return context.live.logLines({ kind: 'action', id: String(actionRunId) }, optionalInt(afterSeq));
+      return context.live.logLines(
+        { kind: 'action', id: String(actionRunId) },
+        optionalInt(afterSeq),
+        context.onSlowConsumer,
+      );
     },
   })
   actionLogs(
@@ -91,6 +99,7 @@ export class RealtimeResolver {
       return context.live.logLines(
         { kind: 'deployment', id: String(deploymentRunId) },
         optionalInt(afterSeq),
+        context.onSlowConsumer,
       );
     },
   })

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import type { DecisionClaim, DecisionGate, DecisionProver } from '../../db/decision-proof';
 import { activeRunStatuses, isIn } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
@@ -29,13 +30,21 @@ async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<v
 /**
  * Decisions people make about running runs: approve or reject a gate, retry failed actions, cancel, open or
  * close a stage's transition. Each is checked here, then reaches the run's workflow as a signal; the workflow
- * stays the authority (a duplicate or late signal changes nothing there).
+ * stays the authority (a duplicate or late signal changes nothing there). Decisions on gates carry a proof
+ * that they were made here (`prover`, from LOCKSTEP_SECRET_KEY): the workflow refuses one without it, so a
+ * signal sent to Temporal directly cannot approve anything.
  */
 export class RunControlService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly temporal: Client,
+    private readonly prover: DecisionProver | null,
   ) {}
+
+  /** A decision as signalled: the claim, with the proof that the API made it for this gate. */
+  private decision(gate: DecisionGate, claim: DecisionClaim) {
+    return { ...claim, proof: this.prover?.prove(gate, claim) ?? null };
+  }
 
   private handle(runId: string) {
     return this.temporal.workflow.getHandle(pipelineRunWorkflowId(runId));
@@ -91,10 +100,15 @@ export class RunControlService {
 
     await this.handle(run.id).signal(approvalSignal, {
       actionRunId,
-      principalId: principal.id,
-      principalName: principal.name,
-      approved,
-      comment: optionalText('comment', comment, 2000),
+      ...this.decision(
+        { kind: 'approval', runId: run.id, actionRunId },
+        {
+          principalId: principal.id,
+          principalName: principal.name,
+          approved,
+          comment: optionalText('comment', comment, 2000),
+        },
+      ),
     });
     await settle(
       async () =>
@@ -142,12 +156,18 @@ export class RunControlService {
       return rows.length > 0;
     };
     if (await decided()) throw conflict('you have already decided on this plan');
-    await this.temporal.workflow.getHandle(deploymentRunWorkflowId(run.id)).signal(planDecisionSignal, {
-      principalId: principal.id,
-      principalName: principal.name,
-      approved,
-      comment: optionalText('comment', comment, 2000),
-    });
+    await this.temporal.workflow.getHandle(deploymentRunWorkflowId(run.id)).signal(
+      planDecisionSignal,
+      this.decision(
+        { kind: 'plan', deploymentRunId: run.id },
+        {
+          principalId: principal.id,
+          principalName: principal.name,
+          approved,
+          comment: optionalText('comment', comment, 2000),
+        },
+      ),
+    );
     await settle(decided);
     return runs.findOneByOrFail({ id: run.id });
   }

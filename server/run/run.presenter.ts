@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { activeStageStatuses, isIn, type RunStatus } from '../../db/domain';
+import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
@@ -13,6 +14,11 @@ export class RunPresenter {
   async get(id: string): Promise<PipelineRunEntity | null> {
     if (!isUuid(id)) return null;
     return this.dataSource.getRepository(PipelineRunEntity).findOneBy({ id });
+  }
+
+  async getActionRun(id: string): Promise<ActionRunEntity | null> {
+    if (!isUuid(id)) return null;
+    return this.dataSource.getRepository(ActionRunEntity).findOneBy({ id });
   }
 
   async list(args: {

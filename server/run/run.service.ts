@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
@@ -240,6 +240,8 @@ export class RunService {
         ],
       });
     } catch (error) {
+      // Started already (the worker's reconciler found the row first): that is the workflow wanted.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return run;
       await this.dataSource.query(
         `UPDATE pipeline_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2, lane_released_at = now()
           WHERE id = $1`,

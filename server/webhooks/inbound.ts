@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { deploymentRunStatuses, isIn, type DeploymentRunStatus } from '../../db/domain';
+import { checkWebhookSignature } from '../../db/webhook-signature';
 import type { CatalogService } from '../catalog/catalog.service';
-import type { ExternalDeploymentService } from '../deployment/external-deployment.service';
+import type { ExternalDeploymentService, ReportOutcome } from '../deployment/external-deployment.service';
 import type { IncidentService } from '../incident/incident.service';
 
 /** Signed inbound webhooks carry facts for DORA from systems that cannot call GraphQL. */
@@ -15,6 +15,11 @@ export interface InboundWebhookOptions {
   incidents: IncidentService;
   /** Shared secret of LOCKSTEP_WEBHOOK_SECRET; unset, the endpoint answers 503. */
   secret: string | undefined;
+  /**
+   * LOCKSTEP_WEBHOOK_UNTIMED: also accept the deprecated `sha256=<hex>` form of Lockstep events,
+   * which carries no timestamp (a captured request replays forever). Off unless an operator turns it on.
+   */
+  acceptUntimedSignatures?: boolean;
   log: (message: string) => void;
 }
 
@@ -27,14 +32,6 @@ class Refused extends Error {
   ) {
     super(message);
   }
-}
-
-/** `sha256=<hex>` of HMAC-SHA256 over the raw body, compared in constant time. */
-function signatureMatches(secret: string, header: string | undefined, body: Buffer): boolean {
-  const given = /^sha256=([0-9a-f]{64})$/i.exec(header ?? '')?.[1];
-  if (!given) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }
 
 const text = (value: unknown, field: string): string => {
@@ -72,9 +69,10 @@ const githubStates: Record<string, DeploymentRunStatus | null> = {
 };
 
 /**
- * POST /webhooks/events: Lockstep's JSON (`X-Lockstep-Signature: sha256=<hex>`, `X-Lockstep-Delivery`)
- * and GitHub's `deployment_status` events (`X-Hub-Signature-256`, `X-GitHub-Delivery`), both signed with
- * LOCKSTEP_WEBHOOK_SECRET over the raw body. A delivery id seen before is answered, not applied again.
+ * POST /webhooks/events: Lockstep's JSON (`X-Lockstep-Signature: t=<unix>,v1=<hex>`, refused outside
+ * five minutes; `X-Lockstep-Delivery`) and GitHub's `deployment_status` events (`X-Hub-Signature-256`,
+ * `X-GitHub-Delivery`), both signed with LOCKSTEP_WEBHOOK_SECRET over the raw body. A delivery id seen before
+ * is answered, not applied again; a report that would move a finished deployment is answered `ignored`.
  */
 export function createInboundWebhooks(options: InboundWebhookOptions): Router {
   const router = express.Router();
@@ -89,25 +87,41 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     return id;
   };
 
-  async function applyLockstep(event: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** What an event did, as the answer tells it: `recorded` with the ids it touched, or why it changed nothing. */
+  type Applied = { status: 'recorded' | 'duplicate' | 'ignored' } & Record<string, unknown>;
+  const reported = (run: { id: string; status: string }, outcome: ReportOutcome): Applied =>
+    outcome === 'recorded'
+      ? { status: 'recorded', deploymentRunId: run.id }
+      : outcome === 'unchanged'
+        ? { status: 'duplicate', deploymentRunId: run.id }
+        : {
+            status: 'ignored',
+            reason: `the deployment already finished as ${run.status}: a finished status is final`,
+            deploymentRunId: run.id,
+          };
+
+  async function applyLockstep(event: Record<string, unknown>, manager: EntityManager): Promise<Applied> {
     switch (event.type) {
       case 'deployment.finished': {
         const status = String(event.status);
         if (!isIn(deploymentRunStatuses, status))
           throw new Refused(422, `status must be one of ${deploymentRunStatuses.join(', ')}`);
-        const run = await options.externalDeployments.record({
-          serviceId: await service(text(event.service, 'service')),
-          environmentId: await environment(text(event.environment, 'environment')),
-          status,
-          startedAt: instant(event.startedAt, 'startedAt'),
-          finishedAt: event.finishedAt === undefined ? null : instant(event.finishedAt, 'finishedAt'),
-          revision: event.revision === undefined ? null : commit(event.revision, 'revision'),
-          commits: Array.isArray(event.commits)
-            ? event.commits.map((c, i) => commit(c, `commits[${i}]`))
-            : null,
-          isRollback: event.isRollback === true,
-        });
-        return { deploymentRunId: run.id };
+        const { run, outcome } = await options.externalDeployments.report(
+          {
+            serviceId: await service(text(event.service, 'service')),
+            environmentId: await environment(text(event.environment, 'environment')),
+            status,
+            startedAt: instant(event.startedAt, 'startedAt'),
+            finishedAt: event.finishedAt === undefined ? null : instant(event.finishedAt, 'finishedAt'),
+            revision: event.revision === undefined ? null : commit(event.revision, 'revision'),
+            commits: Array.isArray(event.commits)
+              ? event.commits.map((c, i) => commit(c, `commits[${i}]`))
+              : null,
+            isRollback: event.isRollback === true,
+          },
+          manager,
+        );
+        return reported(run, outcome);
       }
       case 'incident.opened': {
         const incident = await options.incidents.open(
@@ -120,22 +134,24 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
             external: event.external === true,
           },
           text(event.incidentId, 'incidentId'),
+          manager,
         );
-        return { incidentId: incident.id, attribution: incident.attribution };
+        return { status: 'recorded', incidentId: incident.id, attribution: incident.attribution };
       }
       case 'incident.resolved': {
         const incident = await options.incidents.resolveByKey(
           text(event.incidentId, 'incidentId'),
           instant(event.resolvedAt, 'resolvedAt'),
+          manager,
         );
-        return { incidentId: incident.id };
+        return { status: 'recorded', incidentId: incident.id };
       }
       default:
         throw new Refused(422, 'type must be deployment.finished, incident.opened or incident.resolved');
     }
   }
 
-  async function applyGithub(event: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function applyGithub(event: Record<string, unknown>, manager: EntityManager): Promise<Applied> {
     const status = event.deployment_status as Record<string, unknown> | undefined;
     const deployment = event.deployment as Record<string, unknown> | undefined;
     const repository = event.repository as Record<string, unknown> | undefined;
@@ -143,20 +159,23 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     const state = String(status.state);
     if (!(state in githubStates)) throw new Refused(422, `unknown deployment state "${state}"`);
     const mapped = githubStates[state];
-    if (!mapped) return { ignored: `state ${state}` };
+    if (!mapped) return { status: 'ignored', ignored: `state ${state}` };
     // GitHub does not say when the commit was authored: its deployments count for frequency, failure rate
     // and recovery; report the commits in Lockstep's format for lead time.
-    const run = await options.externalDeployments.record({
-      serviceId: await service(text(repository.name, 'repository.name')),
-      environmentId: await environment(text(deployment.environment, 'deployment.environment')),
-      status: mapped,
-      startedAt: instant(deployment.created_at, 'deployment.created_at'),
-      finishedAt: mapped === 'RUNNING' ? null : instant(status.created_at, 'deployment_status.created_at'),
-      revision: null,
-      commits: null,
-      isRollback: false,
-    });
-    return { deploymentRunId: run.id };
+    const { run, outcome } = await options.externalDeployments.report(
+      {
+        serviceId: await service(text(repository.name, 'repository.name')),
+        environmentId: await environment(text(deployment.environment, 'deployment.environment')),
+        status: mapped,
+        startedAt: instant(deployment.created_at, 'deployment.created_at'),
+        finishedAt: mapped === 'RUNNING' ? null : instant(status.created_at, 'deployment_status.created_at'),
+        revision: null,
+        commits: null,
+        isRollback: false,
+      },
+      manager,
+    );
+    return reported(run, outcome);
   }
 
   async function handle(req: Request, res: Response): Promise<void> {
@@ -165,8 +184,12 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const github = req.header('x-github-event') !== undefined;
     const signature = github ? req.header('x-hub-signature-256') : req.header('x-lockstep-signature');
-    if (!signatureMatches(options.secret, signature, body))
-      throw new Refused(401, 'the signature is missing or wrong');
+    // GitHub's signature has no timestamp (its form is sha256=); Lockstep's events carry one.
+    const check = checkWebhookSignature(options.secret, signature, body, {
+      nowSeconds: Math.floor(Date.now() / 1000),
+      acceptUntimed: github || options.acceptUntimedSignatures === true,
+    });
+    if (!check.ok) throw new Refused(401, check.reason);
     const source = github ? 'github' : 'lockstep';
     const deliveryId = github ? req.header('x-github-delivery') : req.header('x-lockstep-delivery');
     if (!deliveryId || deliveryId.length > 200)
@@ -183,25 +206,17 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
       res.status(202).json({ status: 'ignored', reason: `GitHub event ${req.header('x-github-event')}` });
       return;
     }
-    const claimed: unknown[] = await options.dataSource.query(
-      `INSERT INTO inbound_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [source, deliveryId],
-    );
-    if (claimed.length === 0) {
-      res.status(200).json({ status: 'duplicate', deliveryId });
-      return;
-    }
-    try {
-      const result = github ? await applyGithub(event) : await applyLockstep(event);
-      res.status(200).json({ status: 'recorded', deliveryId, ...result });
-    } catch (error) {
-      // Not applied: the sender may fix it and deliver the same id again.
-      await options.dataSource.query(
-        'DELETE FROM inbound_deliveries WHERE source = $1 AND delivery_id = $2',
+    // The delivery id is claimed in the transaction that applies the event: both commit, or neither does
+    // (a crash in between loses nothing, and an event refused or failed can be delivered again, same id).
+    const applied = await options.dataSource.transaction(async (manager) => {
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO inbound_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
         [source, deliveryId],
       );
-      throw error;
-    }
+      if (claimed.length === 0) return null;
+      return github ? applyGithub(event, manager) : applyLockstep(event, manager);
+    });
+    res.status(200).json(applied ? { ...applied, deliveryId } : { status: 'duplicate', deliveryId });
   }
 
   router.post('/events', express.raw({ type: () => true, limit: maxBodyBytes }), (req, res) => {

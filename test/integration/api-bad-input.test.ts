@@ -334,7 +334,7 @@ const cases: BadInputCase[] = [
         '{ pipelines(first: 100) { edges { node { runs(first: 100) { edges { node { stages { actions { logs(limit: 5000) { text } } } } } } } } } }',
       ),
     status: 400,
-    code: 'GRAPHQL_VALIDATION_FAILED',
+    code: 'QUERY_TOO_COSTLY',
     message: /would cost about/,
   },
 

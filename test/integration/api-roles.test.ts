@@ -61,6 +61,11 @@ interface World {
   keptSubscriptionId: string;
   victimTokenId: string;
   openIncidentId: string;
+  /** Environments: one without a pipeline yet, one to rename; a pipeline of another whose service moves. */
+  bareEnvironmentId: string;
+  renamableEnvironmentId: string;
+  movesPipeline: { id: string; stageIds: string[] };
+  doomedDeploymentId: string;
 }
 
 const deploymentRunStatus = `query($id: ID!) { deploymentRun(id: $id) { status } }`;
@@ -84,6 +89,28 @@ async function buildWorld(h: Harness): Promise<World> {
       input: { serviceId: service.id, environmentId: environment.id, ...input },
     }).then((d) => d.createDeployment.id);
   const applyDeploymentId = await deployment({ name: 'matrix-apply', applyCommand: 'true' });
+  const doomedDeploymentId = await deployment({ name: 'matrix-doomed-deployment', applyCommand: 'true' });
+  const environmentNamed = async (name: string) =>
+    (
+      await ok<{ createEnvironment: { id: string } }>(
+        h,
+        `mutation($input: EnvironmentInput!) { createEnvironment(input: $input) { id } }`,
+        { input: { name, tier: 'DEVELOPMENT' } },
+      )
+    ).createEnvironment.id;
+  const bareEnvironmentId = await environmentNamed('matrix-bare');
+  const renamableEnvironmentId = await environmentNamed('matrix-renamable');
+  const movesEnvironmentId = await environmentNamed('matrix-moves');
+  await deployment({
+    name: 'matrix-moves-deployment',
+    environmentId: movesEnvironmentId,
+    applyCommand: 'true',
+  });
+  const { createEnvironmentPipeline: moves } = await ok<{
+    createEnvironmentPipeline: { id: string; stages: Array<{ id: string }> };
+  }>(h, `mutation($e: ID!) { createEnvironmentPipeline(environmentId: $e) { id stages { id } } }`, {
+    e: movesEnvironmentId,
+  });
   const planDeploymentId = await deployment({
     name: 'matrix-plan',
     planCommand: 'echo plan',
@@ -196,6 +223,10 @@ async function buildWorld(h: Harness): Promise<World> {
     doomedSubscriptionId: await subscription(),
     keptSubscriptionId: await subscription(),
     victimTokenId: victim.tokenId,
+    bareEnvironmentId,
+    renamableEnvironmentId,
+    movesPipeline: { id: moves.id, stageIds: moves.stages.map((stage) => stage.id) },
+    doomedDeploymentId,
   };
 }
 
@@ -283,6 +314,57 @@ const mutationCases: MutationCase[] = [
         applyCommand: 'true',
       },
     }),
+    state: count('deployments'),
+  },
+  {
+    name: 'updateService',
+    role: 'ADMIN',
+    document: `mutation($id: ID!, $input: ServiceInput!) { updateService(id: $id, input: $input) { id type } }`,
+    variables: (w) => ({ id: w.serviceId, input: { name: 'matrix-service', team: 'platform', type: 'JOB' } }),
+    state: (h, w) => one(h, 'SELECT type FROM services WHERE id = $1', [w.serviceId]),
+  },
+  {
+    name: 'updateEnvironment',
+    role: 'ADMIN',
+    document: `mutation($id: ID!, $input: EnvironmentInput!) { updateEnvironment(id: $id, input: $input) { id } }`,
+    variables: (w) => ({ id: w.renamableEnvironmentId, input: { name: 'matrix-renamed', tier: 'STAGING' } }),
+    state: (h, w) => one(h, 'SELECT name, tier FROM environments WHERE id = $1', [w.renamableEnvironmentId]),
+  },
+  {
+    name: 'createEnvironmentPipeline',
+    role: 'ADMIN',
+    document: `mutation($e: ID!) { createEnvironmentPipeline(environmentId: $e) { id } }`,
+    variables: (w) => ({ e: w.bareEnvironmentId }),
+    state: count('pipelines WHERE environment_id IS NOT NULL'),
+  },
+  {
+    name: 'moveService',
+    role: 'ADMIN',
+    document: `mutation($p: ID!, $s: ID!, $t: ID!) { moveService(pipelineId: $p, serviceId: $s, toStageId: $t) { id } }`,
+    variables: (w) => ({ p: w.movesPipeline.id, s: w.serviceId, t: w.movesPipeline.stageIds[0] }),
+    state: (h, w) =>
+      one(h, 'SELECT stage_id FROM stage_services WHERE pipeline_id = $1', [w.movesPipeline.id]),
+  },
+  {
+    name: 'updateDeployment',
+    role: 'ADMIN',
+    document: `mutation($id: ID!, $input: DeploymentInput!) { updateDeployment(id: $id, input: $input) { id } }`,
+    variables: (w) => ({
+      id: w.applyDeploymentId,
+      input: {
+        name: 'matrix-apply',
+        serviceId: w.serviceId,
+        environmentId: w.environmentId,
+        applyCommand: 'true # edited',
+      },
+    }),
+    state: (h, w) => one(h, 'SELECT apply_command FROM deployments WHERE id = $1', [w.applyDeploymentId]),
+  },
+  {
+    name: 'deleteDeployment',
+    role: 'ADMIN',
+    document: `mutation($id: ID!) { deleteDeployment(id: $id) }`,
+    variables: (w) => ({ id: w.doomedDeploymentId }),
     state: count('deployments'),
   },
   {
@@ -504,6 +586,12 @@ const queryCases: QueryCase[] = [
     variables: (w) => ({ id: w.edit.id }),
   },
   { name: 'pipelineRuns', role: 'VIEWER', document: '{ pipelineRuns(first: 5) { totalCount } }' },
+  {
+    name: 'actionRun',
+    role: 'VIEWER',
+    document: 'query($id: ID!) { actionRun(id: $id) { id status logLineCount } }',
+    variables: (w) => ({ id: w.gateActionIds[0] }),
+  },
   {
     name: 'pipelineRun',
     role: 'VIEWER',

@@ -1,4 +1,6 @@
 import { describe, expect } from 'vitest';
+import { DecisionProver } from '../../db/decision-proof';
+import { SecretBox } from '../../db/secret-box';
 import { approvalSignal } from '../../workflows/definitions';
 import { test, type Harness } from '../support/fixtures';
 import {
@@ -134,20 +136,20 @@ describe('approval gates', () => {
     expect(gate.approvals).toEqual([]);
   });
 
-  test('racing and duplicate signals give exactly one outcome', async ({ harness: h }) => {
+  test('racing and duplicate signals give exactly one outcome', async ({ harness: h, secretKey }) => {
     const { runId, gate } = await gatedRun(h);
     const handle = h.temporal.workflow.getHandle(`pipeline-run-${runId}`);
     const [alice, bob] = await Promise.all([
       h.dataSource.query(`INSERT INTO principals (name, role) VALUES ('alice', 'APPROVER') RETURNING id`),
       h.dataSource.query(`INSERT INTO principals (name, role) VALUES ('bob', 'APPROVER') RETURNING id`),
     ]);
-    const decision = (principal: { id: string }, name: string, approved: boolean) => ({
-      actionRunId: gate.id,
-      principalId: principal.id,
-      principalName: name,
-      approved,
-      comment: null,
-    });
+    // Signalled as the API signals them: with its proof (docs/security.md).
+    const prover = DecisionProver.from(SecretBox.fromBase64(secretKey));
+    const decision = (principal: { id: string }, name: string, approved: boolean) => {
+      const claim = { principalId: principal.id, principalName: name, approved, comment: null };
+      const proof = prover.prove({ kind: 'approval', runId, actionRunId: gate.id }, claim);
+      return { actionRunId: gate.id, ...claim, proof };
+    };
     await Promise.all([
       handle.signal(approvalSignal, decision(alice[0], 'alice', true)),
       handle.signal(approvalSignal, decision(alice[0], 'alice', true)),

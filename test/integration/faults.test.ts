@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import type { PipelineRunResult } from '../../workflows/definitions';
@@ -118,6 +118,9 @@ describe('durability: a run survives its services going away (run semantics 9)',
       const c = await startCluster({ postgres: 'shared' });
       const marker = `lockstep-fault-${randomUUID()}`;
       const attemptsFile = path.join(c.dir, 'attempts');
+      // Each attempt may run as a uid of its own (the worker is root): all of them append to this file.
+      await writeFile(attemptsFile, '');
+      await chmod(attemptsFile, 0o666);
       // The attempt the worker dies in would sleep for long, so a survivor cannot hide by finishing on its
       // own within the check below; the attempts after it are quick.
       const script = [

@@ -1,9 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
+import { webhookSignature } from '../../db/webhook-signature';
 import { test, testWebhookSecret, type Harness } from '../support/fixtures';
 
 const sign = (body: string, secret = testWebhookSecret) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  webhookSignature(secret, Math.floor(Date.now() / 1000), body);
+/** GitHub signs the body alone: `sha256=<hex>`. */
+const githubSign = (body: string) =>
+  `sha256=${createHmac('sha256', testWebhookSecret).update(body).digest('hex')}`;
 
 async function post(h: Harness, body: string, headers: Record<string, string>) {
   const response = await fetch(h.apiUrl.replace(/\/graphql$/, '/webhooks/events'), {
@@ -107,7 +111,7 @@ describe('signed inbound webhooks (POST /webhooks/events)', () => {
       post(h, event(state), {
         'x-github-event': 'deployment_status',
         'x-github-delivery': delivery,
-        'x-hub-signature-256': sign(event(state)),
+        'x-hub-signature-256': githubSign(event(state)),
       });
     expect((await send('in_progress')).status).toBe(200);
     expect((await send('success')).status).toBe(200);

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { eventually, test } from '../support/fixtures';
 import { processesMatching } from '../support/processes';
+import { sharedFolder } from '../support/shared-folder';
 import {
   actionOf,
   command,
@@ -21,7 +21,7 @@ const cancel = `mutation($id: ID!, $reason: String) { cancelRun(runId: $id, reas
 
 describe('manual retry of the failed actions', () => {
   test('re-runs only what failed in the failed stage, then goes on', async ({ harness: h }) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-retry-'));
+    const dir = await sharedFolder('lockstep-retry-');
     const pipeline = await createPipeline(h, {
       name: 'retry-me',
       stages: [
@@ -65,7 +65,7 @@ describe('manual retry of the failed actions', () => {
   });
 
   test('automatic retries follow the action retry policy, each attempt recorded', async ({ harness: h }) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-auto-'));
+    const dir = await sharedFolder('lockstep-auto-', ['n']);
     const pipeline = await createPipeline(h, {
       name: 'auto-retry',
       stages: [

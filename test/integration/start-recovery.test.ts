@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
@@ -147,6 +147,69 @@ describe('npm start after a crash', () => {
     expect(second.output()).toMatch(/start +\| stopped/);
     expect(await stillRunning(leftovers)).toEqual([]);
   }, 400_000);
+
+  it('gives the worker and the API their secrets as files, and starts a component that dies again while the others keep serving', async () => {
+    const env = await environment();
+    const started = npmStart(env);
+    try {
+      await restartsWhatDies(started, env);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${started.output()}`, { cause: error });
+    } finally {
+      if (started.child.exitCode === null) pressCtrlC(started);
+      await started.exited;
+    }
+    expect(
+      await eventually(
+        async () => leftovers(),
+        (left) => left.length === 0,
+        30_000,
+      ).catch(() => leftovers()),
+    ).toEqual([]);
+    expect(existsSync(path.join(dataDir, 'run'))).toBe(false);
+  }, 300_000);
+
+  async function restartsWhatDies(started: ReturnType<typeof npmStart>, env: NodeJS.ProcessEnv) {
+    const health = `http://127.0.0.1:${env.PORT}/healthz`;
+    await eventually(async () => started.output().includes('Lockstep is up'), Boolean, 120_000);
+    const children = () =>
+      (
+        JSON.parse(readFileSync(path.join(dataDir, 'supervisor.json'), 'utf8')) as {
+          children: Array<{ name: string; pid: number }>;
+        }
+      ).children;
+    const pidOf = (name: string) => children().find((c) => c.name === name)!.pid;
+    const [worker, api] = [pidOf('worker'), pidOf('api')];
+
+    // The key and the database URL reach the worker and the API as files, never in their environments
+    // (which stay readable in /proc/<pid>/environ for their whole life).
+    const key = (await readFile(path.join(dataDir, 'secret-key'), 'utf8')).trim();
+    for (const pid of [worker, api]) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect(environ).not.toContain(key);
+      expect(environ).not.toMatch(/(^|\0)DATABASE_URL=/);
+      expect(environ).toContain(`LOCKSTEP_SECRET_KEY_FILE=${path.join(dataDir, 'run', 'secret-key')}`);
+      expect(environ).toContain(`DATABASE_URL_FILE=${path.join(dataDir, 'run', 'database-url')}`);
+    }
+    expect((await stat(path.join(dataDir, 'run', 'secret-key'))).mode & 0o777).toBe(0o600);
+    const commandsRunAs =
+      process.getuid?.() === 0 ? 'commands run as uids 2000000000-2000099999' : 'commands run as this worker';
+    await eventually(async () => started.output().includes(commandsRunAs), Boolean, 90_000);
+
+    // The API dies (an OOM kill, say): it is started again, the worker and the supervisor live on.
+    process.kill(api, 'SIGKILL');
+    await eventually(
+      async () => started.output().includes('api exited unexpectedly (SIGKILL); starting it again in 1 s'),
+      Boolean,
+      10_000,
+    );
+    await eventually(() => healthy(health), Boolean, 90_000);
+    const restarted = pidOf('api');
+    expect(restarted).not.toBe(api);
+    expect(processesMatching(marker).map((p) => p.pid)).toContain(restarted);
+    expect(pidOf('worker')).toBe(worker);
+    expect(started.child.exitCode).toBeNull();
+  }
 
   it('refuses in one line when a stranger holds one of its ports, and starts nothing', async () => {
     const env = await environment();

@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../db/data-source';
+import { DecisionProver } from '../../db/decision-proof';
+import { SecretBox } from '../../db/secret-box';
 import { ensureDatabase, startLocalPostgres } from '../../db/local-postgres';
 import { callerOf, type AuthenticatedPrincipal } from '../../server/auth/principal';
 import { TokenService } from '../../server/auth/token.service';
@@ -25,7 +27,7 @@ import { runMain } from '../../main/process';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
 import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
-import { pipelineRunWorkflowId } from '../../workflows/definitions';
+import { approvalSignal, pipelineRunWorkflowId, planDecisionSignal } from '../../workflows/definitions';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createPipelineWorker } from '../../workflows/worker';
 
@@ -45,6 +47,7 @@ const gate = (config: Record<string, unknown> = {}) => ({
 
 interface Tools {
   dataSource: DataSource;
+  temporal: Client;
   control: RunControlService;
   approver: AuthenticatedPrincipal;
   scratch: string;
@@ -76,6 +79,24 @@ const gateId = async (t: Tools, runId: string) => {
     [runId],
   );
   return rows[0]!.id;
+};
+/** A decision signalled to Temporal directly, in someone else's name and without the API's proof. */
+const forged = {
+  principalId: 'f0f0f0f0-0000-4000-8000-000000000000',
+  principalName: 'mallory',
+  approved: true,
+};
+const waitingPlan = async (t: Tools, runId: string) => {
+  await until(
+    t.dataSource,
+    `SELECT 1 FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+    [runId],
+  );
+  const [row]: Array<{ id: string }> = await t.dataSource.query(
+    `SELECT id FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+    [runId],
+  );
+  return row!.id;
 };
 
 interface Scenario {
@@ -119,6 +140,27 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
     stages: [
       { name: 'build', actions: first },
       { name: 'deploy', actions: [command('ship', 'echo shipped')] },
+    ],
+  });
+  /** A build, a staging stage deploying on its own, and a production DEPLOYMENT action with a plan approval. */
+  const deploymentPipeline = (name: string): PipelineInput => ({
+    name,
+    serviceId: catalog.serviceId,
+    stages: [
+      { name: 'build', actions: [command('compile', 'true')] },
+      // a stage with an environment and no DEPLOYMENT action: its own deployment run
+      { name: 'staging', environmentId: catalog.environmentId, actions: [command('smoke', 'true')] },
+      {
+        name: 'production',
+        actions: [
+          {
+            name: 'deploy',
+            kind: 'DEPLOYMENT',
+            runOrder: 1,
+            config: { deploymentId: catalog.deploymentId },
+          },
+        ],
+      },
     ],
   });
   return {
@@ -189,27 +231,29 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.cancel(runId, 'recorded cancel', t.approver);
       },
     },
-    'deployment-plan-approved': {
-      input: {
-        name: 'deployment',
-        serviceId: catalog.serviceId,
-        stages: [
-          { name: 'build', actions: [command('compile', 'true')] },
-          // a stage with an environment and no DEPLOYMENT action: its own deployment run
-          { name: 'staging', environmentId: catalog.environmentId, actions: [command('smoke', 'true')] },
-          {
-            name: 'production',
-            actions: [
-              {
-                name: 'deploy',
-                kind: 'DEPLOYMENT',
-                runOrder: 1,
-                config: { deploymentId: catalog.deploymentId },
-              },
-            ],
-          },
-        ],
+    'approval-proven': {
+      input: twoStages('proven', [gate({ requiredApprovals: 1 })]),
+      drive: async (t, runId) => {
+        await gateOpen(t, runId);
+        const actionRunId = await gateId(t, runId);
+        await t.temporal.workflow
+          .getHandle(`pipeline-run-${runId}`)
+          .signal(approvalSignal, { ...forged, actionRunId, comment: 'forged' });
+        await t.control.decide(actionRunId, true, 'looks good', t.approver);
       },
+    },
+    'deployment-plan-proven': {
+      input: deploymentPipeline('deployment-proven'),
+      drive: async (t, runId) => {
+        const deploymentRunId = await waitingPlan(t, runId);
+        await t.temporal.workflow
+          .getHandle(`deployment-run-${deploymentRunId}`)
+          .signal(planDecisionSignal, { ...forged, comment: 'forged' });
+        await t.control.decidePlan(deploymentRunId, true, 'plan reviewed', t.approver);
+      },
+    },
+    'deployment-plan-approved': {
+      input: deploymentPipeline('deployment'),
       drive: async (t, runId) => {
         await until(
           t.dataSource,
@@ -343,6 +387,8 @@ runMain('record-histories', async () => {
     stops.push(() => dataSource.destroy());
     await migrate(dataSource);
     const taskQueue = `record-${randomBytes(4).toString('hex')}`;
+    // The worker and the API share a key, so decisions on gates carry proofs the worker can check.
+    const secretBox = SecretBox.fromBase64(SecretBox.generateKey());
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     const client = new Client({ connection });
@@ -354,7 +400,9 @@ runMain('record-histories', async () => {
       dataSource,
       temporal: client,
       commandBaseEnv: config.commandEnv,
-      secretBox: null,
+      commandUids: config.commandUids,
+      logLimitBytes: config.logLimitBytes,
+      secretBox,
       publicUrl: config.publicUrl,
     });
     const running = worker.run();
@@ -405,7 +453,8 @@ runMain('record-histories', async () => {
         const runs = new RunService(dataSource, client, taskQueue, scenario.hold ?? 60);
         const tools: Tools = {
           dataSource,
-          control: new RunControlService(dataSource, client),
+          temporal: client,
+          control: new RunControlService(dataSource, client, DecisionProver.from(secretBox)),
           approver,
           scratch,
           pipelines,

@@ -16,6 +16,7 @@ describe('recorded workflow histories replay on the current workflow code', () =
     expect(files).toEqual(
       expect.arrayContaining([
         'approval-granted.json',
+        'approval-proven.json',
         'approval-rejected.json',
         'approval-timeout.json',
         'automatic-retry-succeeds.json',
@@ -23,6 +24,8 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'cancelled-while-running.json',
         'deployment-plan-approved.child-1.json',
         'deployment-plan-approved.json',
+        'deployment-plan-proven.child-1.json',
+        'deployment-plan-proven.json',
         'manual-retry-after-failure.json',
         'two-stages-parallel-outputs.json',
         // Releases: artifacts handed on, a promotion's reused build, a stage refusing an older revision,

@@ -10,6 +10,7 @@ import { TokenService } from '../../server/auth/token.service';
 import { parseConfig } from '../../main/config';
 import { createScratchDatabase } from '../../db/scratch-database';
 import { SecretBox } from '../../db/secret-box';
+import { startRunReconciler } from '../../workflows/reconciler/run-reconciler';
 import { startWebhookDispatcher } from '../../workflows/webhook-dispatcher';
 import { createPipelineWorker } from '../../workflows/worker';
 
@@ -59,15 +60,20 @@ export async function startTestWorker(options: {
   taskQueue: string;
   temporal: Client;
   secretBox: SecretBox | null;
+  /** What runs the reconciler starts hold a failure for (the API's LOCKSTEP_RETRY_HOLD_SECONDS). */
+  retryHoldSeconds?: number;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const config = parseConfig(process.env);
   const worker = await createPipelineWorker({
     connection,
     namespace: 'default',
     taskQueue: options.taskQueue,
     dataSource: options.dataSource,
     temporal: options.temporal,
-    commandBaseEnv: parseConfig(process.env).commandEnv,
+    commandBaseEnv: config.commandEnv,
+    commandUids: config.commandUids,
+    logLimitBytes: config.logLimitBytes,
     secretBox: options.secretBox,
     publicUrl: testPublicUrl,
     workflowBundle: { code: inject('workflowBundle') },
@@ -80,9 +86,20 @@ export async function startTestWorker(options: {
     taskQueue: options.taskQueue,
     sweepIntervalMs: 1000,
   });
+  // Quick, so tests of lost and terminated workflows need not wait 30 s.
+  const reconciler = startRunReconciler({
+    dataSource: options.dataSource,
+    temporal: options.temporal,
+    taskQueue: options.taskQueue,
+    retryHoldSeconds: options.retryHoldSeconds ?? 600,
+    intervalMs: 1000,
+    graceSeconds: 3,
+    log: () => undefined,
+  });
   return {
     worker,
     async stop() {
+      await reconciler.stop();
       await dispatcher.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
@@ -127,6 +144,7 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
         taskQueue,
         temporal,
         secretBox,
+        retryHoldSeconds,
       });
       let api: ApiServer | undefined;
       try {

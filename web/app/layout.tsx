@@ -11,6 +11,8 @@ import './styles/badges.css';
 import './styles/dora.css';
 import './styles/runs.css';
 import './styles/releases.css';
+import './styles/graph.css';
+import './styles/editor.css';
 
 export const metadata: Metadata = {
   title: 'Lockstep',
@@ -32,6 +34,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Link href="/pipelines">Pipelines</Link>
               <Link href="/releases">Releases</Link>
               <Link href="/deployments">Deployments</Link>
+              <Link href="/services">Services</Link>
+              <Link href="/environments">Environments</Link>
               <Link href="/incidents">Incidents</Link>
               <form action={signOut}>
                 <button type="submit" className="link">

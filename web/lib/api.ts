@@ -11,6 +11,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** BAD_USER_INPUT: the input path at fault, e.g. `input.stages[0].actions[1].config.command`. */
+    readonly field: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,7 +24,7 @@ const requestTimeoutMs = 15_000;
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
 }
 
 /** A document's variables: optional when it takes none, or only optional ones. */
@@ -64,7 +66,7 @@ export async function gqlWithToken<Result, Variables>(
   if (error) {
     const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
     if (code === 'UNAUTHENTICATED') redirect('/login?expired=1');
-    throw new ApiError(code, error.message);
+    throw new ApiError(code, error.message, error.extensions?.field ?? null);
   }
   if (!body.data) throw new ApiError('BAD_RESPONSE', `The API answered ${response.status} with no data`);
   return body.data;
@@ -76,7 +78,7 @@ export async function attempt(run: () => Promise<unknown>): Promise<ActionResult
     await run();
     return { error: null };
   } catch (error) {
-    if (error instanceof ApiError) return { error: error.message };
+    if (error instanceof ApiError) return { error: error.message, field: error.field };
     throw error; // redirects and anything unexpected
   }
 }

@@ -7,4 +7,6 @@ export function field(form: FormData, name: string): string {
 /** What a form's server action answers: an error to show beside it, or none. */
 export interface ActionResult {
   error: string | null;
+  /** The API's path of the input at fault, when it named one. */
+  field?: string | null;
 }

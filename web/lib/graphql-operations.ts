@@ -140,6 +140,70 @@ export type DeploymentsQueryVariables = {
 };
 export const DeploymentsDocument = `query Deployments($first:Int$after:String$serviceId:ID$environmentId:ID$from:DateTime$to:DateTime){services{id name}environments{id name}deploymentRuns(first:$first after:$after serviceId:$serviceId environmentId:$environmentId from:$from to:$to){totalCount pageInfo{hasNextPage endCursor}edges{node{id status startedAt finishedAt isRollback external changeFailed rework leadTimeSeconds recoverySeconds service{name}environment{id name tier}revision{sha message}pipelineRun{id number}}}}}` as TypedDocument<DeploymentsQuery, DeploymentsQueryVariables>;
 
+/** app/deployments/manage/manage.graphql */
+export type ManageDeploymentsQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  environments: Array<{
+    id: string;
+    name: string;
+  }>;
+  deployments: Array<{
+    id: string;
+    name: string;
+    planCommand: string | null;
+    applyCommand: string;
+    requirePlanApproval: boolean;
+    service: {
+      id: string;
+      name: string;
+    };
+    environment: {
+      id: string;
+      name: string;
+    };
+  }>;
+};
+export type ManageDeploymentsQueryVariables = Record<string, never>;
+export const ManageDeploymentsDocument = `query ManageDeployments{viewer{role}services{id name}environments{id name}deployments{id name planCommand applyCommand requirePlanApproval service{id name}environment{id name}}}` as TypedDocument<ManageDeploymentsQuery, ManageDeploymentsQueryVariables>;
+
+/** app/deployments/manage/manage.graphql */
+export type CreateDeploymentMutation = {
+  createDeployment: {
+    id: string;
+  };
+};
+export type CreateDeploymentMutationVariables = {
+  i: Schema.DeploymentInput;
+};
+export const CreateDeploymentDocument = `mutation CreateDeployment($i:DeploymentInput!){createDeployment(input:$i){id}}` as TypedDocument<CreateDeploymentMutation, CreateDeploymentMutationVariables>;
+
+/** app/deployments/manage/manage.graphql */
+export type UpdateDeploymentMutation = {
+  updateDeployment: {
+    id: string;
+  };
+};
+export type UpdateDeploymentMutationVariables = {
+  id: string;
+  i: Schema.DeploymentInput;
+};
+export const UpdateDeploymentDocument = `mutation UpdateDeployment($id:ID!$i:DeploymentInput!){updateDeployment(id:$id input:$i){id}}` as TypedDocument<UpdateDeploymentMutation, UpdateDeploymentMutationVariables>;
+
+/** app/deployments/manage/manage.graphql */
+export type DeleteDeploymentMutation = {
+  deleteDeployment: boolean;
+};
+export type DeleteDeploymentMutationVariables = {
+  id: string;
+};
+export const DeleteDeploymentDocument = `mutation DeleteDeployment($id:ID!){deleteDeployment(id:$id)}` as TypedDocument<DeleteDeploymentMutation, DeleteDeploymentMutationVariables>;
+
 /** app/dora.graphql */
 export type MetricWithSeriesFragment = {
   value: number | null;
@@ -258,6 +322,58 @@ export type DrillDownIncidentsQueryVariables = {
 };
 export const DrillDownIncidentsDocument = `query DrillDownIncidents($from:DateTime!$to:DateTime!){incidents(from:$from to:$to){id title openedAt resolvedAt attribution external service{id name team}causedBy{id}}}` as TypedDocument<DrillDownIncidentsQuery, DrillDownIncidentsQueryVariables>;
 
+/** app/environments/environments.graphql */
+export type EnvironmentsQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  environments: Array<{
+    id: string;
+    name: string;
+    tier: Schema.EnvironmentTier;
+    pipeline: {
+      id: string;
+      name: string;
+    } | null;
+  }>;
+};
+export type EnvironmentsQueryVariables = Record<string, never>;
+export const EnvironmentsDocument = `query Environments{viewer{role}environments{id name tier pipeline{id name}}}` as TypedDocument<EnvironmentsQuery, EnvironmentsQueryVariables>;
+
+/** app/environments/environments.graphql */
+export type CreateEnvironmentMutation = {
+  createEnvironment: {
+    id: string;
+  };
+};
+export type CreateEnvironmentMutationVariables = {
+  i: Schema.EnvironmentInput;
+};
+export const CreateEnvironmentDocument = `mutation CreateEnvironment($i:EnvironmentInput!){createEnvironment(input:$i){id}}` as TypedDocument<CreateEnvironmentMutation, CreateEnvironmentMutationVariables>;
+
+/** app/environments/environments.graphql */
+export type UpdateEnvironmentMutation = {
+  updateEnvironment: {
+    id: string;
+  };
+};
+export type UpdateEnvironmentMutationVariables = {
+  id: string;
+  i: Schema.EnvironmentInput;
+};
+export const UpdateEnvironmentDocument = `mutation UpdateEnvironment($id:ID!$i:EnvironmentInput!){updateEnvironment(id:$id input:$i){id}}` as TypedDocument<UpdateEnvironmentMutation, UpdateEnvironmentMutationVariables>;
+
+/** app/environments/environments.graphql */
+export type CreateEnvironmentPipelineMutation = {
+  createEnvironmentPipeline: {
+    id: string;
+  };
+};
+export type CreateEnvironmentPipelineMutationVariables = {
+  e: string;
+};
+export const CreateEnvironmentPipelineDocument = `mutation CreateEnvironmentPipeline($e:ID!){createEnvironmentPipeline(environmentId:$e){id}}` as TypedDocument<CreateEnvironmentPipelineMutation, CreateEnvironmentPipelineMutationVariables>;
+
 /** app/incidents/incidents.graphql */
 export type IncidentsQuery = {
   services: Array<{
@@ -299,8 +415,31 @@ export type ViewerQuery = {
 export type ViewerQueryVariables = Record<string, never>;
 export const ViewerDocument = `query Viewer{viewer{id}}` as TypedDocument<ViewerQuery, ViewerQueryVariables>;
 
+/** app/logs/[actionRunId]/logs.graphql */
+export type ActionLogPageQuery = {
+  actionRun: {
+    id: string;
+    name: string;
+    logLineCount: number;
+    logs: Array<{
+      seq: number;
+      stream: string;
+      text: string;
+    }>;
+  } | null;
+};
+export type ActionLogPageQueryVariables = {
+  a: string;
+  after?: number | null;
+  limit?: number | null;
+};
+export const ActionLogPageDocument = `query ActionLogPage($a:ID!$after:Int$limit:Int){actionRun(id:$a){id name logLineCount logs(afterSeq:$after limit:$limit){seq stream text}}}` as TypedDocument<ActionLogPageQuery, ActionLogPageQueryVariables>;
+
 /** app/pipelines/[id]/pipeline.graphql */
 export type PipelineQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
   pipeline: {
     id: string;
     name: string;
@@ -309,16 +448,26 @@ export type PipelineQuery = {
     service: {
       name: string;
     } | null;
+    environment: {
+      id: string;
+      name: string;
+    } | null;
     stages: Array<{
       id: string;
       name: string;
       position: number;
       maxParallel: number;
       transitionEnabled: boolean;
+      defaultFor: Schema.ServiceType | null;
       environment: {
         name: string;
         tier: Schema.EnvironmentTier;
       } | null;
+      services: Array<{
+        id: string;
+        name: string;
+        type: Schema.ServiceType | null;
+      }>;
       actions: Array<{
         id: string;
         name: string;
@@ -347,7 +496,7 @@ export type PipelineQuery = {
 export type PipelineQueryVariables = {
   id: string;
 };
-export const PipelineDocument = `query Pipeline($id:ID!){pipeline(id:$id){id name description executionMode service{name}stages{id name position maxParallel transitionEnabled environment{name tier}actions{id name kind runOrder}}runs(first:25){totalCount edges{node{id number status createdAt finishedAt revision{sha message}}}}}}` as TypedDocument<PipelineQuery, PipelineQueryVariables>;
+export const PipelineDocument = `query Pipeline($id:ID!){viewer{role}pipeline(id:$id){id name description executionMode service{name}environment{id name}stages{id name position maxParallel transitionEnabled defaultFor environment{name tier}services{id name type}actions{id name kind runOrder}}runs(first:25){totalCount edges{node{id number status createdAt finishedAt revision{sha message}}}}}}` as TypedDocument<PipelineQuery, PipelineQueryVariables>;
 
 /** app/pipelines/[id]/pipeline.graphql */
 export type ReleaseChangeMutation = {
@@ -373,6 +522,131 @@ export type SetTransitionMutationVariables = {
   r?: string | null;
 };
 export const SetTransitionDocument = `mutation SetTransition($s:ID!$e:Boolean!$r:String){setStageTransition(stageId:$s enabled:$e reason:$r){id}}` as TypedDocument<SetTransitionMutation, SetTransitionMutationVariables>;
+
+/** app/pipelines/[id]/pipeline.graphql */
+export type MoveServiceMutation = {
+  moveService: {
+    id: string;
+  };
+};
+export type MoveServiceMutationVariables = {
+  p: string;
+  s: string;
+  t: string;
+};
+export const MoveServiceDocument = `mutation MoveService($p:ID!$s:ID!$t:ID!){moveService(pipelineId:$p serviceId:$s toStageId:$t){id}}` as TypedDocument<MoveServiceMutation, MoveServiceMutationVariables>;
+
+/** app/pipelines/editor/editor.graphql */
+export type NewPipelineQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  environments: Array<{
+    id: string;
+    name: string;
+  }>;
+  deployments: Array<{
+    id: string;
+    name: string;
+    service: {
+      name: string;
+    };
+    environment: {
+      name: string;
+    };
+  }>;
+};
+export type NewPipelineQueryVariables = Record<string, never>;
+export const NewPipelineDocument = `query NewPipeline{viewer{role}services{id name}environments{id name}deployments{id name service{name}environment{name}}}` as TypedDocument<NewPipelineQuery, NewPipelineQueryVariables>;
+
+/** app/pipelines/editor/editor.graphql */
+export type EditPipelineQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  environments: Array<{
+    id: string;
+    name: string;
+  }>;
+  deployments: Array<{
+    id: string;
+    name: string;
+    service: {
+      name: string;
+    };
+    environment: {
+      name: string;
+    };
+  }>;
+  pipeline: {
+    id: string;
+    name: string;
+    description: string | null;
+    executionMode: Schema.ExecutionMode;
+    service: {
+      id: string;
+    } | null;
+    environment: {
+      id: string;
+      name: string;
+    } | null;
+    stages: Array<{
+      name: string;
+      maxParallel: number;
+      transitionEnabled: boolean;
+      environment: {
+        id: string;
+      } | null;
+      actions: Array<{
+        name: string;
+        kind: Schema.ActionKind;
+        runOrder: number;
+        config: unknown;
+        timeoutSeconds: number | null;
+        retryPolicy: {
+          maximumAttempts: number;
+          initialIntervalMs: number;
+          backoffCoefficient: number;
+        };
+      }>;
+    }>;
+  } | null;
+};
+export type EditPipelineQueryVariables = {
+  id: string;
+};
+export const EditPipelineDocument = `query EditPipeline($id:ID!){viewer{role}services{id name}environments{id name}deployments{id name service{name}environment{name}}pipeline(id:$id){id name description executionMode service{id}environment{id name}stages{name maxParallel transitionEnabled environment{id}actions{name kind runOrder config timeoutSeconds retryPolicy{maximumAttempts initialIntervalMs backoffCoefficient}}}}}` as TypedDocument<EditPipelineQuery, EditPipelineQueryVariables>;
+
+/** app/pipelines/editor/editor.graphql */
+export type CreatePipelineMutation = {
+  createPipeline: {
+    id: string;
+  };
+};
+export type CreatePipelineMutationVariables = {
+  i: Schema.PipelineInput;
+};
+export const CreatePipelineDocument = `mutation CreatePipeline($i:PipelineInput!){createPipeline(input:$i){id}}` as TypedDocument<CreatePipelineMutation, CreatePipelineMutationVariables>;
+
+/** app/pipelines/editor/editor.graphql */
+export type UpdatePipelineMutation = {
+  updatePipeline: {
+    id: string;
+  };
+};
+export type UpdatePipelineMutationVariables = {
+  id: string;
+  i: Schema.PipelineInput;
+};
+export const UpdatePipelineDocument = `mutation UpdatePipeline($id:ID!$i:PipelineInput!){updatePipeline(id:$id input:$i){id}}` as TypedDocument<UpdatePipelineMutation, UpdatePipelineMutationVariables>;
 
 /** app/pipelines/pipelines.graphql */
 export type PipelinesQuery = {
@@ -678,6 +952,44 @@ export type RejectDeploymentPlanMutationVariables = {
   c?: string | null;
 };
 export const RejectDeploymentPlanDocument = `mutation RejectDeploymentPlan($d:ID!$c:String){rejectDeploymentPlan(deploymentRunId:$d comment:$c){id}}` as TypedDocument<RejectDeploymentPlanMutation, RejectDeploymentPlanMutationVariables>;
+
+/** app/services/services.graphql */
+export type ServicesQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  services: Array<{
+    id: string;
+    name: string;
+    team: string | null;
+    type: Schema.ServiceType | null;
+  }>;
+};
+export type ServicesQueryVariables = Record<string, never>;
+export const ServicesDocument = `query Services{viewer{role}services{id name team type}}` as TypedDocument<ServicesQuery, ServicesQueryVariables>;
+
+/** app/services/services.graphql */
+export type CreateServiceMutation = {
+  createService: {
+    id: string;
+  };
+};
+export type CreateServiceMutationVariables = {
+  i: Schema.ServiceInput;
+};
+export const CreateServiceDocument = `mutation CreateService($i:ServiceInput!){createService(input:$i){id}}` as TypedDocument<CreateServiceMutation, CreateServiceMutationVariables>;
+
+/** app/services/services.graphql */
+export type UpdateServiceMutation = {
+  updateService: {
+    id: string;
+  };
+};
+export type UpdateServiceMutationVariables = {
+  id: string;
+  i: Schema.ServiceInput;
+};
+export const UpdateServiceDocument = `mutation UpdateService($id:ID!$i:ServiceInput!){updateService(id:$id input:$i){id}}` as TypedDocument<UpdateServiceMutation, UpdateServiceMutationVariables>;
 
 /** components/approval-request.graphql */
 export type ApprovalRequestViewFragment = {

@@ -41,6 +41,8 @@ export interface ActionRun {
   finishedAt: string | null;
   id: string;
   kind: ActionKind;
+  /** how many log lines its attempts wrote: the seq of the last one */
+  logLineCount: number;
   logs: Array<LogLine>;
   name: string;
   outputs: unknown | null;
@@ -58,6 +60,8 @@ export type ActionStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'REJECTED' | 'RU
 /** An issued API token (never its value). */
 export interface ApiToken {
   createdAt: string;
+  /** null: the token never expires */
+  expiresAt: string | null;
   id: string;
   principal: Principal;
   revokedAt: string | null;
@@ -134,6 +138,8 @@ export interface CommitInput {
 
 /** The token is shown only here, once; it is stored hashed. */
 export interface CreatedToken {
+  /** From then on the token is refused like a revoked one; null: it never expires */
+  expiresAt: string | null;
   principal: Principal;
   token: string;
   /** for revokeApiToken */
@@ -269,6 +275,8 @@ export interface DoraPoint {
 export interface Environment {
   id: string;
   name: string;
+  /** its environment pipeline, once created */
+  pipeline: Pipeline | null;
   tier: EnvironmentTier;
 }
 
@@ -347,6 +355,8 @@ export interface Pipeline {
   /** default false: a run older than live stops before deploying (rollbacks excepted) */
   allowOlderThanLive: boolean;
   description: string | null;
+  /** an environment pipeline: the environment whose services it deploys */
+  environment: Environment | null;
   executionMode: ExecutionMode;
   id: string;
   name: string;
@@ -492,20 +502,29 @@ export interface Service {
   id: string;
   name: string;
   team: string | null;
+  /** decides its stage in an environment pipeline (no type: the last stage) */
+  type: ServiceType | null;
 }
 
 export interface ServiceInput {
   name: string;
   team?: string | null;
+  type?: ServiceType | null;
 }
+
+export type ServiceType = 'APPLICATION' | 'CONTAINER' | 'DATABASE' | 'JOB';
 
 export interface Stage {
   actions: Array<Action>;
+  /** new services of this type are placed in this stage */
+  defaultFor: ServiceType | null;
   environment: Environment | null;
   id: string;
   maxParallel: number;
   name: string;
   position: number;
+  /** an environment pipeline: the services placed in this stage (each in exactly one) */
+  services: Array<Service>;
   transitionEnabled: boolean;
 }
 

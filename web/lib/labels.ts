@@ -6,10 +6,12 @@ import type {
   DoraLevel,
   DoraMetric,
   DoraMetrics,
+  EnvironmentTier,
   ExecutionMode,
   IncidentAttribution,
   Interval,
   RunStatus,
+  ServiceType,
   StageStatus,
 } from './graphql-types';
 
@@ -82,6 +84,20 @@ export const executionModes: Record<ExecutionMode, string> = {
   PARALLEL: 'parallel',
   QUEUED: 'queued',
   SUPERSEDED: 'superseded',
+};
+
+/** A service's type, which picks its default stage in an environment pipeline. */
+export const serviceTypes: Record<ServiceType, string> = {
+  DATABASE: 'database',
+  JOB: 'job',
+  CONTAINER: 'container',
+  APPLICATION: 'application',
+};
+
+export const environmentTiers: Record<EnvironmentTier, string> = {
+  DEVELOPMENT: 'development',
+  STAGING: 'staging',
+  PRODUCTION: 'production',
 };
 
 export const actionKinds: Record<ActionKind, string> = {

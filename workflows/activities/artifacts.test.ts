@@ -45,7 +45,7 @@ describe('the artifacts file and what later commands receive', () => {
       expect(await readArtifactsFile(path.join(dir, 'absent'))).toEqual([]);
       const big = path.join(dir, 'big');
       await writeFile(big, 'x'.repeat(64 * 1024 + 1));
-      await expect(readArtifactsFile(big)).rejects.toThrow(/more than 65536/);
+      await expect(readArtifactsFile(big)).rejects.toThrow(/over the limit of 65536/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { open, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
@@ -8,6 +8,7 @@ import {
   type ArtifactFact,
   type ArtifactRef,
 } from '../../db/releases/artifacts';
+import { readCommandFile } from './output-policy';
 import { retryTransient } from './transient';
 
 /**
@@ -72,23 +73,15 @@ export function parseArtifacts(content: string): ArtifactFact[] {
   return [...byName.values()];
 }
 
-/** Reads $LOCKSTEP_ARTIFACTS (absent: none), refusing a file over the size limit before reading it all. */
-export async function readArtifactsFile(file: string): Promise<ArtifactFact[]> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > maxFileBytes)
-      throw invalid(`$LOCKSTEP_ARTIFACTS holds ${size} bytes, more than ${maxFileBytes}`);
-    return parseArtifacts(await handle.readFile('utf8'));
-  } finally {
-    await handle.close();
-  }
+/**
+ * Reads $LOCKSTEP_ARTIFACTS (absent: none) as safely as $LOCKSTEP_OUTPUT, refused unread over the limit.
+ * The text is masked before it is parsed, like outputs: a secret reaches neither a name nor an error.
+ */
+export async function readArtifactsFile(
+  file: string,
+  mask: (text: string) => string = (text) => text,
+): Promise<ArtifactFact[]> {
+  return parseArtifacts(mask(await readCommandFile(file, '$LOCKSTEP_ARTIFACTS', maxFileBytes)));
 }
 
 /**
@@ -101,7 +94,7 @@ export async function publishCommandArtifacts(
   file: string,
   mask: (text: string) => string,
 ): Promise<ArtifactRef[]> {
-  const facts = (await readArtifactsFile(file)).map((fact) => ({
+  const facts = (await readArtifactsFile(file, mask)).map((fact) => ({
     name: fact.name,
     version: mask(fact.version),
     digest: fact.digest === null ? null : mask(fact.digest),
@@ -123,7 +116,7 @@ export function artifactEnvName(name: string): string {
 /**
  * The environment a command receives for the artifacts the run carries: per artifact
  * `LOCKSTEP_ARTIFACT_<NAME>_VERSION`, `_DIGEST` and `_URI` (empty when unknown), and
- * `LOCKSTEP_ARTIFACTS_MANIFEST`, a JSON file in `dir` listing them all (`[{name, version, digest, uri}]`).
+ * `LOCKSTEP_ARTIFACTS_MANIFEST`, a JSON file in `dir` (a folder the command may read, not change) listing them all (`[{name, version, digest, uri}]`).
  */
 export async function receivedArtifactsEnv(
   dir: string,
@@ -131,7 +124,7 @@ export async function receivedArtifactsEnv(
 ): Promise<Record<string, string>> {
   const list = (artifacts ?? []).map(({ name, version, digest, uri }) => ({ name, version, digest, uri }));
   const manifest = path.join(dir, 'artifacts-manifest.json');
-  await writeFile(manifest, JSON.stringify(list, null, 2));
+  await writeFile(manifest, JSON.stringify(list, null, 2), { mode: 0o644 });
   const env: Record<string, string> = { LOCKSTEP_ARTIFACTS_MANIFEST: manifest };
   for (const artifact of list) {
     const prefix = `LOCKSTEP_ARTIFACT_${artifactEnvName(artifact.name)}`;

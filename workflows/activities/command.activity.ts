@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
-import { createMasker } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import { publishCommandArtifacts, receivedArtifactsEnv } from './artifacts';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
+import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
+import { failureMessage, maskedFailure } from './masked-failure';
+import { checkOutputs, readOutputFile } from './output-policy';
 import { keepAlive, runShell, type ShellOutcome } from './shell';
 import { retryTransient } from './transient';
 
@@ -20,6 +20,10 @@ export interface CommandActivityDeps {
   secretBox: SecretBox | null;
   /** The environment every command starts from (PATH, HOME...): never the worker's own secrets. */
   baseEnv: Record<string, string>;
+  /** Where and as whom each attempt runs. */
+  sandbox: CommandSandbox;
+  /** Bytes of log one attempt stores at most. */
+  logLimitBytes: number;
   /** How often a running command heartbeats; the activity's heartbeat timeout is a few times this. */
   heartbeatIntervalMs?: number;
   /** Grace between SIGTERM and SIGKILL when a command is cancelled. */
@@ -51,6 +55,8 @@ export function createCommandActivities({
   dataSource,
   secretBox,
   baseEnv,
+  sandbox,
+  logLimitBytes,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
 }: CommandActivityDeps) {
@@ -71,14 +77,12 @@ export function createCommandActivities({
 
   async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
     const attempt = await beginAttempt(dataSource, ctx, input);
-    const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-action-'));
-    const outputFile = path.join(workDir, 'outputs');
-    const artifactsFile = path.join(workDir, 'artifacts');
-    const logs = await LogWriter.open(dataSource, {
-      kind: 'action',
-      actionRunId: input.actionRunId,
-      attempt,
-    });
+    const workspace = await sandbox.open('lockstep-action');
+    const logs = await LogWriter.open(
+      dataSource,
+      { kind: 'action', actionRunId: input.actionRunId, attempt },
+      { limitBytes: logLimitBytes },
+    );
     // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
     const secrets = await retryTransient(() =>
       secretsInScope(dataSource, secretBox, {
@@ -93,9 +97,11 @@ export function createCommandActivities({
     try {
       const outcome = await runShell(ctx, {
         command: input.command.command,
-        cwd: input.command.workingDirectory ?? workDir,
+        cwd: input.command.workingDirectory ?? workspace.dir,
+        user: workspace.user,
         env: {
           ...baseEnv,
+          ...workspace.env,
           ...input.command.env,
           ...secrets,
           LOCKSTEP_RUN_ID: input.runId,
@@ -104,12 +110,12 @@ export function createCommandActivities({
           LOCKSTEP_ACTION: input.actionName,
           LOCKSTEP_ATTEMPT: String(attempt),
           LOCKSTEP_REVISION: input.revisionSha,
-          LOCKSTEP_OUTPUT: outputFile,
-          LOCKSTEP_ARTIFACTS: artifactsFile,
-          ...(await receivedArtifactsEnv(workDir, input.artifacts)),
+          LOCKSTEP_OUTPUT: workspace.outputFile,
+          LOCKSTEP_ARTIFACTS: workspace.artifactsFile,
+          ...(await receivedArtifactsEnv(workspace.handedDir, input.artifacts)),
         },
         timeoutSeconds: input.timeoutSeconds,
-        onLine: (stream, line) => logs.write(stream, line),
+        onLine: (stream, line, cutBytes) => logs.write(stream, line, cutBytes),
         mask,
         killGraceMs,
       });
@@ -119,7 +125,7 @@ export function createCommandActivities({
         throw outcome.reason;
       }
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
-        error = describeFailure(outcome, input.timeoutSeconds);
+        error = mask(describeFailure(outcome, input.timeoutSeconds));
         await logs.flush();
         await finishAttempt(dataSource, input.actionRunId, attempt, error);
         recorded = true;
@@ -128,24 +134,24 @@ export function createCommandActivities({
           ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
           : ApplicationFailure.retryable(error, 'CommandFailed');
       }
-      const outputs = await readFile(outputFile, 'utf8').then(parseOutputs, (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return {};
-        throw e;
-      });
-      // Outputs travel through workflow history and the database: a secret must not ride along.
+      // Outputs travel through workflow history and the database, and a bad line is quoted in the error:
+      // the file is masked before it is parsed, so a secret rides along in neither keys, values nor errors.
+      const outputs = parseOutputs(mask(await readOutputFile(workspace.outputFile)));
+      checkOutputs(outputs, input.command.env);
       return {
-        outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, mask(value)])),
-        artifacts: await publishCommandArtifacts(dataSource, input, artifactsFile, mask),
+        outputs,
+        artifacts: await publishCommandArtifacts(dataSource, input, workspace.artifactsFile, mask),
       };
     } catch (e) {
-      error ??= e instanceof Error ? e.message : String(e);
-      throw e;
+      const failure = maskedFailure(mask, e);
+      error ??= failureMessage(failure);
+      throw failure;
     } finally {
       if (!recorded) {
         await logs.flush().catch(() => undefined); // the attempt's outcome is recorded even if lines were lost
         await finishAttempt(dataSource, input.actionRunId, attempt, error, cancelled);
       }
-      await rm(workDir, { recursive: true, force: true });
+      await workspace.release();
     }
   }
 

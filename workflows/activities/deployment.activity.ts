@@ -1,13 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
 import { recordDeployedArtifacts } from '../../db/releases/artifacts';
-import { createMasker, type SecretBox } from '../../db/secret-box';
+import type { SecretBox } from '../../db/secret-box';
+import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type {
   DeploymentRunChange,
@@ -17,7 +15,9 @@ import type {
 } from '../definitions';
 import { receivedArtifactsEnv } from './artifacts';
 import { describeFailure } from './command.activity';
+import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
+import { maskedFailure } from './masked-failure';
 import { keepAlive, runShell } from './shell';
 import { retryTransient } from './transient';
 
@@ -25,6 +25,10 @@ export interface DeploymentActivityDeps {
   dataSource: DataSource;
   secretBox: SecretBox | null;
   baseEnv: Record<string, string>;
+  /** Where and as whom plan and apply commands run: like COMMAND actions. */
+  sandbox: CommandSandbox;
+  /** Bytes of log one step stores at most. */
+  logLimitBytes: number;
   heartbeatIntervalMs?: number;
   killGraceMs?: number;
 }
@@ -34,6 +38,8 @@ export function createDeploymentActivities({
   dataSource,
   secretBox,
   baseEnv,
+  sandbox,
+  logLimitBytes,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
 }: DeploymentActivityDeps) {
@@ -84,35 +90,38 @@ export function createDeploymentActivities({
   }
 
   async function execute(ctx: Context, input: DeploymentStepInput): Promise<void> {
-    const workDir = await mkdtemp(path.join(os.tmpdir(), 'lockstep-deploy-'));
-    const logs = await LogWriter.open(dataSource, {
-      kind: 'deployment',
-      deploymentRunId: input.deploymentRunId,
-      step: input.step,
-    });
+    const workspace = await sandbox.open('lockstep-deploy');
+    const logs = await LogWriter.open(
+      dataSource,
+      { kind: 'deployment', deploymentRunId: input.deploymentRunId, step: input.step },
+      { limitBytes: logLimitBytes },
+    );
     const secrets = await retryTransient(() =>
       secretsInScope(dataSource, secretBox, {
         pipelineId: input.pipelineId,
         environmentId: input.environmentId,
       }),
     );
+    const mask = createMasker(Object.values(secrets));
     try {
       const outcome = await runShell(ctx, {
         command: input.command,
-        cwd: workDir,
+        cwd: workspace.dir,
+        user: workspace.user,
         env: {
           ...baseEnv,
+          ...workspace.env,
           ...input.env,
           ...secrets,
           LOCKSTEP_DEPLOYMENT_RUN_ID: input.deploymentRunId,
           LOCKSTEP_STEP: input.step,
           LOCKSTEP_ATTEMPT: String(ctx.info.attempt),
           LOCKSTEP_REVISION: input.revisionSha,
-          ...(await receivedArtifactsEnv(workDir, input.artifacts)),
+          ...(await receivedArtifactsEnv(workspace.handedDir, input.artifacts)),
         },
         timeoutSeconds: input.timeoutSeconds,
-        onLine: (stream, line) => logs.write(stream, line),
-        mask: createMasker(Object.values(secrets)),
+        onLine: (stream, line, cutBytes) => logs.write(stream, line, cutBytes),
+        mask,
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;
@@ -122,9 +131,15 @@ export function createDeploymentActivities({
           ? ApplicationFailure.nonRetryable(error, 'CommandFailed')
           : ApplicationFailure.retryable(error, 'CommandFailed');
       }
+    } catch (e) {
+      // The failure reason of the deployment run, its events and the history: masked like the log.
+      throw maskedFailure(mask, e);
     } finally {
-      await logs.flush();
-      await rm(workDir, { recursive: true, force: true });
+      try {
+        await logs.flush();
+      } finally {
+        await workspace.release();
+      }
     }
   }
 

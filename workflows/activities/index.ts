@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { createCommandActivities } from './command.activity';
+import { CommandSandbox, type UidRange } from './command-sandbox';
+import { createDecisionActivities } from './decision.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
@@ -15,6 +17,10 @@ export interface ActivityDeps {
   temporal: Client;
   /** The environment commands start from. */
   commandBaseEnv: Record<string, string>;
+  /** The uids commands run as when the worker is root (LOCKSTEP_COMMAND_UIDS). */
+  commandUids: UidRange;
+  /** Bytes of log one action attempt or deployment step stores at most (LOCKSTEP_LOG_LIMIT_BYTES). */
+  logLimitBytes: number;
   /** Opens secrets and webhook secrets; null when LOCKSTEP_SECRET_KEY is not set. */
   secretBox: SecretBox | null;
   /** The dashboard's base URL, for the run links in notifications. */
@@ -26,17 +32,23 @@ export function createActivities({
   dataSource,
   temporal,
   commandBaseEnv,
+  commandUids,
+  logLimitBytes,
   secretBox,
   publicUrl,
 }: ActivityDeps) {
+  // One sandbox for both kinds of command, so no two running attempts ever share a uid.
+  const sandbox = CommandSandbox.forThisProcess(commandUids);
+  const commands = { dataSource, secretBox, baseEnv: commandBaseEnv, sandbox, logLimitBytes };
   return {
     ...createProjectionActivities({ dataSource }),
-    ...createCommandActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
-    ...createHttpActivities({ dataSource }),
-    ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
+    ...createCommandActivities(commands),
+    ...createHttpActivities({ dataSource, secretBox }),
+    ...createDeploymentActivities(commands),
     ...createLaneActivities({ dataSource, temporal }),
     ...createLiveActivities({ dataSource }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
+    ...createDecisionActivities({ secretBox }),
   };
 }
 

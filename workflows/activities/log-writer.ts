@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { notifyChannels, type LogNotification } from '../../db/notify';
+import { cutLine } from './log-lines';
 import type { LogStream } from './shell';
 import { retryTransient } from './transient';
 
@@ -9,8 +10,6 @@ export type { LogStream } from './shell';
 export type LogTarget =
   | { kind: 'action'; actionRunId: string; attempt: number }
   | { kind: 'deployment'; deploymentRunId: string; step: 'plan' | 'apply' };
-
-const maxLineLength = 16_384;
 
 interface PendingLine {
   seq: number;
@@ -45,6 +44,15 @@ function ownerOf(target: LogTarget): { id: string; tag: number | string } {
     : { id: target.deploymentRunId, tag: target.step };
 }
 
+export interface LogWriterOptions {
+  /**
+   * How many bytes of text this writer stores at most (an action attempt, a deployment step): past it,
+   * lines are counted, not stored, and one line at the next flush says how many were left out.
+   */
+  limitBytes?: number;
+  flushIntervalMs?: number;
+}
+
 /**
  * Buffers a command's output lines and writes them in batches (one INSERT per flush), numbering them with a
  * `seq` that continues across the attempts (or steps) of one owner. Each flush is announced on the logs
@@ -55,35 +63,70 @@ export class LogWriter {
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
+  private storedBytes = 0;
+  /** Set by the first line over the limit: from then on every line is left out, so the log has no hole. */
+  private full = false;
+  private dropped = { lines: 0, bytes: 0 };
 
   private constructor(
     private readonly dataSource: DataSource,
     private readonly target: LogTarget,
     private nextSeq: number,
+    private readonly limitBytes: number,
     private readonly flushIntervalMs: number,
   ) {}
 
-  static async open(dataSource: DataSource, target: LogTarget, flushIntervalMs = 100): Promise<LogWriter> {
+  static async open(
+    dataSource: DataSource,
+    target: LogTarget,
+    { limitBytes = Infinity, flushIntervalMs = 100 }: LogWriterOptions = {},
+  ): Promise<LogWriter> {
     const rows: Array<{ last: number }> = await retryTransient(() =>
       dataSource.query(statements[target.kind].last, [ownerOf(target).id]),
     );
-    return new LogWriter(dataSource, target, (rows[0]?.last ?? 0) + 1, flushIntervalMs);
+    return new LogWriter(dataSource, target, (rows[0]?.last ?? 0) + 1, limitBytes, flushIntervalMs);
   }
 
-  write(stream: LogStream, line: string): void {
+  /** One line; `cutBytes`: how much of it the reader already left out (see LineSplitter). */
+  write(stream: LogStream, line: string, cutBytes = 0): void {
     // PostgreSQL text cannot hold NUL; very long lines are cut so one line cannot flood the table.
-    const clean = line.replaceAll('\0', '');
-    const text = clean.length > maxLineLength ? `${clean.slice(0, maxLineLength)}… [truncated]` : clean;
+    const text = cutLine(line.replaceAll('\0', ''), cutBytes);
+    const bytes = Buffer.byteLength(text);
+    if (this.full || this.storedBytes + bytes > this.limitBytes) {
+      this.full = true;
+      this.dropped.lines += 1;
+      this.dropped.bytes += bytes;
+      return;
+    }
+    this.storedBytes += bytes;
+    this.append(stream, text);
+  }
+
+  private append(stream: LogStream, text: string): void {
     this.pending.push({ seq: this.nextSeq++, at: new Date(), stream, text });
     if (this.pending.length >= 500) this.flushInBackground();
     else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
   }
 
   /**
-   * Writes everything buffered so far; resolves when it is stored, and rejects if any batch since the
-   * last call could not be stored (the database stayed away longer than the retries wait).
+   * Writes everything buffered so far, then (when lines went over the limit since the last call) one line
+   * saying how many were left out; resolves when it is stored, and rejects if any batch since the last
+   * call could not be stored (the database stayed away longer than the retries wait). Activities call it
+   * when their command is done.
    */
   async flush(): Promise<void> {
+    if (this.dropped.lines > 0) {
+      const { lines, bytes } = this.dropped;
+      this.dropped = { lines: 0, bytes: 0 };
+      this.append(
+        'stderr',
+        `[lockstep] log limit of ${this.limitBytes} bytes reached: ${lines} more lines (${bytes} bytes) were not stored`,
+      );
+    }
+    await this.store();
+  }
+
+  private async store(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
@@ -105,7 +148,7 @@ export class LogWriter {
 
   /** A flush nobody awaits: a failure is kept for the next awaited flush instead of crashing the worker. */
   private flushInBackground(): void {
-    this.flush().catch((error: unknown) => {
+    this.store().catch((error: unknown) => {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
     });
   }

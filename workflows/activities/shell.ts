@@ -1,6 +1,7 @@
 import type { Context } from '@temporalio/activity';
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { LineSplitter, maxLineLength, Tail } from './log-lines';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -8,9 +9,12 @@ export interface ShellOptions {
   command: string;
   cwd: string;
   env: Record<string, string>;
+  /** The user and group the command runs as (see command-users.ts); absent: the worker's own. */
+  user?: { uid: number; gid: number };
   /** The command is killed (whole group) after this long; the attempt then fails as timed out. */
   timeoutSeconds: number;
-  onLine: (stream: LogStream, line: string) => void;
+  /** Each line, masked; `cutBytes` says how much of a very long line was left out while reading. */
+  onLine: (stream: LogStream, line: string, cutBytes: number) => void;
   /** Applied to every line before anyone sees it (logs, the error's stderr tail): secret values become ***. */
   mask: (text: string) => string;
   /** Grace between SIGTERM and SIGKILL when a command is cancelled or times out. */
@@ -26,19 +30,31 @@ export type ShellOutcome =
 /**
  * The process group leader runs the command in the background and a watchdog beside it: when the worker
  * that started it dies (even by SIGKILL, which leaves no chance to clean up), the watchdog kills the whole
- * group, so an abandoned attempt never runs on next to its retry. `$1` is the worker's pid, `$2` the command.
+ * group, so an abandoned attempt never runs on next to its retry. The watchdog waits on fd 3, a socket
+ * whose other end only the worker holds: it reads end-of-file when the worker is gone. (Unlike
+ * `kill -0 <worker>`, this works when the command runs as another user, and cannot mistake a recycled pid
+ * for the worker.) The command itself does not get fd 3. `$1` is the command.
  */
 const watchdogScript = [
-  'worker=$1',
-  '/bin/sh -c "$2" &',
+  '/bin/sh -c "$1" 3<&- &',
   'child=$!',
-  '( while kill -0 "$worker" 2>/dev/null; do sleep 1; done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &',
+  '( read -r _ <&3; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &',
   'watchdog=$!',
+  'exec 3<&-',
   'wait "$child"',
   'status=$?',
   'kill "$watchdog" 2>/dev/null',
   'exit "$status"',
 ].join('\n');
+
+/**
+ * How much of one line is read before the rest is only counted: twice what is stored, so that a secret
+ * crossing the cut is still seen whole by the mask.
+ */
+const keepBytesPerLine = 2 * maxLineLength;
+
+/** How long output is still read after the command's group is gone. */
+const drainGraceMs = 2000;
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -51,36 +67,35 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /**
  * Runs `/bin/sh -c command` in its own process group, line by line into `onLine` (the caller heartbeats).
- * Cancellation (which includes the server telling a heartbeat that the attempt is gone) and the timeout
- * kill the whole group: SIGTERM, then SIGKILL after the grace. Whatever the outcome, nothing of the group
- * outlives the call.
+ * Lines are split while reading, so output of any size takes bounded memory. Cancellation (which includes
+ * the server telling a heartbeat that the attempt is gone) and the timeout kill the whole group: SIGTERM,
+ * then SIGKILL after the grace. Whatever the outcome, nothing of the group outlives the call.
  */
 export async function runShell(ctx: Context, options: ShellOptions): Promise<ShellOutcome> {
-  const child = spawn(
-    '/bin/sh',
-    ['-c', watchdogScript, 'lockstep-action', String(process.pid), options.command],
-    {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true, // its own process group
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const stderrTail: string[] = [];
-  const pipe = (stream: NodeJS.ReadableStream, name: LogStream) =>
+  const child = spawn('/bin/sh', ['-c', watchdogScript, 'lockstep-action', options.command], {
+    cwd: options.cwd,
+    env: options.env,
+    ...options.user,
+    detached: true, // its own process group
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const lifeline = child.stdio[3] as Readable | null;
+  lifeline?.on('error', () => undefined); // only its end-of-file matters, and only to the watchdog
+  const stderrTail = new Tail();
+  const pipe = (stream: Readable, name: LogStream) =>
     new Promise<void>((resolve) => {
-      const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      lines.on('line', (raw) => {
-        const line = options.mask(raw);
-        options.onLine(name, line);
-        if (name === 'stderr') {
-          stderrTail.push(line);
-          if (stderrTail.length > 10) stderrTail.shift();
-        }
+      const splitter = new LineSplitter(keepBytesPerLine, ({ text, cutBytes }) => {
+        const line = options.mask(text);
+        options.onLine(name, line, cutBytes);
+        if (name === 'stderr') stderrTail.add(line);
       });
-      lines.on('close', resolve);
+      stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+      stream.once('close', () => {
+        splitter.end();
+        resolve();
+      });
     });
-  const drained = Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
+  const drained = Promise.all([pipe(child.stdout!, 'stdout'), pipe(child.stderr!, 'stderr')]);
   // A command that cannot even start (its working directory is missing, say) fails like a command would:
   // retrying on another attempt would not help.
   let startError: Error | null = null;
@@ -108,10 +123,16 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
     const { code, signal } = await exited;
     // The leader is gone; anything it left running in its group goes with it.
     killGroup(child.pid, 'SIGKILL');
+    // A process that left the group (setsid) may still hold the pipes open: stop reading after a moment.
+    const drainTimer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, drainGraceMs);
     await drained;
+    clearTimeout(drainTimer);
     const tail = startError
       ? `could not start the command in ${options.cwd}: ${(startError as Error).message}`
-      : stderrTail.join('\n').trim();
+      : stderrTail.text();
     if (stopping === 'cancelled') {
       const reason: unknown = ctx.cancellationSignal.reason;
       return { kind: 'cancelled', reason: reason instanceof Error ? reason : new Error('cancelled') };
@@ -120,6 +141,7 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
     if (signal) return { kind: 'signalled', signal, stderrTail: tail };
     return { kind: 'exited', code: code ?? 1, stderrTail: tail };
   } finally {
+    lifeline?.destroy();
     clearTimeout(deadline);
     if (killTimer) clearTimeout(killTimer);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { approvalSummaryOfEvent } from '../../db/releases/approval-request';
 import type { SecretBox } from '../../db/secret-box';
 import { openSealedRow } from '../../db/secret-store';
+import { webhookSignature } from '../../db/webhook-signature';
 import type { WebhookDeliveryInput } from '../definitions';
+import { readBodyUpTo } from './bounded-body';
+import { slackMessage } from './slack-message';
 import { retryTransient } from './transient';
 
 export interface WebhookActivityDeps {
@@ -17,15 +19,8 @@ export interface WebhookActivityDeps {
 
 /** How long one delivery attempt may take before it counts as failed. */
 const requestTimeoutMs = 10_000;
-
-/**
- * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under the subscription's
- * secret. The timestamp is signed too, so a receiver can refuse replays of old deliveries.
- */
-export function signatureHeader(secret: string, timestamp: number, body: string): string {
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${digest}`;
-}
+/** The receiver's answer is read (so the connection can be reused) up to this much, never used. */
+const responseLimitBytes = 64 * 1024;
 
 interface DeliveryRow {
   id: string;
@@ -71,21 +66,15 @@ export interface LockstepWebhookBody {
 export function deliveryBody(row: DeliveryRow, publicUrl: string, approval: string | null = null): string {
   const url = `${publicUrl}/runs/${row.run_id}`;
   if (row.format === 'slack') {
-    const where = [row.stage_name, row.action_name].filter(Boolean).join(' / ');
-    const text =
-      `*${row.pipeline_name}* run #${row.run_number}: ${row.type}${where ? ` at ${where}` : ''}` +
-      `${row.message ? ` — ${row.message}` : ''}${approval ? `\n${approval}` : ''}`;
-    return JSON.stringify({
-      text: `${text} <${url}|Open run #${row.run_number}>`,
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        {
-          type: 'actions',
-          elements: [
-            { type: 'button', text: { type: 'plain_text', text: `Open run #${row.run_number}` }, url },
-          ],
-        },
-      ],
+    return slackMessage({
+      pipelineName: row.pipeline_name,
+      runNumber: row.run_number,
+      type: row.type,
+      stageName: row.stage_name,
+      actionName: row.action_name,
+      message: row.message,
+      approval,
+      url,
     });
   }
   const body: LockstepWebhookBody = {
@@ -167,13 +156,13 @@ export function createWebhookActivities({ dataSource, secretBox, publicUrl }: We
           'user-agent': 'Lockstep-Webhooks/1',
           'x-lockstep-delivery': row.id,
           'x-lockstep-event': row.type,
-          'x-lockstep-signature': signatureHeader(secret, Math.floor(Date.now() / 1000), body),
+          'x-lockstep-signature': webhookSignature(secret, Math.floor(Date.now() / 1000), body),
         },
         body,
         redirect: 'manual',
         signal: AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(requestTimeoutMs)]),
       });
-      await response.arrayBuffer().catch(() => undefined);
+      await readBodyUpTo(response, responseLimitBytes);
     } catch (error) {
       const message = `request failed: ${(error as Error).message}`;
       await record(null, message, false);

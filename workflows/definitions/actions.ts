@@ -34,12 +34,19 @@ export interface RunCommandInput extends ActionContext {
 export interface HttpConfig {
   url: string;
   method?: string;
+  /** Values may name secrets as `${{ secrets.NAME }}` (db/secret-references.ts), put in by the worker. */
   headers?: Record<string, string>;
   body?: string;
   expectStatus?: number;
 }
 
 export interface CallHttpInput extends ActionContext {
+  /**
+   * The stage's environment: with the pipeline, it decides which secrets the headers may name. Absent in
+   * actions scheduled before headers could name secrets (runs in flight then): only pipeline and global
+   * secrets apply to those.
+   */
+  environmentId?: string | null;
   http: HttpConfig;
   timeoutSeconds: number;
 }

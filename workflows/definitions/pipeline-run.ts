@@ -1,6 +1,7 @@
 /** A pipeline run: its workflow type and business id, search attributes, the plan it executes, its signals and queries. */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DecisionGate, DecisionProof } from '../../db/decision-proof';
 import type { ActionKind, ExecutionMode, PipelineEventType, RetryPolicy, RunStatus } from '../../db/domain';
 import type { ActionReuse, ArtifactRef } from './releases';
 
@@ -116,6 +117,19 @@ export interface Decision {
   principalName: string;
   approved: boolean;
   comment: string | null;
+  /**
+   * The API's proof that it made this decision for this gate (db/decision-proof.ts); a gate opened since the
+   * `verified-decisions` patch counts no decision whose proof the worker cannot confirm.
+   */
+  proof?: DecisionProof | null;
+}
+
+/** A decision a gate received, to be confirmed by the local activity `verifyDecision` before it counts. */
+export interface DecisionCheck {
+  gate: DecisionGate;
+  decision: Decision;
+  /** When the gate opened (workflow time): a proof issued before then was made for an earlier opening. */
+  openedAt: string;
 }
 
 /** A decision on an APPROVAL action of a pipeline run. */

@@ -1,12 +1,12 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { ActionContext, ActionPlan, ApprovalConfig, StagePlan } from '../definitions';
-import { ApprovalGate, describeDecision, describeRejection, now } from '../workflow-kit';
+import { ApprovalGate, describeDecision, describeRejection, now, offerProven } from '../workflow-kit';
 import { GateExpiry } from './gate-expiry';
 import { bookkeeping } from './local-activities';
 import type { RunContext } from './run-context';
 import type { ActionOutcome } from './run-state';
 
-const { recordApproval } = bookkeeping;
+const { recordApproval, verifyDecision } = bookkeeping;
 
 /**
  * An APPROVAL action: waits until its gate closes (enough approvals, a rejection, or its timeout), recording
@@ -25,6 +25,11 @@ export async function awaitApproval(
     allowSelfApproval: config.allowSelfApproval ?? false,
     triggeredById: run.input.triggeredById,
   });
+  // Gates opened since this patch count only decisions the API proved (docs/security.md); gates of runs
+  // recorded before it (test/histories/) take them as they come, as they did.
+  if (patched('verified-decisions')) gate.requireProofs();
+  const openedAt = now();
+  const gateRef = { kind: 'approval' as const, runId: run.ids.runId, actionRunId: action.actionRunId };
   state.gates.set(action.actionRunId, gate);
   const where = { stageName: stage.name, actionName: action.name };
   await projector.action(action.actionRunId, 'WAITING_FOR_APPROVAL', {
@@ -51,10 +56,15 @@ export async function awaitApproval(
       });
     }
     if (gate.closed) break;
+    if (gate.unproven.length > 0) {
+      await offerProven(gate, (decision) => verifyDecision({ gate: gateRef, decision, openedAt }));
+      continue;
+    }
     const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    const arrived = () => gate.pending.length > 0 || gate.unproven.length > 0 || expiry.stale;
     if (remaining !== undefined && remaining <= 0) gate.expire();
-    else if (remaining === undefined) await condition(() => gate.pending.length > 0 || expiry.stale);
-    else await condition(() => gate.pending.length > 0 || expiry.stale, remaining);
+    else if (remaining === undefined) await condition(arrived);
+    else await condition(arrived, remaining);
   }
   state.gates.delete(action.actionRunId);
   await waits.end(stage);

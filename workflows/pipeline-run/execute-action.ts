@@ -55,6 +55,7 @@ export async function executeAction(
       const options: ActivityOptions = { startToCloseTimeout: `${timeoutSeconds + 5} seconds`, retry };
       await proxyActivities<Activities>(options).callHttp({
         ...context,
+        environmentId: stage.environmentId,
         http: action.config as unknown as HttpConfig,
         timeoutSeconds,
       });

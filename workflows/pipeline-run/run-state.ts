@@ -48,7 +48,7 @@ export class RunState {
 
 /** The run's signal and query handlers; installed before the run's first await, so no signal is missed. */
 export function installHandlers(state: RunState): void {
-  setHandler(approvalSignal, (decision) => void state.gates.get(decision.actionRunId)?.offer(decision));
+  setHandler(approvalSignal, (decision) => state.gates.get(decision.actionRunId)?.receive(decision));
   setHandler(deploymentPlanSignal, (news) => void state.plans.set(news.deploymentRunId, news));
   setHandler(retryFailedActionsSignal, () => {
     if (state.retryable) state.retryRequested = true;

@@ -69,7 +69,7 @@ describe('artifacts', () => {
       },
     ]);
     expect(run.status).toBe('FAILED');
-    expect(run.failureReason).toContain('$LOCKSTEP_ARTIFACTS holds 10000000 bytes, more than 65536');
+    expect(run.failureReason).toContain('$LOCKSTEP_ARTIFACTS is 10000000 bytes, over the limit of 65536');
     const [attempts]: Array<{ n: number }> = await h.dataSource.query(
       `SELECT count(*)::int AS n FROM action_attempts t JOIN action_runs a ON a.id = t.action_run_id WHERE a.run_id = $1`,
       [run.id],

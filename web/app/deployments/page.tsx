@@ -31,6 +31,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
   return (
     <section>
       <h1>Deployments</h1>
+      <p>
+        <Link href="/deployments/manage">Manage Deployments</Link> (what each one runs, where)
+      </p>
       <form method="get" className="filters" aria-label="Filters">
         <ChoiceFilter label="Service" name="service" value={s.service} choices={services} />
         <ChoiceFilter label="Environment" name="environment" value={s.environment} choices={environments} />

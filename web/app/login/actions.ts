@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { ApiError, gqlWithToken } from '@/lib/api';
 import { webConfig } from '@/lib/config';
 import { field, type ActionResult } from '@/lib/form';
+import { localPath } from '@/lib/local-path';
 import { ViewerDocument } from '@/lib/graphql-operations';
 import { tokenCookie } from '@/lib/session';
 
@@ -17,7 +18,7 @@ export async function signIn(_state: ActionResult, form: FormData): Promise<Acti
   } catch (error) {
     if (error instanceof ApiError) return { error: error.message };
     // gqlWithToken redirects on UNAUTHENTICATED: say so here instead
-    return { error: 'That token is not valid or was revoked.' };
+    return { error: 'That token is not valid, was revoked or has expired.' };
   }
   (await cookies()).set(tokenCookie, token, {
     httpOnly: true,
@@ -27,17 +28,6 @@ export async function signIn(_state: ActionResult, form: FormData): Promise<Acti
     maxAge: 60 * 60 * 24 * 30,
   });
   redirect(localPath(field(form, 'next')));
-}
-
-/** Where to go after signing in: a path of this site only (never another origin, however it is spelled). */
-function localPath(next: string): string {
-  try {
-    const base = 'http://lockstep.invalid';
-    const url = new URL(next || '/', base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
-  } catch {
-    return '/';
-  }
 }
 
 export async function signOut(): Promise<void> {

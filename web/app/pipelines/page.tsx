@@ -16,10 +16,12 @@ export default async function PipelinesPage() {
   return (
     <section>
       <h1>Pipelines</h1>
+      <p>
+        <Link href="/pipelines/new">New pipeline</Link> · an environment’s pipeline is created from{' '}
+        <Link href="/environments">Environments</Link>
+      </p>
       {pipelines.length === 0 ? (
-        <p className="panel">
-          No pipelines yet. Create one with the <code>createPipeline</code> mutation.
-        </p>
+        <p className="panel">No pipelines yet.</p>
       ) : (
         <Table columns={['Name', 'Service', 'Stages', 'Execution']}>
           {pipelines.map((p) => (

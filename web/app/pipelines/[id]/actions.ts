@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { attempt, gql } from '@/lib/api';
 import { field, type ActionResult } from '@/lib/form';
-import { ReleaseChangeDocument, SetTransitionDocument } from '@/lib/graphql-operations';
+import { MoveServiceDocument, ReleaseChangeDocument, SetTransitionDocument } from '@/lib/graphql-operations';
 
 /** "Release change": triggers a run for a revision, then opens the run. */
 export async function releaseChange(_state: ActionResult, form: FormData): Promise<ActionResult> {
@@ -37,5 +37,18 @@ export async function setTransition(_state: ActionResult, form: FormData): Promi
     }),
   );
   revalidatePath(`/pipelines/${field(form, 'pipelineId')}`);
+  return outcome;
+}
+
+/** Moves a service (with its Deployments) to another stage of an environment pipeline. */
+export async function moveService(
+  pipelineId: string,
+  serviceId: string,
+  toStageId: string,
+): Promise<ActionResult> {
+  const outcome = await attempt(() =>
+    gql(MoveServiceDocument, { p: pipelineId, s: serviceId, t: toStageId }),
+  );
+  revalidatePath(`/pipelines/${pipelineId}`);
   return outcome;
 }

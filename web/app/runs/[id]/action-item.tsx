@@ -15,6 +15,14 @@ type ActionView = RunViewFragment['stages'][number]['actions'][number];
 
 /** Kinds that write a log; an approval or a wait has none. */
 const logged = new Set<ActionKind>(['COMMAND', 'HTTP', 'DEPLOYMENT']);
+/** After one of these, the action writes no more lines. */
+const finishedActionStatuses = new Set<ActionStatus>([
+  'SUCCEEDED',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+  'SKIPPED',
+]);
 /** Statuses whose output matters now: it is running, or it failed. */
 const showsLogs = (status: ActionStatus) => status === 'RUNNING' || status === 'FAILED';
 
@@ -131,7 +139,14 @@ export function ActionItem({
           ))}
         </dl>
       ) : null}
-      {showLogs ? <ActionLogs actionRunId={action.id} name={action.name} client={client} /> : null}
+      {showLogs ? (
+        <ActionLogs
+          actionRunId={action.id}
+          name={action.name}
+          client={client}
+          running={!finishedActionStatuses.has(action.status)}
+        />
+      ) : null}
     </li>
   );
 }

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { ArtifactList } from '@/components/artifact-list';
 import { Badge, StatusBadge } from '@/components/badges';
+import { PipelineGraph } from '@/components/pipeline-graph';
 import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { RunStatus } from '@/lib/graphql-types';
@@ -97,6 +98,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
           <RunControl intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
         ) : null}
       </div>
+      <PipelineGraph label="Run graph" stages={run.stages} currentStageId={run.currentStage?.id} />
       <ol className="stages">
         {run.stages.map((stage) => (
           <li

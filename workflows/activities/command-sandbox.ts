@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where and as whom a command runs. Build code must not reach what the worker holds: its secret key, its
+ * database credentials, the secrets of other actions. When the worker runs as root, each attempt gets a
+ * uid of its own from a configured range (no passwd entry needed), so its processes cannot read the
+ * worker's /proc entries (environ, memory, open files), the data folder, or the /proc entries of another
+ * attempt running at the same time. Run as another user, the worker cannot switch users: commands then run
+ * as the worker's user, and the boundary needs root (or a container per worker).
+ */
+
+export interface UidRange {
+  first: number;
+  last: number;
+}
+
+export interface CommandUser {
+  uid: number;
+  gid: number;
+}
+
+/** The folders of one attempt, and the user it runs as. */
+export interface Workspace {
+  /** The command's working directory, HOME and TMPDIR when isolated (owned by its user, mode 0700). */
+  dir: string;
+  /** $LOCKSTEP_OUTPUT: created empty, owned by the command's user, in a folder only root may change. */
+  outputFile: string;
+  /** $LOCKSTEP_ARTIFACTS: made like outputFile. */
+  artifactsFile: string;
+  /** That folder: files the worker writes here for the command (mode 0644) can be read but not changed. */
+  handedDir: string;
+  /** Absent when the worker is not root: the command runs as the worker's user. */
+  user: CommandUser | undefined;
+  /** What the workspace sets in the command's environment. */
+  env: Record<string, string>;
+  /** Ends every process left by the command's user, removes the folders and frees the uid. */
+  release(): Promise<void>;
+}
+
+/** Live processes (not zombies) whose owner is `uid`, from /proc. */
+function processesOf(uid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (statSync(`/proc/${entry}`).uid !== uid) continue;
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state !== 'Z') found.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+/** Uids of a range that own a process now (another worker's attempt, a leftover). */
+function uidsInUse(range: UidRange): Set<number> {
+  const used = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const { uid } = statSync(`/proc/${entry}`);
+      if (uid >= range.first && uid <= range.last) used.add(uid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return used;
+}
+
+/**
+ * Ends every process of `user`, those that left the command's process group (setsid, daemons) included:
+ * `kill -KILL -1` sent as that user reaches exactly the processes it owns. Repeated until none is left, so
+ * a process forking in a loop cannot carry on into a later attempt that gets the same uid.
+ */
+async function endProcessesOf(user: CommandUser): Promise<void> {
+  for (let round = 0; round < 20 && processesOf(user.uid).length > 0; round += 1) {
+    await new Promise<void>((resolve) => {
+      const killer = spawn('/bin/sh', ['-c', 'kill -KILL -1'], { ...user, stdio: 'ignore', env: {} });
+      killer.once('error', () => resolve());
+      killer.once('exit', () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export class CommandSandbox {
+  private readonly inUse = new Set<number>();
+
+  /** `range`: the uids to run commands as; null runs them as the worker's own user. */
+  private constructor(private readonly range: UidRange | null) {}
+
+  /** Isolated when this process is root (only root can switch users), else the worker's user. */
+  static forThisProcess(range: UidRange): CommandSandbox {
+    return new CommandSandbox(process.getuid?.() === 0 ? range : null);
+  }
+
+  get isolated(): boolean {
+    return this.range !== null;
+  }
+
+  /** For the worker's start line: who commands run as. */
+  describe(): string {
+    return this.range
+      ? `commands run as uids ${this.range.first}-${this.range.last}, one per attempt`
+      : "commands run as this worker's own user and can read what it can: run the worker as root to isolate them";
+  }
+
+  /** A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. */
+  async open(prefix: string): Promise<Workspace> {
+    // The attempt's folder is root's (mode 0711): the command may pass through it, but cannot rename or
+    // replace what it holds, so the outputs file read back by the worker is the one created here.
+    const root = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+    const dir = path.join(root, 'work');
+    const outputFile = path.join(root, 'outputs');
+    const artifactsFile = path.join(root, 'artifacts');
+    const files = { outputFile, artifactsFile, handedDir: root };
+    const removeRoot = () => rm(root, { recursive: true, force: true });
+    if (!this.range) {
+      await mkdir(dir);
+      await writeFile(outputFile, '');
+      await writeFile(artifactsFile, '');
+      return { dir, ...files, user: undefined, env: {}, release: removeRoot };
+    }
+    const user = this.lease(this.range);
+    try {
+      await chmod(root, 0o711);
+      await mkdir(dir, { mode: 0o700 });
+      await chown(dir, user.uid, user.gid);
+      for (const file of [outputFile, artifactsFile]) {
+        await writeFile(file, '', { mode: 0o600 });
+        await chown(file, user.uid, user.gid);
+      }
+    } catch (error) {
+      this.inUse.delete(user.uid);
+      await removeRoot();
+      throw error;
+    }
+    return {
+      dir,
+      ...files,
+      user,
+      env: { HOME: dir, TMPDIR: dir },
+      release: async () => {
+        try {
+          await endProcessesOf(user);
+          await removeRoot();
+        } finally {
+          this.inUse.delete(user.uid);
+        }
+      },
+    };
+  }
+
+  /** A uid no attempt of this worker holds and no process owns; picked at random across the range. */
+  private lease(range: UidRange): CommandUser {
+    const busy = uidsInUse(range);
+    const size = range.last - range.first + 1;
+    for (let tries = 0; tries < 1000; tries += 1) {
+      const uid = range.first + randomInt(size);
+      if (this.inUse.has(uid) || busy.has(uid)) continue;
+      this.inUse.add(uid);
+      return { uid, gid: uid };
+    }
+    throw new Error(`no free uid in LOCKSTEP_COMMAND_UIDS ${range.first}-${range.last}`);
+  }
+}
