@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sharedFolder } from '../support/shared-folder';
 import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
 import { test, type Harness } from '../support/fixtures';
 import { approval, createPipeline } from '../support/pipelines';
@@ -25,7 +25,7 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'lockstep-releases-dash-'));
+  scratch = await sharedFolder('lockstep-releases-dash-', ['board-builds', 'diff-page-builds']);
 }, 600_000);
 
 afterAll(async () => {

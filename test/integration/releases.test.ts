@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sharedFolder } from '../support/shared-folder';
 import { test } from '../support/fixtures';
 import { command, createPipeline } from '../support/pipelines';
 import {
@@ -21,7 +21,11 @@ import {
 /** Builds counted in files: a reused build never appends a line. */
 let scratch: string;
 beforeAll(async () => {
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'lockstep-releases-'));
+  scratch = await sharedFolder('lockstep-releases-', [
+    'artifacts-builds',
+    'promote-builds',
+    'rollback-builds',
+  ]);
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
