@@ -10,6 +10,7 @@ import { ApiTokenEntity } from './entities/api-token.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { LogLineEntity } from './entities/log-line.entity';
 import { PipelineEventEntity } from './entities/pipeline-event.entity';
+import { PipelineScheduleEntity } from './entities/pipeline-schedule.entity';
 import { PipelineRunEntity } from './entities/pipeline-run.entity';
 import { PipelineEntity } from './entities/pipeline.entity';
 import { PrincipalEntity } from './entities/principal.entity';
@@ -23,6 +24,7 @@ import { Audit1763798400000 } from './migrations/1763798400000-audit';
 import { Dora1763805600000 } from './migrations/1763805600000-dora';
 import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
+import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 
 export const entities = [
   PrincipalEntity,
@@ -41,6 +43,7 @@ export const entities = [
   ApprovalEntity,
   DeploymentEntity,
   DeploymentRunEntity,
+  PipelineScheduleEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
@@ -52,6 +55,7 @@ export const migrations = [
   Dora1763805600000,
   DoraFacts1763812800000,
   DoraLeadHistogram1763820000000,
+  Triggers1763829000000,
 ];
 
 export interface DataSourceOptions {

@@ -8,6 +8,8 @@ import { parseConfig, requireExternalServices } from './config';
 import { retryUntil, runMain } from './process';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
+import { RunService } from '../server/run/run.service';
+import { triggerPipelineWith } from '../server/schedule/scheduled-trigger';
 import { createPipelineWorker } from '../workflows/worker';
 
 runMain('worker', async () => {
@@ -33,6 +35,9 @@ runMain('worker', async () => {
       commandBaseEnv: config.commandEnv,
       secretBox,
       publicUrl: config.publicUrl,
+      triggerPipeline: triggerPipelineWith(
+        new RunService(dataSource, temporal, config.temporal.taskQueue, config.retryHoldSeconds),
+      ),
     });
     const dispatcher = await startWebhookDispatcher({
       dataSource,

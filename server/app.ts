@@ -21,6 +21,7 @@ import { LiveFeeds } from './realtime/live-feeds';
 import { NotificationHub } from './realtime/notification-hub';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
+import { createGithubPushHandler } from './webhooks/github-push';
 import { createInboundWebhooks } from './webhooks/inbound';
 
 export interface ApiServerOptions {
@@ -154,6 +155,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       catalog: services.catalog,
       externalDeployments: services.externalDeployments,
       incidents: services.incidents,
+      githubPush: createGithubPushHandler({ dataSource: options.dataSource, runs: services.runs }),
       secret: options.webhookSecret,
       log,
     }),

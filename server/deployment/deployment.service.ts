@@ -14,19 +14,12 @@ import {
 } from '../../workflows/definitions';
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
-import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
+import { isUniqueViolation, isUuid } from '../graphql/validate';
 import { revisionFact } from '../run/revision';
 import type { RevisionInput } from '../run/revision.types';
+import { parseDeploymentInput } from './deployment-definition';
 import { deploymentSnapshot } from './deployment-snapshot';
 import type { DeploymentInput } from './deployment.types';
-
-function command(field: string, value: string | null | undefined, required: boolean): string | null {
-  if ((value === null || value === undefined || value.trim() === '') && !required) return null;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw badInput(field, 'must be a non-blank shell command');
-  if (value.length > 65_536) throw badInput(field, 'must be at most 65536 characters');
-  return refuseNul(field, value);
-}
 
 /** Writes Deployments and starts standalone deployment runs. */
 export class DeploymentService {
@@ -37,32 +30,17 @@ export class DeploymentService {
   ) {}
 
   async create(input: DeploymentInput): Promise<DeploymentEntity> {
-    const name = requiredText('input.name', input.name, 100);
-    if (!isUuid(input.serviceId)) throw badInput('input.serviceId', 'no service has this id');
-    if (!isUuid(input.environmentId)) throw badInput('input.environmentId', 'no environment has this id');
-    const planCommand = command('input.planCommand', input.planCommand, false);
-    const applyCommand = command('input.applyCommand', input.applyCommand, true)!;
-    if (input.requirePlanApproval && !planCommand) {
-      throw badInput('input.requirePlanApproval', 'a plan approval needs a planCommand to approve');
-    }
+    const definition = parseDeploymentInput(input);
     return this.dataSource.transaction(async (manager) => {
       if (!(await manager.existsBy(ServiceEntity, { id: input.serviceId })))
         throw badInput('input.serviceId', 'no service has this id');
       if (!(await manager.existsBy(EnvironmentEntity, { id: input.environmentId })))
         throw badInput('input.environmentId', 'no environment has this id');
       try {
-        return await manager.save(
-          manager.create(DeploymentEntity, {
-            name,
-            serviceId: input.serviceId,
-            environmentId: input.environmentId,
-            planCommand,
-            applyCommand,
-            requirePlanApproval: input.requirePlanApproval ?? false,
-          }),
-        );
+        return await manager.save(manager.create(DeploymentEntity, definition));
       } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`a deployment named "${name}" already exists`);
+        if (isUniqueViolation(error))
+          throw conflict(`a deployment named "${definition.name}" already exists`);
         throw error;
       }
     });

@@ -6,7 +6,15 @@ import { Environment, Service } from '../catalog/catalog.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
 import type { Context } from '../context';
 import { PipelineRunConnection } from '../run/run.types';
-import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
+import {
+  Action,
+  Pipeline,
+  PipelineConnection,
+  PipelineInput,
+  PipelineSource,
+  RetryPolicy,
+  Stage,
+} from './pipeline.types';
 
 @Resolver(() => Pipeline)
 export class PipelineResolver {
@@ -58,6 +66,13 @@ export class PipelineResolver {
   @FieldResolver(() => Service, { nullable: true })
   service(@Root() pipeline: PipelineEntity, @Ctx() ctx: Context) {
     return pipeline.serviceId ? ctx.loaders.service.load(pipeline.serviceId) : null;
+  }
+
+  @FieldResolver(() => PipelineSource, { nullable: true })
+  source(@Root() pipeline: PipelineEntity): PipelineSource | null {
+    return pipeline.sourceRepository && pipeline.sourceBranch
+      ? { repository: pipeline.sourceRepository, branch: pipeline.sourceBranch }
+      : null;
   }
 
   @FieldResolver(() => [Stage])

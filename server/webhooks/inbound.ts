@@ -6,6 +6,7 @@ import { deploymentRunStatuses, isIn, type DeploymentRunStatus } from '../../db/
 import type { CatalogService } from '../catalog/catalog.service';
 import type { ExternalDeploymentService } from '../deployment/external-deployment.service';
 import type { IncidentService } from '../incident/incident.service';
+import type { GithubPushHandler } from './github-push';
 
 /** Signed inbound webhooks carry facts for DORA from systems that cannot call GraphQL. */
 export interface InboundWebhookOptions {
@@ -13,6 +14,8 @@ export interface InboundWebhookOptions {
   catalog: CatalogService;
   externalDeployments: ExternalDeploymentService;
   incidents: IncidentService;
+  /** GitHub `push` events (github-push.ts); without it they are ignored. */
+  githubPush?: GithubPushHandler;
   /** Shared secret of LOCKSTEP_WEBHOOK_SECRET; unset, the endpoint answers 503. */
   secret: string | undefined;
   log: (message: string) => void;
@@ -179,7 +182,8 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     }
     if (typeof event !== 'object' || event === null || Array.isArray(event))
       throw new Refused(400, 'the body must be a JSON object');
-    if (github && req.header('x-github-event') !== 'deployment_status') {
+    const push = github && req.header('x-github-event') === 'push' && options.githubPush;
+    if (github && !push && req.header('x-github-event') !== 'deployment_status') {
       res.status(202).json({ status: 'ignored', reason: `GitHub event ${req.header('x-github-event')}` });
       return;
     }
@@ -192,7 +196,11 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
       return;
     }
     try {
-      const result = github ? await applyGithub(event) : await applyLockstep(event);
+      const result = push
+        ? await push(event, deliveryId)
+        : github
+          ? await applyGithub(event)
+          : await applyLockstep(event);
       res.status(200).json({ status: 'recorded', deliveryId, ...result });
     } catch (error) {
       // Not applied: the sender may fix it and deliver the same id again.

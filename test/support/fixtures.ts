@@ -7,6 +7,8 @@ import { createDataSource, migrate } from '../../db/data-source';
 import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
 import { TokenService } from '../../server/auth/token.service';
+import { RunService } from '../../server/run/run.service';
+import { triggerPipelineWith } from '../../server/schedule/scheduled-trigger';
 import { parseConfig } from '../../main/config';
 import { createScratchDatabase } from '../../db/scratch-database';
 import { SecretBox } from '../../db/secret-box';
@@ -59,6 +61,8 @@ export async function startTestWorker(options: {
   taskQueue: string;
   temporal: Client;
   secretBox: SecretBox | null;
+  /** The hold of runs its schedule ticks trigger. */
+  retryHoldSeconds?: number;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createPipelineWorker({
@@ -71,6 +75,14 @@ export async function startTestWorker(options: {
     secretBox: options.secretBox,
     publicUrl: testPublicUrl,
     workflowBundle: { code: inject('workflowBundle') },
+    triggerPipeline: triggerPipelineWith(
+      new RunService(
+        options.dataSource,
+        options.temporal,
+        options.taskQueue,
+        options.retryHoldSeconds ?? 600,
+      ),
+    ),
   });
   const running = worker.run();
   const dispatcher = await startWebhookDispatcher({
@@ -127,6 +139,7 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
         taskQueue,
         temporal,
         secretBox,
+        retryHoldSeconds,
       });
       let api: ApiServer | undefined;
       try {

@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
+import type { TriggerPipeline } from '../definitions';
 import { createCommandActivities } from './command.activity';
 import { createDeploymentActivities } from './deployment.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createProjectionActivities } from './projection.activity';
+import { createScheduleActivities } from './schedule.activity';
 import { createWebhookActivities } from './webhook.activity';
 
 export interface ActivityDeps {
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   secretBox: SecretBox | null;
   /** The dashboard's base URL, for the run links in notifications. */
   publicUrl: string;
+  /** Starts pipeline runs for schedule ticks (built by main/worker.ts from the API's RunService). */
+  triggerPipeline?: TriggerPipeline;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
@@ -27,6 +31,7 @@ export function createActivities({
   commandBaseEnv,
   secretBox,
   publicUrl,
+  triggerPipeline,
 }: ActivityDeps) {
   return {
     ...createProjectionActivities({ dataSource }),
@@ -35,6 +40,7 @@ export function createActivities({
     ...createDeploymentActivities({ dataSource, secretBox, baseEnv: commandBaseEnv }),
     ...createLaneActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
+    ...createScheduleActivities({ dataSource, temporal, triggerPipeline }),
   };
 }
 

@@ -1,0 +1,16 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from './activities';
+import { scheduledTickRetry, type ScheduledTickOutcome, type ScheduledTriggerInput } from './definitions';
+
+const { triggerScheduledRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: scheduledTickRetry,
+});
+
+/**
+ * One tick of a pipeline schedule (a Temporal Schedule starts it): decide the revision and trigger the
+ * pipeline, in one activity. The run it starts is a workflow of its own, not a child: the tick ends at once.
+ */
+export async function scheduledTriggerWorkflow(input: ScheduledTriggerInput): Promise<ScheduledTickOutcome> {
+  return triggerScheduledRun({ ...input, tickKey: workflowInfo().workflowId });
+}
