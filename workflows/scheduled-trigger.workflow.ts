@@ -12,5 +12,8 @@ const { triggerScheduledRun } = proxyActivities<Activities>({
  * pipeline, in one activity. The run it starts is a workflow of its own, not a child: the tick ends at once.
  */
 export async function scheduledTriggerWorkflow(input: ScheduledTriggerInput): Promise<ScheduledTickOutcome> {
-  return triggerScheduledRun({ ...input, tickKey: workflowInfo().workflowId });
+  // Manual triggers of one schedule can share a workflow id (Temporal stamps it to the second): the
+  // execution's run id tells ticks apart, and stays the same across the activity's retries.
+  const { workflowId, runId } = workflowInfo();
+  return triggerScheduledRun({ ...input, tickKey: `${workflowId}/${runId}` });
 }

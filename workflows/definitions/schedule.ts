@@ -28,7 +28,7 @@ export interface ScheduledTriggerInput {
 }
 
 export interface ScheduledTickInput extends ScheduledTriggerInput {
-  /** The tick's workflow id: a retried activity records the tick once. */
+  /** The tick's workflow id and run id: a retried activity records the tick once. */
   tickKey: string;
 }
 
