@@ -60,7 +60,12 @@ describe('pipelines-as-code files (cli/lockstep.schema.json)', () => {
     const api = buildSchema(readFileSync(path.join(root, 'server', 'schema.graphql'), 'utf8'));
     const values = (name: string) => {
       const type = api.getType(name);
-      return isEnumType(type) ? type.getValues().map((v) => v.name).sort() : [];
+      return isEnumType(type)
+        ? type
+            .getValues()
+            .map((v) => v.name)
+            .sort()
+        : [];
     };
     const defs = schema.definitions;
     expect([...defs.environment.properties.tier.enum].sort()).toEqual(values('EnvironmentTier'));

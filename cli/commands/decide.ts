@@ -76,7 +76,7 @@ function decisionCommand(program: Command, approve: boolean): void {
       print(
         settings,
         { run: runName(run), runId: run.id, approval: label, decision: verb, status },
-        () => `${runName(run)} ${label}: ${approve ? 'approved' : 'rejected'} (${status})`,
+        () => `${runName(run)} ${label}: ${approve ? 'approved' : 'rejected'}`,
       );
     });
 }

@@ -37,6 +37,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '302abc11548af7378c19f0b534e422a78d860a617e5977ec13a156406e30a3ae',
     down: 'cfcefecc0ebd89d6aae11ce3eccaf1861ccbe59ab372d325286b0a62cdfe927a',
   },
+  Triggers1763829000000: {
+    up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
+    down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */
