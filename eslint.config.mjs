@@ -31,6 +31,7 @@ export default tseslint.config(
       'test-artifacts/',
       'coverage/',
       'cli/dist/',
+      'cli/dist.*/',
       'cli/client/generated.ts',
     ],
   },

@@ -1,19 +1,23 @@
-// Bundles the CLI into cli/dist/ (`npm run cli:build`; `npm run build` and `npm start` run it too): one
-// ES module per entry plus the chunks loaded on demand (apply's YAML and JSON Schema, the WebSocket
-// client), so `lockstep status` loads only what it uses. Dependencies are bundled: the CLI starts without
-// resolving node_modules.
+// Bundles the `lockstep` command into cli/dist/ (`npm run cli:build`; `npm run build` runs it, `npm start`
+// runs it with --if-stale): one ES module per entry plus the chunks loaded on demand (apply's YAML and
+// JSON Schema, the WebSocket client), so `lockstep status` loads only what it uses. Dependencies are
+// bundled: the CLI starts without resolving node_modules. The bundle is written beside cli/dist/ and then
+// moved into place, so a `lockstep` started meanwhile never sees half of it.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runMain } from './process';
 
 runMain('cli:build', async () => {
+  const state = await import('../cli/bin/bundle-state.mjs');
+  const ifStale = process.argv.includes('--if-stale');
+  if (ifStale && state.bundleIsCurrent()) return;
   const cli = path.join(__dirname, '..', 'cli');
   const outdir = path.join(cli, 'dist');
-  await rm(outdir, { recursive: true, force: true });
+  const staging = `${outdir}.${process.pid}`;
   const result = await build({
     entryPoints: { lockstep: path.join(cli, 'main.ts') },
-    outdir,
+    outdir: staging,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -29,9 +33,13 @@ runMain('cli:build', async () => {
     metafile: true,
     logLevel: 'warning',
   });
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  const entry = result.metafile.outputs[path.relative(process.cwd(), path.join(outdir, 'lockstep.mjs'))];
+  await rm(outdir, { recursive: true, force: true });
+  await rename(staging, outdir);
+  if (ifStale) return;
+  const outputs = Object.entries(result.metafile.outputs);
+  const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
+  const entry = outputs.find(([file]) => file.endsWith('lockstep.mjs'))?.[1].bytes ?? 0;
   console.log(
-    `wrote cli/dist/ (${Math.round(bytes / 1024)} kB in all; the entry ${Math.round((entry?.bytes ?? 0) / 1024)} kB)`,
+    `wrote cli/dist/ (${Math.round(bytes / 1024)} kB in all; the entry ${Math.round(entry / 1024)} kB)`,
   );
 });
