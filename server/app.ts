@@ -155,7 +155,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       catalog: services.catalog,
       externalDeployments: services.externalDeployments,
       incidents: services.incidents,
-      githubPush: createGithubPushHandler({ dataSource: options.dataSource, runs: services.runs }),
+      githubPush: createGithubPushHandler({ dataSource: options.dataSource, runs: services.runs, log }),
       secret: options.webhookSecret,
       log,
     }),

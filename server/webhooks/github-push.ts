@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { run } from '../../db/dora/statement';
 import { systemPrincipals } from '../../db/triggers/system-principals';
@@ -9,6 +10,7 @@ import type { RunService } from '../run/run.service';
 export interface GithubPushDeps {
   dataSource: DataSource;
   runs: RunService;
+  log: (message: string) => void;
 }
 
 /** A commit of GitHub's push payload: `id` is the SHA, `timestamp` the author date. */
@@ -36,7 +38,7 @@ function commitOf(value: unknown, field: string) {
  * branch or a branch no pipeline follows triggers nothing, and the answer says why. The push is kept, so a
  * schedule of such a pipeline deploys what was pushed last.
  */
-export function createGithubPushHandler({ dataSource, runs }: GithubPushDeps) {
+export function createGithubPushHandler({ dataSource, runs, log }: GithubPushDeps) {
   return async (event: Record<string, unknown>, deliveryId: string): Promise<Record<string, unknown>> => {
     const ref = typeof event.ref === 'string' ? event.ref : '';
     const repository = (event.repository ?? {}) as { full_name?: unknown };
@@ -56,17 +58,34 @@ export function createGithubPushHandler({ dataSource, runs }: GithubPushDeps) {
     if (pipelines.length === 0)
       return { ignored: `no pipeline follows ${repository.full_name} branch ${branch}`, triggered: [] };
     const triggered: string[] = [];
+    const failures: Array<{ pipelineId: string; error: unknown }> = [];
+    const at = (fact: { committedAt: string }) => new Date(fact.committedAt);
     for (const pipeline of pipelines) {
-      const at = (fact: { committedAt: string }) => new Date(fact.committedAt);
-      const started = await runs.trigger(
-        pipeline.id,
-        { ...head, committedAt: at(head) },
-        commits.map((c) => ({ ...c, committedAt: at(c) })),
-        { id: systemPrincipals.githubPush },
-      );
-      triggered.push(started.id);
+      try {
+        const started = await runs.trigger(
+          pipeline.id,
+          { ...head, committedAt: at(head) },
+          commits.map((c) => ({ ...c, committedAt: at(c) })),
+          { id: systemPrincipals.githubPush },
+        );
+        triggered.push(started.id);
+      } catch (error) {
+        if (!(error instanceof GraphQLError))
+          log(
+            `push: pipeline ${pipeline.id} not triggered: ${error instanceof Error ? error.stack : String(error)}`,
+          );
+        failures.push({ pipelineId: pipeline.id, error });
+      }
     }
-    return { triggered };
+    // Nothing started: the delivery is refused, so GitHub's redelivery can try again. Once a run started,
+    // the delivery is kept (a redelivery would start it twice) and the pipelines that failed are named.
+    if (triggered.length === 0 && failures[0]) throw failures[0].error;
+    if (failures.length === 0) return { triggered };
+    const failed = failures.map(({ pipelineId, error }) => ({
+      pipelineId,
+      error: error instanceof GraphQLError ? error.message : 'internal error',
+    }));
+    return { triggered, failed };
   };
 }
 
