@@ -10,6 +10,7 @@ import { ApiTokenEntity } from './entities/api-token.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { LogLineEntity } from './entities/log-line.entity';
 import { PipelineEventEntity } from './entities/pipeline-event.entity';
+import { PipelineScheduleEntity } from './entities/pipeline-schedule.entity';
 import { PipelineRunEntity } from './entities/pipeline-run.entity';
 import { PipelineEntity } from './entities/pipeline.entity';
 import { PrincipalEntity } from './entities/principal.entity';
@@ -26,6 +27,7 @@ import { DoraFacts1763812800000 } from './migrations/1763812800000-dora-facts';
 import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-lead-histogram';
 import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
 import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
+import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 
 export const entities = [
   PrincipalEntity,
@@ -45,6 +47,7 @@ export const entities = [
   ApprovalEntity,
   DeploymentEntity,
   DeploymentRunEntity,
+  PipelineScheduleEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
@@ -58,6 +61,7 @@ export const migrations = [
   DoraLeadHistogram1763820000000,
   ApiTokenExpiry1763834400000,
   EnvironmentPipelines1764489600000,
+  Triggers1763829000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { ApplyResolver } from './apply/apply.resolver';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
@@ -10,6 +11,7 @@ import { IncidentResolver } from './incident/incident.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
 import { RealtimeResolver } from './realtime/realtime.resolver';
+import { PipelineSchedulesResolver, ScheduleResolver } from './schedule/schedule.resolver';
 import { SecretResolver } from './secret/secret.resolver';
 import { ActionRunLogsResolver } from './run/action-run-logs.resolver';
 import {
@@ -40,6 +42,9 @@ export const resolvers = [
   RealtimeResolver,
   DoraResolver,
   IncidentResolver,
+  ApplyResolver,
+  ScheduleResolver,
+  PipelineSchedulesResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

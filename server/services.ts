@@ -4,6 +4,8 @@ import { DecisionProver } from '../db/decision-proof';
 import type { SecretBox } from '../db/secret-box';
 import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
+import { ApplyService } from './apply/apply.service';
+import { LookupPresenter } from './apply/lookup.presenter';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
@@ -19,6 +21,8 @@ import { PipelineService } from './pipeline/pipeline.service';
 import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
 import { RunService } from './run/run.service';
+import { SchedulePresenter } from './schedule/schedule.presenter';
+import { ScheduleService } from './schedule/schedule.service';
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -39,11 +43,14 @@ export function createServices({
   retryHoldSeconds,
   log = (message) => console.error(message),
 }: ServiceDeps) {
+  const catalog = new CatalogService(dataSource);
+  const pipelines = new PipelineService(dataSource);
+  const deployments = new DeploymentService(dataSource, temporal, taskQueue);
   return {
     audit: new AuditService(dataSource, log),
     tokens: new TokenService(dataSource),
-    catalog: new CatalogService(dataSource),
-    pipelines: new PipelineService(dataSource),
+    catalog,
+    pipelines,
     pipelinePresenter: new PipelinePresenter(dataSource),
     environmentPipelines: new EnvironmentPipelineService(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
@@ -53,7 +60,7 @@ export function createServices({
       temporal,
       secretBox ? DecisionProver.from(secretBox) : null,
     ),
-    deployments: new DeploymentService(dataSource, temporal, taskQueue),
+    deployments,
     deploymentPresenter: new DeploymentPresenter(dataSource),
     externalDeployments: new ExternalDeploymentService(dataSource),
     incidents: new IncidentService(dataSource),
@@ -61,6 +68,10 @@ export function createServices({
     secrets: new SecretService(dataSource, secretBox),
     doraPresenter: new DoraPresenter(dataSource),
     notifications: new NotificationService(dataSource, secretBox),
+    apply: new ApplyService(dataSource, catalog, deployments, pipelines),
+    lookup: new LookupPresenter(dataSource),
+    schedules: new ScheduleService(dataSource, temporal, taskQueue),
+    schedulePresenter: new SchedulePresenter(dataSource, temporal),
   };
 }
 

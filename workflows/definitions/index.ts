@@ -9,3 +9,4 @@ export * from './deployment-run';
 export * from './projection';
 export * from './profiles';
 export * from './webhook-delivery';
+export * from './schedule';
