@@ -19,7 +19,9 @@ interface Printed {
 
 type Emit = (label: string, entry: { seq: number; at: string; stream: string; text: string }) => void;
 
-const pageSize = 5000;
+// Every action of the run pages at once: 500 lines each keeps the request under the API's cost ceiling
+// (stages x actions x lines, docs/security.md "Query cost") for a run of up to 100 actions.
+const pageSize = 500;
 
 /** Prints every action's lines after those already printed, page by page. */
 async function catchUp(client: LockstepClient, runId: string, printed: Map<string, Printed>, emit: Emit) {

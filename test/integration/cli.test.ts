@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { test, type Harness } from '../support/fixtures';
 import { command, createPipeline } from '../support/pipelines';
+import { sharedFolder } from '../support/shared-folder';
 
 const root = path.join(__dirname, '..', '..');
 const example = path.join(root, 'examples', 'lockstep.yaml');
@@ -181,6 +182,7 @@ describe('lockstep runs', () => {
     ]);
 
     const logs = await lockstep(h, ['logs', 'passes#1']);
+    expect(logs.stderr).toBe('');
     expect(logs.code).toBe(0);
     expect(logs.stdout).toContain('build/hello | hello from the build');
     const failedLogs = await lockstep(h, ['--json', 'logs', 'fails#1']);
@@ -240,7 +242,8 @@ describe('lockstep runs', () => {
   });
 
   test('retry, cancel and rollback', async ({ harness: h }) => {
-    const marker = path.join(scratch, 'flaky-once');
+    // Commands run as a uid of their own per attempt (docs/security.md): the marker's folder is shared.
+    const marker = path.join(await sharedFolder('lockstep-cli-flaky-'), 'flaky-once');
     await createPipeline(h, {
       name: 'flaky',
       stages: [
@@ -283,7 +286,9 @@ describe('lockstep runs', () => {
     const wrong = await lockstep(h, ['status', 'passes#1'], 'lsk_not-a-token');
     expect(wrong.code).toBe(3);
     expect(wrong.stdout).toBe('');
-    expect(wrong.stderr.trim().split('\n')).toEqual(['lockstep: The API token is not valid or was revoked']);
+    expect(wrong.stderr.trim().split('\n')).toEqual([
+      'lockstep: The API token is not valid, was revoked or has expired',
+    ]);
 
     const unknown = await lockstep(h, ['status', 'nowhere#1']);
     expect(unknown.code).toBe(1);
