@@ -22,7 +22,19 @@ const workflowFolderSandbox = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'web/.next/', 'web/next-env.d.ts', 'test-artifacts/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      'web/.next/',
+      'web/next-env.d.ts',
+      'test-artifacts/',
+      'coverage/',
+      'cli/dist/',
+      'cli/dist.*/',
+      'cli/client/generated.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -119,6 +131,22 @@ export default tseslint.config(
             {
               group: ['**/main/**', '**/server/**', '**/db/**', '**/workflows/**'],
               message: 'web/ talks to the server only through GraphQL.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/server/**', '**/db/**', '**/workflows/**', '**/web/**'],
+              message: 'cli/ talks to the API only over HTTP and WebSocket, like web/.',
             },
           ],
         },

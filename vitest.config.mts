@@ -25,6 +25,7 @@ export default defineConfig({
             'workflows/**/*.test.ts',
             'db/**/*.test.ts',
             'web/**/*.test.ts',
+            'cli/**/*.test.ts',
           ],
         },
       },

@@ -11,6 +11,7 @@ import { ApiTokenEntity } from './entities/api-token.entity';
 import { EnvironmentEntity } from './entities/environment.entity';
 import { LogLineEntity } from './entities/log-line.entity';
 import { PipelineEventEntity } from './entities/pipeline-event.entity';
+import { PipelineScheduleEntity } from './entities/pipeline-schedule.entity';
 import { PipelineRunEntity } from './entities/pipeline-run.entity';
 import { PipelineEntity } from './entities/pipeline.entity';
 import { PrincipalEntity } from './entities/principal.entity';
@@ -28,6 +29,7 @@ import { DoraLeadHistogram1763820000000 } from './migrations/1763820000000-dora-
 import { Releases1763830800000 } from './migrations/1763830800000-releases';
 import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
 import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
+import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 
 export const entities = [
   PrincipalEntity,
@@ -48,6 +50,7 @@ export const entities = [
   DeploymentEntity,
   DeploymentRunEntity,
   ArtifactEntity,
+  PipelineScheduleEntity,
 ];
 
 /** Every migration, in order. Listed explicitly so bundlers and tsx load the same set. */
@@ -62,6 +65,7 @@ export const migrations = [
   Releases1763830800000,
   ApiTokenExpiry1763834400000,
   EnvironmentPipelines1764489600000,
+  Triggers1763829000000,
 ];
 
 export interface DataSourceOptions {

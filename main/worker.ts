@@ -11,6 +11,8 @@ import { temporalConnectionOptions } from './temporal-connection';
 import { ensureSearchAttributes } from '../workflows/search-attributes';
 import { startRunReconciler } from '../workflows/reconciler/run-reconciler';
 import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
+import { RunService } from '../server/run/run.service';
+import { triggerPipelineWith } from '../server/schedule/scheduled-trigger';
 import { createPipelineWorker } from '../workflows/worker';
 
 runMain('worker', async () => {
@@ -43,6 +45,9 @@ runMain('worker', async () => {
       logLimitBytes: config.logLimitBytes,
       secretBox,
       publicUrl: config.publicUrl,
+      triggerPipeline: triggerPipelineWith(
+        new RunService(dataSource, temporal, config.temporal.taskQueue, config.retryHoldSeconds),
+      ),
     });
     const dispatcher = await startWebhookDispatcher({
       dataSource,

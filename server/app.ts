@@ -21,6 +21,7 @@ import { NotificationHub } from './realtime/notification-hub';
 import { serveGraphqlWs } from './realtime/ws-server';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
+import { createGithubPushHandler } from './webhooks/github-push';
 import { createInboundWebhooks } from './webhooks/inbound';
 
 export interface ApiServerOptions {
@@ -146,6 +147,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       catalog: services.catalog,
       externalDeployments: services.externalDeployments,
       incidents: services.incidents,
+      githubPush: createGithubPushHandler({ dataSource: options.dataSource, runs: services.runs, log }),
       secret: options.webhookSecret,
       acceptUntimedSignatures: options.webhookUntimedSignatures,
       log,

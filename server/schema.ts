@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { ApplyResolver } from './apply/apply.resolver';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
@@ -21,6 +22,7 @@ import {
   ArtifactResolver,
   LiveDeploymentResolver,
 } from './release/release.resolver';
+import { PipelineSchedulesResolver, ScheduleResolver } from './schedule/schedule.resolver';
 import { SecretResolver } from './secret/secret.resolver';
 import { ActionRunLogsResolver } from './run/action-run-logs.resolver';
 import {
@@ -58,6 +60,9 @@ export const resolvers = [
   ActionRunReleaseResolver,
   StageRunReleaseResolver,
   DeploymentRunReleaseResolver,
+  ApplyResolver,
+  ScheduleResolver,
+  PipelineSchedulesResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

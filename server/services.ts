@@ -4,6 +4,8 @@ import { DecisionProver } from '../db/decision-proof';
 import type { SecretBox } from '../db/secret-box';
 import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
+import { ApplyService } from './apply/apply.service';
+import { LookupPresenter } from './apply/lookup.presenter';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
@@ -20,6 +22,8 @@ import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
 import { RunService } from './run/run.service';
 import { ReleasePresenter } from './release/release.presenter';
+import { SchedulePresenter } from './schedule/schedule.presenter';
+import { ScheduleService } from './schedule/schedule.service';
 
 export interface ServiceDeps {
   dataSource: DataSource;
@@ -40,11 +44,14 @@ export function createServices({
   retryHoldSeconds,
   log = (message) => console.error(message),
 }: ServiceDeps) {
+  const catalog = new CatalogService(dataSource);
+  const pipelines = new PipelineService(dataSource);
+  const deployments = new DeploymentService(dataSource, temporal, taskQueue);
   return {
     audit: new AuditService(dataSource, log),
     tokens: new TokenService(dataSource),
-    catalog: new CatalogService(dataSource),
-    pipelines: new PipelineService(dataSource),
+    catalog,
+    pipelines,
     pipelinePresenter: new PipelinePresenter(dataSource),
     environmentPipelines: new EnvironmentPipelineService(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
@@ -54,7 +61,7 @@ export function createServices({
       temporal,
       secretBox ? DecisionProver.from(secretBox) : null,
     ),
-    deployments: new DeploymentService(dataSource, temporal, taskQueue),
+    deployments,
     deploymentPresenter: new DeploymentPresenter(dataSource),
     externalDeployments: new ExternalDeploymentService(dataSource),
     incidents: new IncidentService(dataSource),
@@ -63,6 +70,10 @@ export function createServices({
     doraPresenter: new DoraPresenter(dataSource),
     notifications: new NotificationService(dataSource, secretBox),
     releasePresenter: new ReleasePresenter(dataSource),
+    apply: new ApplyService(dataSource, catalog, deployments, pipelines),
+    lookup: new LookupPresenter(dataSource),
+    schedules: new ScheduleService(dataSource, temporal, taskQueue),
+    schedulePresenter: new SchedulePresenter(dataSource, temporal),
   };
 }
 

@@ -2,3 +2,4 @@
 export { deploymentRunWorkflow } from './deployment-run.workflow';
 export { pipelineRunWorkflow } from './pipeline-run.workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery.workflow';
+export { scheduledTriggerWorkflow } from './scheduled-trigger.workflow';

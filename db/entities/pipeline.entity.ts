@@ -40,6 +40,13 @@ export class PipelineEntity {
   @Column({ name: 'allow_older_than_live', type: 'boolean', default: false })
   allowOlderThanLive!: boolean;
 
+  /** With `sourceBranch`, the pipeline's source: a signed push to that branch triggers it (both or neither). */
+  @Column({ name: 'source_repository', type: 'text', nullable: true })
+  sourceRepository!: string | null;
+
+  @Column({ name: 'source_branch', type: 'text', nullable: true })
+  sourceBranch!: string | null;
+
   /** The last run number handed out; incremented atomically when a run is triggered. */
   @Column({ name: 'run_counter', type: 'integer', default: 0 })
   runCounter!: number;

@@ -9,6 +9,7 @@ import { DeploymentEntity } from '../../db/entities/deployment.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { ActionEntity } from '../../db/entities/action.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
+import { PipelineScheduleEntity } from '../../db/entities/pipeline-schedule.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import { PrincipalEntity } from '../../db/entities/principal.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
@@ -115,6 +116,7 @@ export function createLoaders(dataSource: DataSource) {
     deploymentRun: byId(DeploymentRunEntity),
     pipelineRun: byId(PipelineRunEntity),
     /** A DEPLOYMENT action's deployment runs, oldest first (a manual retry runs the Deployment again). */
+    schedulesByPipeline: groupedBy(PipelineScheduleEntity, 'pipelineId', { createdAt: 'ASC', id: 'ASC' }),
     deploymentRunsByActionRun: groupedBy(DeploymentRunEntity, 'actionRunId', { startedAt: 'ASC' }),
     commitsByDeploymentRun: rowsBy<CommitRow>(
       dataSource,

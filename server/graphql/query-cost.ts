@@ -62,7 +62,9 @@ export const listSizes: Record<string, number> = {
   'Pipeline.stages': 10,
   'PipelineRun.stages': 10,
   'Stage.actions': 10,
-  'Stage.services': 20, // an environment pipeline's stage: its services
+  'Stage.services': 20,
+  'Pipeline.schedules': 10,
+  'Query.schedules': 100, // an environment pipeline's stage: its services
   'StageRun.actions': 10,
   'ActionRun.attempts': 5,
   'ActionRun.approvals': 5,

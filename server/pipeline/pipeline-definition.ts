@@ -18,6 +18,8 @@ export interface PipelineDefinition {
   serviceId: string | null;
   executionMode: ExecutionMode;
   allowOlderThanLive: boolean;
+  /** undefined: keep what is stored (an update that does not mention it); null: none. */
+  source: { repository: string; branch: string } | null | undefined;
   stages: Array<{
     name: string;
     environmentId: string | null;
@@ -81,6 +83,18 @@ function optionalId(field: string, value: string | null | undefined): string | n
   return value;
 }
 
+const repositoryPattern = /^[\w.-]+\/[\w.-]+$/;
+
+function source(input: PipelineInput['source']): PipelineDefinition['source'] {
+  if (input === null || input === undefined) return input;
+  const repository = requiredText('input.source.repository', input.repository, 200);
+  if (!repositoryPattern.test(repository))
+    throw badInput('input.source.repository', 'must be owner/name, as GitHub spells it');
+  const branch = requiredText('input.source.branch', input.branch, 255).replace(/^refs\/heads\//, '');
+  if (/\s/.test(branch) || branch === '') throw badInput('input.source.branch', 'must be a branch name');
+  return { repository, branch };
+}
+
 /**
  * Checks a PipelineInput's shape and values; references (service, environments) are checked by the service.
  * `emptyStages`: an environment pipeline's stages may hold no action yet (no service of that type).
@@ -123,6 +137,7 @@ export function parsePipelineInput(
     serviceId: optionalId('input.serviceId', input.serviceId),
     executionMode: input.executionMode ?? 'QUEUED',
     allowOlderThanLive: input.allowOlderThanLive ?? false,
+    source: source(input.source),
     stages,
   };
 }

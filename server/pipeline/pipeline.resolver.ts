@@ -8,7 +8,15 @@ import { hasRole } from '../auth/auth.resolver';
 import type { Context } from '../context';
 import { JSONScalar } from '../graphql/scalars';
 import { PipelineRunConnection } from '../run/run.types';
-import { Action, Pipeline, PipelineConnection, PipelineInput, RetryPolicy, Stage } from './pipeline.types';
+import {
+  Action,
+  Pipeline,
+  PipelineConnection,
+  PipelineInput,
+  PipelineSource,
+  RetryPolicy,
+  Stage,
+} from './pipeline.types';
 import { configForViewer } from './viewer-config';
 
 @Resolver(() => Pipeline)
@@ -91,6 +99,13 @@ export class PipelineResolver {
   })
   environment(@Root() pipeline: PipelineEntity, @Ctx() ctx: Context) {
     return pipeline.environmentId ? ctx.loaders.environment.load(pipeline.environmentId) : null;
+  }
+
+  @FieldResolver(() => PipelineSource, { nullable: true })
+  source(@Root() pipeline: PipelineEntity): PipelineSource | null {
+    return pipeline.sourceRepository && pipeline.sourceBranch
+      ? { repository: pipeline.sourceRepository, branch: pipeline.sourceBranch }
+      : null;
   }
 
   @FieldResolver(() => [Stage])

@@ -14,7 +14,7 @@ import { placementsOf } from './placement';
 import type { PipelineInput } from './pipeline.types';
 
 /** Checks that what the definition refers to (service, environments, deployments) exists. */
-async function checkReferences(manager: EntityManager, definition: PipelineDefinition): Promise<void> {
+export async function checkReferences(manager: EntityManager, definition: PipelineDefinition): Promise<void> {
   if (definition.serviceId && !(await manager.existsBy(ServiceEntity, { id: definition.serviceId }))) {
     throw badInput('input.serviceId', 'no service has this id');
   }
@@ -236,6 +236,12 @@ export class PipelineService {
       serviceId: definition.serviceId,
       executionMode: definition.executionMode,
       allowOlderThanLive: definition.allowOlderThanLive,
+      ...(definition.source === undefined
+        ? {}
+        : {
+            sourceRepository: definition.source?.repository ?? null,
+            sourceBranch: definition.source?.branch ?? null,
+          }),
     });
     try {
       return await manager.save(pipeline);

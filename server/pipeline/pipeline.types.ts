@@ -60,6 +60,17 @@ export class Stage {
   defaultFor!: ServiceType | null;
 }
 
+@ObjectType('PipelineSource', {
+  description: 'a push to this branch of this repository triggers the pipeline',
+})
+export class PipelineSource {
+  @Field(() => String, { description: 'owner/name, as GitHub spells it' })
+  repository!: string;
+
+  @Field(() => String)
+  branch!: string;
+}
+
 @ObjectType('Pipeline')
 export class Pipeline {
   @Field(() => ID)
@@ -133,6 +144,15 @@ export class StageInput {
   actions!: ActionInput[];
 }
 
+@InputType('PipelineSourceInput')
+export class PipelineSourceInput {
+  @Field(() => String)
+  repository!: string;
+
+  @Field(() => String)
+  branch!: string;
+}
+
 @InputType('PipelineInput')
 export class PipelineInput {
   @Field(() => String)
@@ -152,4 +172,10 @@ export class PipelineInput {
 
   @Field(() => [StageInput])
   stages!: StageInput[];
+
+  @Field(() => PipelineSourceInput, {
+    nullable: true,
+    description: 'omitted, an update keeps the current source; null removes it',
+  })
+  source?: PipelineSourceInput | null;
 }

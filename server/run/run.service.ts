@@ -24,12 +24,15 @@ import { revisionFact } from './revision';
 import type { CommitInput, RevisionInput } from './revision.types';
 import { planFromDefinition, planFromSnapshot } from './run-plan';
 
+/** Who triggers a run: a caller, or a system principal (db/triggers/system-principals.ts). */
+export type Triggerer = Pick<AuthenticatedPrincipal, 'id'>;
+
 interface NewRun {
   pipeline: PipelineEntity;
   plan: RunPlan;
   revision: RevisionFact;
   commits: CommitFact[];
-  principal: AuthenticatedPrincipal;
+  principal: Triggerer;
   rollbackOfRunId: string | null;
   promotedFromRunId?: string;
   /** A known-good run whose artifacts the new run carries from the start (promotions and rollbacks). */
@@ -59,7 +62,7 @@ export class RunService {
     pipelineId: string,
     revisionInput: RevisionInput,
     commitInputs: CommitInput[] | null | undefined,
-    principal: AuthenticatedPrincipal,
+    principal: Triggerer,
   ): Promise<PipelineRunEntity> {
     if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
     const revision = revisionFact('revision', revisionInput);

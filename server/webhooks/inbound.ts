@@ -6,6 +6,7 @@ import { checkWebhookSignature } from '../../db/webhook-signature';
 import type { CatalogService } from '../catalog/catalog.service';
 import type { ExternalDeploymentService, ReportOutcome } from '../deployment/external-deployment.service';
 import type { IncidentService } from '../incident/incident.service';
+import type { GithubPushHandler } from './github-push';
 
 /** Signed inbound webhooks carry facts for DORA from systems that cannot call GraphQL. */
 export interface InboundWebhookOptions {
@@ -13,6 +14,8 @@ export interface InboundWebhookOptions {
   catalog: CatalogService;
   externalDeployments: ExternalDeploymentService;
   incidents: IncidentService;
+  /** GitHub `push` events (github-push.ts); without it they are ignored. */
+  githubPush?: GithubPushHandler;
   /** Shared secret of LOCKSTEP_WEBHOOK_SECRET; unset, the endpoint answers 503. */
   secret: string | undefined;
   /**
@@ -202,8 +205,31 @@ export function createInboundWebhooks(options: InboundWebhookOptions): Router {
     }
     if (typeof event !== 'object' || event === null || Array.isArray(event))
       throw new Refused(400, 'the body must be a JSON object');
-    if (github && req.header('x-github-event') !== 'deployment_status') {
+    const push = github && req.header('x-github-event') === 'push' && options.githubPush;
+    if (github && !push && req.header('x-github-event') !== 'deployment_status') {
       res.status(202).json({ status: 'ignored', reason: `GitHub event ${req.header('x-github-event')}` });
+      return;
+    }
+    if (push) {
+      // A push starts runs (Temporal, outside this database's transaction): the claim commits first and is
+      // released when the runs could not be started, so the sender may deliver the same id again.
+      const claimed: unknown[] = await options.dataSource.query(
+        `INSERT INTO inbound_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+        [source, deliveryId],
+      );
+      if (claimed.length === 0) {
+        res.status(200).json({ status: 'duplicate', deliveryId });
+        return;
+      }
+      try {
+        res.status(200).json({ status: 'recorded', deliveryId, ...(await push(event, deliveryId)) });
+      } catch (error) {
+        await options.dataSource.query(
+          'DELETE FROM inbound_deliveries WHERE source = $1 AND delivery_id = $2',
+          [source, deliveryId],
+        );
+        throw error;
+      }
       return;
     }
     // The delivery id is claimed in the transaction that applies the event: both commit, or neither does

@@ -66,6 +66,7 @@ interface World {
   renamableEnvironmentId: string;
   movesPipeline: { id: string; stageIds: string[] };
   doomedDeploymentId: string;
+  scheduleIds: [string, string];
 }
 
 const deploymentRunStatus = `query($id: ID!) { deploymentRun(id: $id) { status } }`;
@@ -203,7 +204,18 @@ async function buildWorld(h: Harness): Promise<World> {
     { i: { serviceId: service.id, title: 'matrix incident', openedAt: '2026-11-01T10:00:00Z' } },
   );
 
+  const schedule = async () =>
+    (
+      await ok<{ createSchedule: { id: string } }>(
+        h,
+        `mutation($p: ID!) { createSchedule(pipelineId: $p, cron: "0 3 * * *") { id } }`,
+        { p: quick.id },
+      )
+    ).createSchedule.id;
+  const scheduleIds: [string, string] = [await schedule(), await schedule()];
+
   return {
+    scheduleIds,
     openIncidentId: openIncident.id,
     serviceId: service.id,
     environmentId: environment.id,
@@ -554,6 +566,64 @@ const mutationCases: MutationCase[] = [
     variables: (w) => ({ id: w.doomedSubscriptionId }),
     state: count('webhook_subscriptions'),
   },
+  {
+    name: 'upsertService',
+    role: 'ADMIN',
+    document: `mutation($input: ServiceInput!) { upsertService(input: $input) { change } }`,
+    variables: () => ({ input: { name: 'matrix-upserted-service' } }),
+    state: count('services'),
+  },
+  {
+    name: 'upsertEnvironment',
+    role: 'ADMIN',
+    document: `mutation($input: EnvironmentInput!) { upsertEnvironment(input: $input) { change } }`,
+    variables: () => ({ input: { name: 'matrix-upserted-environment', tier: 'STAGING' } }),
+    state: count('environments'),
+  },
+  {
+    name: 'upsertDeployment',
+    role: 'ADMIN',
+    document: `mutation($input: DeploymentInput!) { upsertDeployment(input: $input) { change } }`,
+    variables: (w) => ({
+      input: {
+        name: 'matrix-upserted-deployment',
+        serviceId: w.serviceId,
+        environmentId: w.environmentId,
+        applyCommand: 'true',
+      },
+    }),
+    state: count('deployments'),
+  },
+  {
+    name: 'upsertPipeline',
+    role: 'ADMIN',
+    document: `mutation($input: PipelineInput!) { upsertPipeline(input: $input) { change } }`,
+    variables: () => ({
+      input: { name: 'matrix-upserted', stages: [{ name: 'only', actions: [command('noop', 'true')] }] },
+    }),
+    state: count('pipelines'),
+  },
+  {
+    name: 'createSchedule',
+    role: 'ADMIN',
+    document: `mutation($p: ID!) { createSchedule(pipelineId: $p, cron: "0 4 * * *") { id } }`,
+    variables: (w) => ({ p: w.quickPipelineId }),
+    state: count('pipeline_schedules'),
+  },
+  {
+    name: 'pauseSchedule',
+    role: 'OPERATOR',
+    document: `mutation($id: ID!) { pauseSchedule(id: $id, paused: true) { paused } }`,
+    variables: (w) => ({ id: w.scheduleIds[0] }),
+    state: (h, w) => one(h, 'SELECT paused FROM pipeline_schedules WHERE id = $1', [w.scheduleIds[0]]),
+  },
+  {
+    name: 'deleteSchedule',
+    role: 'ADMIN',
+    document: `mutation($id: ID!) { deleteSchedule(id: $id) }`,
+    variables: (w) => ({ id: w.scheduleIds[1] }),
+    state: count('pipeline_schedules'),
+  },
 ];
 
 interface QueryCase {
@@ -608,6 +678,23 @@ const queryCases: QueryCase[] = [
   { name: 'incidents', role: 'VIEWER', document: '{ incidents { id attribution } }' },
   { name: 'live', role: 'VIEWER', document: '{ live { since revision { sha } } }' },
   { name: 'artifacts', role: 'VIEWER', document: '{ artifacts(first: 5) { id name digest } }' },
+  {
+    name: 'pipelineByName',
+    role: 'VIEWER',
+    document: '{ pipelineByName(name: "matrix-edit") { id } }',
+  },
+  {
+    name: 'pipelineRunByNumber',
+    role: 'VIEWER',
+    document: 'query($p: ID!) { pipelineRunByNumber(pipelineId: $p, number: 1) { id } }',
+    variables: (w) => ({ p: w.quickPipelineId }),
+  },
+  {
+    name: 'schedules',
+    role: 'VIEWER',
+    document: 'query($p: ID) { schedules(pipelineId: $p) { id cron paused } }',
+    variables: (w) => ({ p: w.quickPipelineId }),
+  },
   { name: 'apiTokens', role: 'ADMIN', document: '{ apiTokens { id revokedAt } }' },
   { name: 'secrets', role: 'ADMIN', document: '{ secrets { id name scope } }' },
   { name: 'webhookSubscriptions', role: 'ADMIN', document: '{ webhookSubscriptions { id url } }' },

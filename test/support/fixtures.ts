@@ -7,6 +7,8 @@ import { createDataSource, migrate } from '../../db/data-source';
 import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
 import { TokenService } from '../../server/auth/token.service';
+import { RunService } from '../../server/run/run.service';
+import { triggerPipelineWith } from '../../server/schedule/scheduled-trigger';
 import { parseConfig } from '../../main/config';
 import { createScratchDatabase } from '../../db/scratch-database';
 import { SecretBox } from '../../db/secret-box';
@@ -60,7 +62,7 @@ export async function startTestWorker(options: {
   taskQueue: string;
   temporal: Client;
   secretBox: SecretBox | null;
-  /** What runs the reconciler starts hold a failure for (the API's LOCKSTEP_RETRY_HOLD_SECONDS). */
+  /** The hold of the runs the reconciler starts and the schedule ticks trigger (LOCKSTEP_RETRY_HOLD_SECONDS). */
   retryHoldSeconds?: number;
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -77,6 +79,14 @@ export async function startTestWorker(options: {
     secretBox: options.secretBox,
     publicUrl: testPublicUrl,
     workflowBundle: { code: inject('workflowBundle') },
+    triggerPipeline: triggerPipelineWith(
+      new RunService(
+        options.dataSource,
+        options.temporal,
+        options.taskQueue,
+        options.retryHoldSeconds ?? 600,
+      ),
+    ),
   });
   const running = worker.run();
   const dispatcher = await startWebhookDispatcher({

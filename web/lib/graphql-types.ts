@@ -157,6 +157,12 @@ export interface Deployment {
   service: Service;
 }
 
+export interface DeploymentApplyResult {
+  /** "created", "updated" or "unchanged" */
+  change: string;
+  deployment: Deployment;
+}
+
 export interface DeploymentInput {
   applyCommand: string;
   environmentId: string;
@@ -280,6 +286,12 @@ export interface Environment {
   tier: EnvironmentTier;
 }
 
+export interface EnvironmentApplyResult {
+  /** "created", "updated" or "unchanged" */
+  change: string;
+  environment: Environment;
+}
+
 export interface EnvironmentInput {
   name: string;
   tier: EnvironmentTier;
@@ -361,8 +373,16 @@ export interface Pipeline {
   id: string;
   name: string;
   runs: PipelineRunConnection;
+  schedules: Array<Schedule>;
   service: Service | null;
+  source: PipelineSource | null;
   stages: Array<Stage>;
+}
+
+export interface PipelineApplyResult {
+  /** "created", "updated" or "unchanged" */
+  change: string;
+  pipeline: Pipeline;
 }
 
 export interface PipelineConnection {
@@ -396,6 +416,8 @@ export interface PipelineInput {
   executionMode?: ExecutionMode | null;
   name: string;
   serviceId?: string | null;
+  /** omitted, an update keeps the current source; null removes it */
+  source?: PipelineSourceInput | null;
   stages: Array<StageInput>;
 }
 
@@ -431,6 +453,18 @@ export interface PipelineRunConnection {
 export interface PipelineRunEdge {
   cursor: string;
   node: PipelineRun;
+}
+
+/** a push to this branch of this repository triggers the pipeline */
+export interface PipelineSource {
+  branch: string;
+  /** owner/name, as GitHub spells it */
+  repository: string;
+}
+
+export interface PipelineSourceInput {
+  branch: string;
+  repository: string;
 }
 
 /** A decision on a deployment run’s plan. */
@@ -478,6 +512,21 @@ export type Role = 'ADMIN' | 'APPROVER' | 'OPERATOR' | 'VIEWER';
 
 export type RunStatus = 'CANCELLED' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'SUPERSEDED' | 'WAITING';
 
+/** a Temporal Schedule that triggers the pipeline */
+export interface Schedule {
+  /** five-field cron, e.g. "0 3 * * 1-5" */
+  cron: string;
+  id: string;
+  lastRun: PipelineRun | null;
+  nextRunAt: string | null;
+  paused: boolean;
+  pipeline: Pipeline;
+  /** the Temporal Schedule id, as the Temporal UI lists it */
+  temporalScheduleId: string;
+  /** IANA name */
+  timeZone: string;
+}
+
 /** A named credential; its value is never readable through the API. */
 export interface Secret {
   environment: Environment | null;
@@ -504,6 +553,12 @@ export interface Service {
   team: string | null;
   /** decides its stage in an environment pipeline (no type: the last stage) */
   type: ServiceType | null;
+}
+
+export interface ServiceApplyResult {
+  /** "created", "updated" or "unchanged" */
+  change: string;
+  service: Service;
 }
 
 export interface ServiceInput {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
+import type { TriggerPipeline } from '../definitions';
 import { createCommandActivities } from './command.activity';
 import { CommandSandbox, type UidRange } from './command-sandbox';
 import { createDecisionActivities } from './decision.activity';
@@ -9,6 +10,7 @@ import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createLiveActivities } from './live.activity';
 import { createProjectionActivities } from './projection.activity';
+import { createScheduleActivities } from './schedule.activity';
 import { createWebhookActivities } from './webhook.activity';
 
 export interface ActivityDeps {
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   secretBox: SecretBox | null;
   /** The dashboard's base URL, for the run links in notifications. */
   publicUrl: string;
+  /** Starts pipeline runs for schedule ticks (built by main/worker.ts from the API's RunService). */
+  triggerPipeline?: TriggerPipeline;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
@@ -36,6 +40,7 @@ export function createActivities({
   logLimitBytes,
   secretBox,
   publicUrl,
+  triggerPipeline,
 }: ActivityDeps) {
   // One sandbox for both kinds of command, so no two running attempts ever share a uid.
   const sandbox = CommandSandbox.forThisProcess(commandUids);
@@ -49,6 +54,7 @@ export function createActivities({
     ...createLiveActivities({ dataSource }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
     ...createDecisionActivities({ secretBox }),
+    ...createScheduleActivities({ dataSource, temporal, triggerPipeline }),
   };
 }
 

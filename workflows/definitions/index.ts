@@ -10,3 +10,4 @@ export * from './projection';
 export * from './profiles';
 export * from './webhook-delivery';
 export * from './releases';
+export * from './schedule';
