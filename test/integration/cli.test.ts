@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
-import { test, type Harness } from '../support/fixtures';
+import { eventually, test, type Harness } from '../support/fixtures';
 import { command, createPipeline } from '../support/pipelines';
 import { sharedFolder } from '../support/shared-folder';
 
@@ -278,6 +278,38 @@ describe('lockstep runs', () => {
     expect(followed.stdout).toContain('build/sleep | started');
     const status = await lockstep(h, ['--json', 'status', 'slow#1']);
     expect(json<{ status: string }>(status).status).toBe('CANCELLED');
+  });
+
+  test('promote carries a known-good run into another pipeline without rebuilding, and live shows it', async ({
+    harness: h,
+  }) => {
+    const folder = await sharedFolder('lockstep-cli-promote-', ['builds']);
+    const builds = path.join(folder, 'builds');
+    const build = command(
+      'image',
+      `echo built >> ${builds}; echo '{"name":"app-image","version":"1.0.0","digest":"sha256:abc123","uri":"registry/app:1.0.0"}' >> "$LOCKSTEP_ARTIFACTS"`,
+    );
+    await createPipeline(h, { name: 'promote-src', stages: [{ name: 'build', actions: [build] }] });
+    await createPipeline(h, {
+      name: 'promote-dst',
+      stages: [
+        { name: 'build', actions: [build] },
+        { name: 'ship', actions: [command('ship', 'echo "shipping $LOCKSTEP_ARTIFACT_APP_IMAGE_DIGEST"')] },
+      ],
+    });
+    expect((await lockstep(h, ['trigger', 'promote-src', '--sha', 'ccc3333', '--wait'])).code).toBe(0);
+    const promoted = await lockstep(h, ['promote', 'promote-dst', '--from', 'promote-src#1']);
+    expect(promoted.stderr).toBe('');
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout.trim()).toMatch(/^promote-dst#1 [0-9a-f-]{36} \(promoted from promote-src#1\)$/);
+    const status = async () =>
+      json<{ status: string }>(await lockstep(h, ['--json', 'status', 'promote-dst#1'])).status;
+    const final = await eventually(status, (st) => !['QUEUED', 'RUNNING', 'WAITING'].includes(st), 60_000);
+    expect(final).toBe('SUCCEEDED');
+    // Built once, in the source run: the promoted run reused it.
+    expect(readFileSync(builds, 'utf8').trim().split('\n')).toEqual(['built']);
+    const logs = await lockstep(h, ['logs', 'promote-dst#1']);
+    expect(logs.stdout).toContain('ship/ship | shipping sha256:abc123');
   });
 
   test('a wrong token, an unknown run or a bad option: one line and a non-zero exit', async ({
