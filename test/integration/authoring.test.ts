@@ -246,6 +246,8 @@ describe('authoring in the dashboard', () => {
     // Moved with the menu (the keyboard's way), then by dragging.
     await page.getByLabel('Move paas-web to').selectOption({ label: '→ 2.DEFAULT CONTAINER' });
     await board('2.DEFAULT CONTAINER').locator('[data-service="paas-web"]').waitFor();
+    // The board is busy until the menu's move is saved and the page refreshed: drag once it has settled.
+    await page.locator('[aria-busy="false"]:has(> ol.board)').waitFor();
     await page.locator('[data-service="paas-worker"]').dragTo(board('0.DEFAULT DATABASE'));
     await board('0.DEFAULT DATABASE').locator('[data-service="paas-worker"]').waitFor();
     await page.reload();
