@@ -106,6 +106,8 @@ describe('releases in the dashboard', () => {
     const production = page.locator(`td[data-cell^="${service}/"][data-cell$="-production"]`);
     await expect.poll(() => production.textContent()).toContain('1.4.2');
     expect(await production.textContent()).toContain('board-release run #1');
+    await page.waitForLoadState('networkidle');
+    await page.getByRole('table', { name: 'Live board' }).waitFor();
     await screenshot(page, 'releases-board');
     await operator.close();
   });

@@ -37,7 +37,7 @@ export default async function ReleasesPage() {
       <p className="muted">
         What is live where: the latest successful deployment of each service in each environment.
       </p>
-      <table className="board" aria-label="Live board">
+      <table className="live-board" aria-label="Live board">
         <thead>
           <tr>
             <th>Service</th>
