@@ -14,40 +14,13 @@ import {
 } from '../../workflows/definitions';
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
-import { isUniqueViolation, isUuid, refuseNul, requiredText } from '../graphql/validate';
+import { isUniqueViolation, isUuid } from '../graphql/validate';
 import { pipelinesUsing, placeDeployment } from '../pipeline/placement';
 import { revisionFact } from '../run/revision';
 import type { RevisionInput } from '../run/revision.types';
 import { deploymentSnapshot } from './deployment-snapshot';
 import type { DeploymentInput } from './deployment.types';
-
-function command(field: string, value: string | null | undefined, required: boolean): string | null {
-  if ((value === null || value === undefined || value.trim() === '') && !required) return null;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw badInput(field, 'must be a non-blank shell command');
-  if (value.length > 65_536) throw badInput(field, 'must be at most 65536 characters');
-  return refuseNul(field, value);
-}
-
-/** What a DeploymentInput sets, checked. */
-function deploymentFields(input: DeploymentInput) {
-  const name = requiredText('input.name', input.name, 100);
-  if (!isUuid(input.serviceId)) throw badInput('input.serviceId', 'no service has this id');
-  if (!isUuid(input.environmentId)) throw badInput('input.environmentId', 'no environment has this id');
-  const planCommand = command('input.planCommand', input.planCommand, false);
-  const applyCommand = command('input.applyCommand', input.applyCommand, true)!;
-  if (input.requirePlanApproval && !planCommand) {
-    throw badInput('input.requirePlanApproval', 'a plan approval needs a planCommand to approve');
-  }
-  return {
-    name,
-    serviceId: input.serviceId,
-    environmentId: input.environmentId,
-    planCommand,
-    applyCommand,
-    requirePlanApproval: input.requirePlanApproval ?? false,
-  };
-}
+import { parseDeploymentInput } from './deployment-definition';
 
 async function checkTargets(
   manager: EntityManager,
@@ -88,7 +61,7 @@ export class DeploymentService {
 
   /** Creates a Deployment; an environment with a pipeline gets it placed there by its service's type. */
   async create(input: DeploymentInput): Promise<DeploymentEntity> {
-    const fields = deploymentFields(input);
+    const fields = parseDeploymentInput(input);
     return this.dataSource.transaction(async (manager) => {
       await checkTargets(manager, fields);
       const deployment = await saveNamed(manager, manager.create(DeploymentEntity, fields));
@@ -103,7 +76,7 @@ export class DeploymentService {
    * it joins the new environment's pipeline.
    */
   async update(id: string, input: DeploymentInput): Promise<DeploymentEntity> {
-    const fields = deploymentFields(input);
+    const fields = parseDeploymentInput(input);
     return this.dataSource.transaction(async (manager) => {
       const deployment = await lockDeployment(manager, id);
       await checkTargets(manager, fields);

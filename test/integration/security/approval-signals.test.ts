@@ -89,7 +89,13 @@ describe('approval signals', () => {
       (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'approval',
     )!.workflowExecutionSignaledEventAttributes!;
     const lifted = defaultPayloadConverter.fromPayload<ApprovalDecision>(signalled.input!.payloads![0]!);
-    expect(lifted.proof).toBeTruthy();
+    // A real proof, made for the first gate and the approver who decided there.
+    expect(lifted.actionRunId).toBe(first.gate.id);
+    expect(lifted.proof).toEqual({
+      issuedAt: expect.any(String),
+      nonce: expect.any(String),
+      mac: expect.any(String),
+    });
 
     const second = await gatedRun(h, 'lifted-proof-2');
     await h.temporal.workflow
