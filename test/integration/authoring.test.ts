@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
-import { test, type Harness } from '../support/fixtures';
+import { type Harness, ok, test } from '../support/fixtures';
 import { command, createPipeline, ended, trigger, waitForRun } from '../support/pipelines';
 
 /** Authoring in the dashboard: the editor, the graph, environment pipelines, long logs; Debian's Chromium. */
@@ -22,12 +22,6 @@ afterAll(async () => {
 async function webFor(h: Harness) {
   web ??= await startWeb(h.apiUrl);
   return web.url;
-}
-
-async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
 }
 
 /** The stage names of a graph, in the order drawn. */

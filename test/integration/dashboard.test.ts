@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
-import { test, type Harness } from '../support/fixtures';
+import { type Harness, ok, test } from '../support/fixtures';
 import { approval, command, createPipeline } from '../support/pipelines';
 
 /** The dashboard in Debian's Chromium, against the built web app, a real API, worker, PostgreSQL, Temporal. */
@@ -23,12 +23,6 @@ afterAll(async () => {
 async function webFor(h: Harness) {
   web ??= await startWeb(h.apiUrl);
   return web.url;
-}
-
-async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
 }
 
 describe('dashboard', () => {

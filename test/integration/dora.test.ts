@@ -1,15 +1,9 @@
 import { describe, expect } from 'vitest';
-import { test, type Harness } from '../support/fixtures';
+import { type Harness, ok, test } from '../support/fixtures';
 
 /** The worked example of docs/dora.md, reported through the API, is the oracle. */
 
 const hour = 3600;
-
-async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
 
 let names = 0;
 async function catalog(h: Harness, team = 'payments') {

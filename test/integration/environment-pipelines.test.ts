@@ -1,12 +1,6 @@
 import { describe, expect } from 'vitest';
-import { test, type Harness } from '../support/fixtures';
+import { type Harness, ok, test } from '../support/fixtures';
 import { ended, ms, trigger, waitForRun } from '../support/pipelines';
-
-async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
 
 const pipelineFields = `
   id name environment { id name }

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { inject, test as base } from 'vitest';
+import { expect, inject, test as base } from 'vitest';
 import { createDataSource, migrate } from '../../db/data-source';
 import type { Role } from '../../db/domain';
 import { createApiServer, type ApiServer } from '../../server/app';
@@ -196,6 +196,13 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
     { scope: 'file' },
   ],
 });
+
+/** A GraphQL request that must succeed: its data, or the test fails with the errors. */
+export async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await h.gql<T>(query, variables);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!;
+}
 
 /** Polls `read` until `done` holds for its result; fails with the last value after `timeoutMs`. */
 export async function eventually<T>(

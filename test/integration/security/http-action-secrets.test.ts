@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { test, type Harness } from '../../support/fixtures';
+import { ok, test } from '../../support/fixtures';
 import { historyText, leaksOf } from '../../support/leaks';
 import { actionOf, createPipeline, ended, trigger, waitForRun } from '../../support/pipelines';
 
@@ -21,12 +21,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => new Promise((resolve) => server.close(resolve)));
-
-async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!;
-}
 
 const setSecret = `mutation($i: SecretInput!) { setSecret(input: $i) { id } }`;
 const http = (name: string, path: string, headers: Record<string, string>) => ({
