@@ -163,6 +163,42 @@ describe('schedules (Temporal Schedules)', () => {
     expect(await schedulesOf(h, pipeline.id)).toEqual([]);
   });
 
+  test('an every-minute schedule ticks by itself; paused, the next minute passes without a tick', async ({
+    harness: h,
+  }) => {
+    // Temporal's own clock drives this schedule (no trigger-now): it proves the Schedule fires, and that a
+    // pause stops it. Built around whatever minute it is: at most two minute boundaries are waited for.
+    const pipeline = await sourcedPipeline(h, null);
+    const known = await trigger(h, pipeline.id);
+    await waitForRun(h, known.id, (r) => r.status === 'SUCCEEDED');
+    const created = await h.gql<{ createSchedule: ScheduleView }>(
+      `mutation($p: ID!) { createSchedule(pipelineId: $p, cron: "* * * * *", timeZone: "UTC") { ${scheduleFields} } }`,
+      { p: pipeline.id },
+    );
+    expect(created.errors).toBeUndefined();
+    const schedule = created.data!.createSchedule;
+    const [tick] = await eventually(
+      () => ticksOf(h, schedule.id),
+      (t) => t.length === 1,
+      75_000,
+    );
+    expect(tick!.outcome).toBe('TRIGGERED');
+
+    const paused = await h.gql<{ pauseSchedule: ScheduleView }>(
+      `mutation($id: ID!) { pauseSchedule(id: $id, paused: true) { paused } }`,
+      { id: schedule.id },
+    );
+    expect(paused.data!.pauseSchedule.paused).toBe(true);
+    // The tick just recorded fired at a minute boundary; the next one is under a minute away. Wait past it,
+    // with time for a tick that did fire to be recorded.
+    const pastNextBoundary = 60_000 - (Date.now() % 60_000) + 8_000;
+    await new Promise((resolve) => setTimeout(resolve, pastNextBoundary));
+    expect(await ticksOf(h, schedule.id)).toHaveLength(1);
+    const handle = h.temporal.schedule.getHandle(scheduleTemporalId(schedule.id));
+    expect((await handle.describe()).info.numActionsTaken).toBe(1);
+    await handle.delete();
+  }, 180_000);
+
   test('without a push, a tick deploys the revision of the latest successful run', async ({ harness: h }) => {
     const pipeline = await sourcedPipeline(h, null);
     const known = await trigger(h, pipeline.id);

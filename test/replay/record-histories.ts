@@ -26,8 +26,15 @@ import { PipelineService } from '../../server/pipeline/pipeline.service';
 import { runMain } from '../../main/process';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
+import { ScheduleService } from '../../server/schedule/schedule.service';
+import { triggerPipelineWith } from '../../server/schedule/scheduled-trigger';
 import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
-import { approvalSignal, pipelineRunWorkflowId, planDecisionSignal } from '../../workflows/definitions';
+import {
+  approvalSignal,
+  pipelineRunWorkflowId,
+  planDecisionSignal,
+  scheduleTemporalId,
+} from '../../workflows/definitions';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
 import { createPipelineWorker } from '../../workflows/worker';
 
@@ -404,6 +411,7 @@ runMain('record-histories', async () => {
       logLimitBytes: config.logLimitBytes,
       secretBox,
       publicUrl: config.publicUrl,
+      triggerPipeline: triggerPipelineWith(new RunService(dataSource, client, taskQueue, 60)),
     });
     const running = worker.run();
     const tokens = new TokenService(dataSource);
@@ -493,6 +501,7 @@ runMain('record-histories', async () => {
         }
         console.log(`${name}: ${outcome} -> ${path.relative(process.cwd(), file)}`);
       }
+      await recordScheduledTick({ dataSource, client, taskQueue, admin, pipelines, show });
     } finally {
       worker.shutdown();
       await running;
@@ -504,3 +513,49 @@ runMain('record-histories', async () => {
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+/**
+ * One tick of a pipeline's Temporal Schedule, fired with trigger-now: its small workflow decides the
+ * revision (the last successful run's) and triggers the pipeline.
+ */
+async function recordScheduledTick(t: {
+  dataSource: DataSource;
+  client: Client;
+  taskQueue: string;
+  admin: AuthenticatedPrincipal;
+  pipelines: PipelineService;
+  show: (workflowId: string) => Buffer;
+}): Promise<void> {
+  const file = path.join(__dirname, '..', 'histories', 'scheduled-tick-triggers.json');
+  if (existsSync(file))
+    return console.log(`scheduled-tick-triggers: kept ${path.relative(process.cwd(), file)}`);
+  const pipeline = await t.pipelines.create({
+    name: 'scheduled-tick-triggers',
+    stages: [{ name: 'build', actions: [command('compile', 'true')] }],
+  });
+  const runs = new RunService(t.dataSource, t.client, t.taskQueue, 60);
+  const known = await runs.trigger(
+    pipeline.id,
+    { sha: 'abc1234', committedAt: new Date('2026-01-01T00:00:00Z') },
+    [],
+    t.admin,
+  );
+  await t.client.workflow.getHandle(pipelineRunWorkflowId(known.id)).result();
+  const schedule = await new ScheduleService(t.dataSource, t.client, t.taskQueue).create(
+    pipeline.id,
+    '0 3 * * 1-5',
+    'UTC',
+    t.admin,
+  );
+  const handle = t.client.schedule.getHandle(scheduleTemporalId(schedule.id));
+  await handle.trigger();
+  let tickId: string | undefined;
+  while (!tickId) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    tickId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+  }
+  const outcome = await t.client.workflow.getHandle(tickId).result();
+  await handle.delete();
+  await writeFile(file, t.show(tickId));
+  console.log(`scheduled-tick-triggers: ${JSON.stringify(outcome)} -> ${path.relative(process.cwd(), file)}`);
+}

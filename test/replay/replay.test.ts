@@ -34,6 +34,8 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'promoted-run-reuses-build.json',
         'older-than-live-stops.json',
         'superseded-gate-expires.json',
+        // Schedules: one tick of a pipeline's Temporal Schedule.
+        'scheduled-tick-triggers.json',
       ]),
     );
   });
