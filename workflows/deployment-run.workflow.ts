@@ -121,9 +121,19 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
         }
       }
       waitingForPlan = false;
-      await tellParent({ deploymentRunId: id, waiting: false, decision: closing });
-      if (gate.rejection) return await finish('FAILED', `plan ${describeRejection(gate.rejection)}`);
-      await recordDeploymentChange({ deploymentRunId: id, status: 'RUNNING', at: now() });
+      const rejected = gate.rejection ? `plan ${describeRejection(gate.rejection)}` : null;
+      // Since this patch the deployment run shows the decision before the parent announces it
+      // (APPROVAL_GRANTED/REJECTED); before it, the parent heard first.
+      if (patched('events-after-state')) {
+        const failed = rejected ? await finish('FAILED', rejected) : null;
+        if (!failed) await recordDeploymentChange({ deploymentRunId: id, status: 'RUNNING', at: now() });
+        await tellParent({ deploymentRunId: id, waiting: false, decision: closing });
+        if (failed) return failed;
+      } else {
+        await tellParent({ deploymentRunId: id, waiting: false, decision: closing });
+        if (rejected) return await finish('FAILED', rejected);
+        await recordDeploymentChange({ deploymentRunId: id, status: 'RUNNING', at: now() });
+      }
     }
     try {
       await step('apply', deployment.applyCommand);

@@ -355,6 +355,24 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.setStageTransition(stage!.id, true, null);
       },
     },
+    // An approval gate and a blocked transition, each written as one step with its event (recorded after
+    // the events-after-state patch).
+    'events-after-state': {
+      input: twoStages('events-after-state', [gate({ requiredApprovals: 1 })]),
+      drive: async (t, runId) => {
+        const [stage]: Array<{ id: string }> = await t.dataSource.query(
+          `SELECT s.id FROM stages s JOIN pipeline_runs r ON r.pipeline_id = s.pipeline_id WHERE r.id = $1 AND s.name = 'deploy'`,
+          [runId],
+        );
+        await t.control.setStageTransition(stage!.id, false, 'recorded freeze');
+        await gateOpen(t, runId);
+        await t.control.decide(await gateId(t, runId), true, 'looks good', t.approver);
+        await until(t.dataSource, `SELECT 1 FROM stage_runs WHERE run_id = $1 AND status = 'BLOCKED'`, [
+          runId,
+        ]);
+        await t.control.setStageTransition(stage!.id, true, null);
+      },
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { finishedStatuses } from '../../db/domain';
 import { notifyChannels } from '../../db/notify';
-import type { ApprovalRecord, EventRecord, RunChange } from '../definitions';
+import type { ApprovalRecord, EventRecord, RunChange, RunStep } from '../definitions';
 
 /**
  * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
@@ -134,24 +134,38 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     });
   }
 
-  /** Stores an accepted approval decision (once per person and execution) with its event. */
+  /** An accepted approval decision (once per person and execution) with its event. */
+  async function applyApproval(manager: EntityManager, record: ApprovalRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO approvals (action_run_id, execution, principal_id, approved, comment, at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [
+        record.actionRunId,
+        record.execution,
+        record.decision.principalId,
+        record.decision.approved,
+        record.decision.comment,
+        record.at,
+      ],
+    );
+    await appendEvent(manager, record, record.event);
+  }
+
+  /** Stores an accepted approval decision with its event. */
   async function recordApproval(record: ApprovalRecord): Promise<void> {
+    await dataSource.transaction((manager) => applyApproval(manager, record));
+  }
+
+  /**
+   * One step of a run in one transaction: its approvals, then its changes, each with its event. The events'
+   * NOTIFYs are delivered at commit, so a subscriber that reads the run on an event sees the whole step.
+   */
+  async function recordRunStep(step: RunStep): Promise<void> {
     await dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO approvals (action_run_id, execution, principal_id, approved, comment, at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [
-          record.actionRunId,
-          record.execution,
-          record.decision.principalId,
-          record.decision.approved,
-          record.decision.comment,
-          record.at,
-        ],
-      );
-      await appendEvent(manager, record, record.event);
+      for (const approval of step.approvals ?? []) await applyApproval(manager, approval);
+      for (const change of step.changes) await applyChange(manager, change);
     });
   }
 
-  return { recordRunChange, recordRunChanges, recordApproval };
+  return { recordRunChange, recordRunChanges, recordApproval, recordRunStep };
 }

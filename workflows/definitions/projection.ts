@@ -79,3 +79,13 @@ export interface ApprovalRecord {
   at: string;
   event: EventRecord;
 }
+
+/**
+ * One step of a run written as a whole (since the `events-after-state` patch): the changes a state change
+ * implies (the action, its stage, the run) and the approvals it records, with the events they raise, in one
+ * transaction. NOTIFY is delivered at commit, so an event reaches subscribers only once all of it can be read.
+ */
+export interface RunStep {
+  changes: RunChange[];
+  approvals?: ApprovalRecord[];
+}

@@ -1,8 +1,17 @@
 import { condition, patched } from '@temporalio/workflow';
-import type { ActionContext, ActionPlan, ApprovalConfig, StagePlan } from '../definitions';
+import type {
+  ActionContext,
+  ActionPlan,
+  ApprovalConfig,
+  ApprovalRecord,
+  Decision,
+  RunChange,
+  StagePlan,
+} from '../definitions';
 import { ApprovalGate, describeDecision, describeRejection, now, offerProven } from '../workflow-kit';
 import { GateExpiry } from './gate-expiry';
 import { bookkeeping } from './local-activities';
+import { eventsAfterState } from './projector';
 import type { RunContext } from './run-context';
 import type { ActionOutcome } from './run-state';
 
@@ -32,29 +41,33 @@ export async function awaitApproval(
   const gateRef = { kind: 'approval' as const, runId: run.ids.runId, actionRunId: action.actionRunId };
   state.gates.set(action.actionRunId, gate);
   const where = { stageName: stage.name, actionName: action.name };
-  await projector.action(action.actionRunId, 'WAITING_FOR_APPROVAL', {
+  const approvalRecord = (decision: Decision): ApprovalRecord => ({
+    ...run.ids,
+    actionRunId: action.actionRunId,
+    execution: context.execution,
+    decision,
+    at: now(),
+    event: projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+      ...where,
+      message: describeDecision(decision),
+    }),
+  });
+  // Since this patch the request, the stage's and the run's WAITING are one step, and so are the decisions
+  // that close the gate and its outcome: each event arrives with the state it announces.
+  const together = eventsAfterState();
+  const requested = projector.actionChange(action.actionRunId, 'WAITING_FOR_APPROVAL', {
     event: projector.event('APPROVAL_REQUESTED', { ...where, message: config.instructions ?? null }),
   });
-  await waits.begin(stage);
+  if (!together) await projector.record(requested);
+  await waits.begin(stage, together ? { changes: [requested] } : undefined);
 
   const deadline = config.timeoutSeconds ? Date.now() + config.timeoutSeconds * 1000 : undefined;
   const expiry = new GateExpiry(run);
   while (!gate.closed || gate.pending.length > 0) {
     // A stale request takes no decision any more, not even one that arrived with the news.
     await expiry.expireIfStale(stage, action);
-    for (const decision of gate.pending.splice(0)) {
-      await recordApproval({
-        ...run.ids,
-        actionRunId: action.actionRunId,
-        execution: context.execution,
-        decision,
-        at: now(),
-        event: projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
-          ...where,
-          message: describeDecision(decision),
-        }),
-      });
-    }
+    if (together && gate.closed) break; // the closing decisions are recorded with the outcome
+    for (const decision of gate.pending.splice(0)) await recordApproval(approvalRecord(decision));
     if (gate.closed) break;
     if (gate.unproven.length > 0) {
       await offerProven(gate, (decision) => verifyDecision({ gate: gateRef, decision, openedAt }));
@@ -67,20 +80,27 @@ export async function awaitApproval(
     else await condition(arrived, remaining);
   }
   state.gates.delete(action.actionRunId);
-  await waits.end(stage);
+  const closing = together ? gate.pending.splice(0).map(approvalRecord) : [];
+  if (!together) await waits.end(stage);
+  let outcome: ActionOutcome;
+  let change: RunChange;
   if (!gate.approved) {
     const reason = gate.rejection
       ? describeRejection(gate.rejection)
       : `approval timed out after ${config.timeoutSeconds} s`;
-    await projector.action(action.actionRunId, 'REJECTED', {
+    change = projector.actionChange(action.actionRunId, 'REJECTED', {
       failureReason: reason,
       // A person's rejection raised its event when it was recorded; a timeout raises its own.
       event: gate.rejection ? undefined : projector.event('APPROVAL_REJECTED', { ...where, message: reason }),
     });
-    return { ok: false, reason, rejected: true };
+    outcome = { ok: false, reason, rejected: true };
+  } else {
+    change = projector.actionChange(action.actionRunId, 'SUCCEEDED', {
+      event: projector.event('ACTION_SUCCEEDED', where),
+    });
+    outcome = { ok: true, outputs: {} };
   }
-  await projector.action(action.actionRunId, 'SUCCEEDED', {
-    event: projector.event('ACTION_SUCCEEDED', where),
-  });
-  return { ok: true, outputs: {} };
+  if (together) await waits.end(stage, { changes: [change], approvals: closing });
+  else await projector.record(change);
+  return outcome;
 }

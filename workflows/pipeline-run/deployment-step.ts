@@ -18,6 +18,7 @@ import {
 } from '../definitions';
 import { describeDecision, now } from '../workflow-kit';
 import { bookkeeping } from './local-activities';
+import { eventsAfterState } from './projector';
 import type { RunContext } from './run-context';
 
 const { openDeploymentRun } = bookkeeping;
@@ -79,26 +80,27 @@ export async function runDeployment(
       const latest = news();
       if (!latest || latest.waiting === waiting) continue;
       waiting = latest.waiting;
-      if (waiting) {
-        await projector.action(action.actionRunId, 'WAITING_FOR_APPROVAL', {
-          event: projector.event('APPROVAL_REQUESTED', {
-            ...where,
-            message: `plan of deployment "${action.deployment.name}"`,
-          }),
-        });
-        await waits.begin(stage);
-      } else {
-        const decision = latest.decision;
-        await projector.action(action.actionRunId, 'RUNNING', {
-          event: decision
-            ? projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
-                ...where,
-                message: describeDecision(decision),
-              })
-            : undefined,
-        });
-        await waits.end(stage);
-      }
+      const decision = latest.decision;
+      const change = waiting
+        ? projector.actionChange(action.actionRunId, 'WAITING_FOR_APPROVAL', {
+            event: projector.event('APPROVAL_REQUESTED', {
+              ...where,
+              message: `plan of deployment "${action.deployment.name}"`,
+            }),
+          })
+        : projector.actionChange(action.actionRunId, 'RUNNING', {
+            event: decision
+              ? projector.event(decision.approved ? 'APPROVAL_GRANTED' : 'APPROVAL_REJECTED', {
+                  ...where,
+                  message: describeDecision(decision),
+                })
+              : undefined,
+          });
+      // Since this patch the action's change and its event are written with the stage's and the run's
+      // status, as one step; before it, on their own first.
+      const step = eventsAfterState() ? { changes: [change] } : undefined;
+      if (!step) await projector.record(change);
+      await (waiting ? waits.begin(stage, step) : waits.end(stage, step));
     }
   } catch (error) {
     // Cancelled: the child is being cancelled with us; wait until it has closed its deployment run.

@@ -1,8 +1,18 @@
-import type { EventRecord, RunChange } from '../definitions';
+import { patched } from '@temporalio/workflow';
+import type { EventRecord, RunChange, RunStep } from '../definitions';
 import { now } from '../workflow-kit';
 import { bookkeeping } from './local-activities';
 
-const { recordRunChange, recordRunChanges } = bookkeeping;
+const { recordRunChange, recordRunChanges, recordRunStep } = bookkeeping;
+
+/**
+ * Whether this run writes a change together with every change it implies and its event, in one step
+ * (docs/run-semantics.md, "Events and state"). Runs recorded before the patch (test/histories/) wrote them
+ * one local activity at a time and replay that way.
+ */
+export function eventsAfterState(): boolean {
+  return patched('events-after-state');
+}
 
 export interface RunIds {
   runId: string;
@@ -69,8 +79,18 @@ export class Projector {
     return recordRunChange(this.actionChange(actionRunId, status, details));
   }
 
+  /** Records a change built beforehand. */
+  record(change: RunChange): Promise<void> {
+    return recordRunChange(change);
+  }
+
   /** Records several changes in one transaction. */
   all(changes: RunChange[]): Promise<void> {
     return recordRunChanges(changes);
+  }
+
+  /** Records one step whole (approvals, changes, their events) in one transaction: see `RunStep`. */
+  step(step: RunStep): Promise<void> {
+    return recordRunStep(step);
   }
 }

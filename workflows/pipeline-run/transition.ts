@@ -2,8 +2,9 @@ import { condition } from '@temporalio/workflow';
 import type { StagePlan } from '../definitions';
 import { recheck, Superseded } from './lane';
 import { bookkeeping } from './local-activities';
+import { eventsAfterState } from './projector';
 import type { RunContext } from './run-context';
-import { setRunStatus } from './run-status';
+import { runStatusChange, setRunStatus } from './run-status';
 
 const { readBoundary } = bookkeeping;
 
@@ -21,10 +22,15 @@ export async function passTransition(run: RunContext, stage: StagePlan): Promise
   if (boundary.enabled) return;
   state.blockedAtStageId = stage.stageId;
   const message = boundary.reason ? `transition disabled: ${boundary.reason}` : 'transition disabled';
-  await projector.stage(stage.stageRunId, 'BLOCKED', {
+  const blocked = projector.stageChange(stage.stageRunId, 'BLOCKED', {
     event: projector.event('TRANSITION_BLOCKED', { stageName: stage.name, message }),
   });
-  await setRunStatus(run, 'WAITING');
+  // The run shows WAITING when the event arrives (one step); before the patch, it followed on its own.
+  if (eventsAfterState()) await projector.step({ changes: [blocked, runStatusChange(run, 'WAITING')] });
+  else {
+    await projector.record(blocked);
+    await setRunStatus(run, 'WAITING');
+  }
   while (!boundary.enabled) {
     if (boundary.supersededBy) state.supersededBy ??= boundary.supersededBy;
     const woken = await condition(
