@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { test, type Harness } from '../support/fixtures';
+import { eventually, test, type Harness } from '../support/fixtures';
 import {
   approval,
   command,
@@ -106,14 +106,27 @@ describe('freeze windows', () => {
     await ok(h, deleteWindow, { id: window.id });
   });
 
-  test('a held run goes on by itself when the window ends', async ({ harness: h }) => {
+  test('a held run goes on by itself when the window ends; another window covering it by then holds it on', async ({
+    harness: h,
+  }) => {
     const { pipeline, productionId } = await releasePipeline(h, 'ends');
-    const window = await freeze(h, 'Short freeze', productionId, 4);
+    // Held first by a long window (however slow the machine), then by a short one once the long one goes.
+    const long = await freeze(h, 'Long freeze', productionId);
     const run = await trigger(h, pipeline.id);
     await waitForRun(h, run.id, heldAt('production'));
+    const short = await freeze(h, 'Short freeze', productionId, 8);
+    await ok(h, deleteWindow, { id: long.id });
+    await eventually(
+      () => events(h, run.id, 'FREEZE_HELD'),
+      (held) => held.length === 2,
+    );
     const done = await waitForRun(h, run.id, ended, 30_000);
     expect(done.status).toBe('SUCCEEDED');
-    expect(ms(stageOf(done, 'production').startedAt)).toBeGreaterThanOrEqual(ms(window.endsAt) - 50);
+    expect(ms(stageOf(done, 'production').startedAt)).toBeGreaterThanOrEqual(ms(short.endsAt) - 50);
+    expect((await events(h, run.id, 'FREEZE_HELD')).map((e) => e.message)).toEqual([
+      `frozen by "Long freeze" until ${long.endsAt}`,
+      `frozen by "Short freeze" until ${short.endsAt}`,
+    ]);
     expect(await events(h, run.id, 'FREEZE_OVERRIDDEN')).toEqual([]);
   });
 
