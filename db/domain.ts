@@ -130,6 +130,8 @@ export const pipelineEventTypes = [
   'RUN_CANCELLED',
   'RUN_SUPERSEDED',
   'APPROVAL_EXPIRED',
+  'FREEZE_HELD',
+  'FREEZE_OVERRIDDEN',
 ] as const;
 export type PipelineEventType = (typeof pipelineEventTypes)[number];
 

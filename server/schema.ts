@@ -7,6 +7,7 @@ import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
 import { DeploymentResolver, PlanApprovalResolver } from './deployment/deployment.resolver';
 import { DoraResolver } from './dora/dora.resolver';
+import { FreezeWindowResolver, PipelineRunFreezeResolver } from './freeze/freeze.resolver';
 import { IncidentResolver } from './incident/incident.resolver';
 import { NotificationResolver } from './notification/notification.resolver';
 import { ActionResolver, PipelineResolver, StageResolver } from './pipeline/pipeline.resolver';
@@ -63,6 +64,8 @@ export const resolvers = [
   ApplyResolver,
   ScheduleResolver,
   PipelineSchedulesResolver,
+  FreezeWindowResolver,
+  PipelineRunFreezeResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

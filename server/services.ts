@@ -13,6 +13,8 @@ import { DoraPresenter } from './dora/dora.presenter';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExternalDeploymentService } from './deployment/external-deployment.service';
+import { FreezePresenter } from './freeze/freeze.presenter';
+import { FreezeService } from './freeze/freeze.service';
 import { IncidentPresenter } from './incident/incident.presenter';
 import { IncidentService } from './incident/incident.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
@@ -74,6 +76,8 @@ export function createServices({
     lookup: new LookupPresenter(dataSource),
     schedules: new ScheduleService(dataSource, temporal, taskQueue),
     schedulePresenter: new SchedulePresenter(dataSource, temporal),
+    freeze: new FreezeService(dataSource, temporal),
+    freezePresenter: new FreezePresenter(dataSource),
   };
 }
 

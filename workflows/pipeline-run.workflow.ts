@@ -2,6 +2,7 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import type { PipelineRunInput, PipelineRunResult } from './definitions';
 import { enterLane, leaveLane, Superseded } from './pipeline-run/lane';
 import { createRunContext, type RunContext } from './pipeline-run/run-context';
+import { passFreeze } from './pipeline-run/freeze';
 import { installHandlers } from './pipeline-run/run-state';
 import { setRunStatus } from './pipeline-run/run-status';
 import { closeUnfinished, runStage } from './pipeline-run/stage';
@@ -12,7 +13,7 @@ import { passTransition } from './pipeline-run/transition';
  * ascending runOrder, the actions of a group in parallel (at most maxParallel). A failed group lets its
  * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
  * hold expires. Approval gates, deployment plan approvals, disabled transitions and the pipeline's lane
- * wait on signals. DEPLOYMENT actions run their Deployment as a child workflow. The steps live in
+ * wait on signals; a frozen environment holds the run until its window ends. DEPLOYMENT actions run their Deployment as a child workflow. The steps live in
  * `pipeline-run/`. The order of the activities, timers and children started here and there is what runs in
  * flight replay (test/replay/): change it only behind `patched()` (workflows/README.md).
  */
@@ -28,6 +29,7 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     while (index < stages.length) {
       const stage = stages[index]!;
       await passTransition(run, stage);
+      await passFreeze(run, stage);
       const failure = await runStage(run, stage);
       if (failure === null) {
         index++;

@@ -53,6 +53,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
     down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',
   },
+  FreezeWindows1764576000000: {
+    up: 'baaef555d9bcd993b2867710fa10e4e669460503ae699e0eaeac2373adddad49',
+    down: '9f129a77a1ec777f180f3c77c7cdfad1270056603084d7a2c5268e84ca271089',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

@@ -15,6 +15,7 @@ import { PrincipalEntity } from '../../db/entities/principal.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
+import { windowsHoldingRuns, type FreezeWindowRow } from '../../db/freeze/freeze-windows.sql';
 
 type Entity<T> = new () => T;
 
@@ -112,6 +113,8 @@ export function createLoaders(dataSource: DataSource) {
       const found = new Map(rows.map((row) => [row.id, row.n]));
       return ids.map((id) => found.get(id) ?? 0);
     }),
+    /** The freeze windows holding each run now (docs/run-semantics.md, "Freeze windows"). */
+    freezeWindowsHoldingRun: rowsBy<FreezeWindowRow>(dataSource, windowsHoldingRuns.sql),
     deployment: byId(DeploymentEntity),
     deploymentRun: byId(DeploymentRunEntity),
     pipelineRun: byId(PipelineRunEntity),

@@ -78,6 +78,8 @@ export const listSizes: Record<string, number> = {
   'LiveDeployment.artifacts': 5,
   'ApprovalRequest.newCommits': 20, // a run's commits not live yet: those of a push or two
   'ApprovalRequest.artifactChanges': 5,
+  'Query.freezeWindows': 500, // the presenter's cap
+  'PipelineRun.freezeWindowsHolding': 2, // usually one window, rarely two overlapping
 };
 /** A list this table forgets still costs more than one item (a unit test lists the forgotten ones). */
 export const unlistedListSize = 50;

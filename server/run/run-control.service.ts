@@ -22,7 +22,7 @@ import { conflict, forbidden, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
 
 /** Polls until `done` holds (the engine projected the change the caller asked for) or `timeoutMs` passes. */
-async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -67,6 +67,10 @@ interface World {
   movesPipeline: { id: string; stageIds: string[] };
   doomedDeploymentId: string;
   scheduleIds: [string, string];
+  /** Freeze windows over an environment of their own: one to delete, one holding `frozenRunId`. */
+  frozenEnvironmentId: string;
+  doomedFreezeWindowId: string;
+  frozenRunId: string;
 }
 
 const deploymentRunStatus = `query($id: ID!) { deploymentRun(id: $id) { status } }`;
@@ -214,7 +218,36 @@ async function buildWorld(h: Harness): Promise<World> {
     ).createSchedule.id;
   const scheduleIds: [string, string] = [await schedule(), await schedule()];
 
+  const frozenEnvironmentId = await environmentNamed('matrix-frozen');
+  const freezeWindow = async () =>
+    (
+      await ok<{ createFreezeWindow: { id: string } }>(
+        h,
+        `mutation($i: FreezeWindowInput!) { createFreezeWindow(input: $i) { id } }`,
+        {
+          i: {
+            name: 'matrix freeze',
+            environmentId: frozenEnvironmentId,
+            startsAt: '2026-01-01T00:00:00Z',
+            endsAt: '2099-01-01T00:00:00Z',
+          },
+        },
+      )
+    ).createFreezeWindow.id;
+  const doomedFreezeWindowId = await freezeWindow();
+  await freezeWindow();
+  const frozen = await createPipeline(h, {
+    name: 'matrix-frozen',
+    executionMode: 'PARALLEL',
+    stages: [{ name: 'frozen', environmentId: frozenEnvironmentId, actions: [command('noop', 'true')] }],
+  });
+  const frozenRun = await trigger(h, frozen.id);
+  await waitForRun(h, frozenRun.id, (r) => r.status === 'WAITING');
+
   return {
+    frozenEnvironmentId,
+    doomedFreezeWindowId,
+    frozenRunId: frozenRun.id,
     scheduleIds,
     openIncidentId: openIncident.id,
     serviceId: service.id,
@@ -624,6 +657,34 @@ const mutationCases: MutationCase[] = [
     variables: (w) => ({ id: w.scheduleIds[1] }),
     state: count('pipeline_schedules'),
   },
+  {
+    name: 'createFreezeWindow',
+    role: 'ADMIN',
+    document: `mutation($i: FreezeWindowInput!) { createFreezeWindow(input: $i) { id } }`,
+    variables: (w) => ({
+      i: {
+        name: 'matrix later',
+        environmentId: w.frozenEnvironmentId,
+        startsAt: '2099-01-01T00:00:00Z',
+        endsAt: '2099-01-02T00:00:00Z',
+      },
+    }),
+    state: count('freeze_windows'),
+  },
+  {
+    name: 'deleteFreezeWindow',
+    role: 'ADMIN',
+    document: `mutation($id: ID!) { deleteFreezeWindow(id: $id) }`,
+    variables: (w) => ({ id: w.doomedFreezeWindowId }),
+    state: count('freeze_windows'),
+  },
+  {
+    name: 'overrideFreeze',
+    role: 'ADMIN',
+    document: `mutation($id: ID!) { overrideFreeze(runId: $id, reason: "matrix") { id status } }`,
+    variables: (w) => ({ id: w.frozenRunId }),
+    state: count('freeze_overrides'),
+  },
 ];
 
 interface QueryCase {
@@ -637,6 +698,7 @@ const queryCases: QueryCase[] = [
   { name: 'viewer', role: 'VIEWER', document: '{ viewer { id name role } }' },
   { name: 'services', role: 'VIEWER', document: '{ services { id name } }' },
   { name: 'environments', role: 'VIEWER', document: '{ environments { id name tier } }' },
+  { name: 'freezeWindows', role: 'VIEWER', document: '{ freezeWindows { id name endsAt } }' },
   { name: 'deployments', role: 'VIEWER', document: '{ deployments { id name } }' },
   {
     name: 'deploymentRun',

@@ -20,6 +20,7 @@ import { callerOf, type AuthenticatedPrincipal } from '../../server/auth/princip
 import { TokenService } from '../../server/auth/token.service';
 import { CatalogService } from '../../server/catalog/catalog.service';
 import { DeploymentService } from '../../server/deployment/deployment.service';
+import { FreezeService } from '../../server/freeze/freeze.service';
 import { parseConfig } from '../../main/config';
 import type { PipelineInput } from '../../server/pipeline/pipeline.types';
 import { PipelineService } from '../../server/pipeline/pipeline.service';
@@ -116,6 +117,18 @@ interface Scenario {
   drive?: (t: Tools, runId: string) => Promise<void>;
 }
 
+/** A freeze window over an environment, from a second ago for `seconds` more. */
+const freezeWindow = (t: Tools, environmentId: string, seconds: number) =>
+  new FreezeService(t.dataSource, t.temporal).create(
+    {
+      name: 'recorded freeze',
+      environmentId,
+      startsAt: new Date(Date.now() - 1000),
+      endsAt: new Date(Date.now() + seconds * 1000),
+    },
+    t.admin,
+  );
+
 const runEnded = (t: Tools, runId: string) =>
   until(
     t.dataSource,
@@ -139,6 +152,9 @@ interface Catalog {
   /** Environments of their own for the releases scenarios, so what is live there is theirs alone. */
   stagingId: string;
   liveId: string;
+  /** PRODUCTION environments of their own for the freeze scenarios, so their windows hold nothing else. */
+  frozenId: string;
+  overriddenId: string;
 }
 
 function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
@@ -340,6 +356,37 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.cancel(newer, 'recorded: only the superseded run matters', t.approver);
       },
     },
+    'freeze-held-released': {
+      input: {
+        name: 'freeze-held',
+        stages: [
+          { name: 'build', actions: [command('compile', 'true')] },
+          { name: 'production', environmentId: catalog.frozenId, actions: [command('ship', 'true')] },
+        ],
+      },
+      // A window of a few seconds: the run waits BLOCKED, then goes on by itself when it ends.
+      start: async (t, pipelineId) => {
+        await freezeWindow(t, catalog.frozenId, 4);
+        return t.trigger(pipelineId);
+      },
+    },
+    'freeze-overridden': {
+      input: {
+        name: 'freeze-overridden',
+        stages: [
+          { name: 'build', actions: [command('compile', 'true')] },
+          { name: 'production', environmentId: catalog.overriddenId, actions: [command('ship', 'true')] },
+        ],
+      },
+      start: async (t, pipelineId) => {
+        await freezeWindow(t, catalog.overriddenId, 3600);
+        return t.trigger(pipelineId);
+      },
+      drive: async (t, runId) => {
+        await until(t.dataSource, 'SELECT 1 FROM freeze_holds WHERE run_id = $1', [runId]);
+        await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -458,6 +505,8 @@ runMain('record-histories', async () => {
       deploymentId: deployment.id,
       stagingId: await environmentOf('recorded-staging'),
       liveId: await environmentOf('recorded-live'),
+      frozenId: await environmentOf('recorded-frozen'),
+      overriddenId: await environmentOf('recorded-overridden'),
     };
     const show = (workflowId: string) =>
       // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.

@@ -36,6 +36,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Link href="/deployments">Deployments</Link>
               <Link href="/services">Services</Link>
               <Link href="/environments">Environments</Link>
+              <Link href="/freeze-windows">Freeze windows</Link>
               <Link href="/incidents">Incidents</Link>
               <form action={signOut}>
                 <button type="submit" className="link">

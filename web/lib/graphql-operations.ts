@@ -374,6 +374,54 @@ export type CreateEnvironmentPipelineMutationVariables = {
 };
 export const CreateEnvironmentPipelineDocument = `mutation CreateEnvironmentPipeline($e:ID!){createEnvironmentPipeline(environmentId:$e){id}}` as TypedDocument<CreateEnvironmentPipelineMutation, CreateEnvironmentPipelineMutationVariables>;
 
+/** app/freeze-windows/freeze-windows.graphql */
+export type FreezeWindowsQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
+  environments: Array<{
+    id: string;
+    name: string;
+    tier: Schema.EnvironmentTier;
+  }>;
+  freezeWindows: Array<{
+    id: string;
+    name: string;
+    startsAt: string;
+    endsAt: string;
+    reason: string | null;
+    environment: {
+      id: string;
+      name: string;
+    } | null;
+    createdBy: {
+      name: string;
+    };
+  }>;
+};
+export type FreezeWindowsQueryVariables = Record<string, never>;
+export const FreezeWindowsDocument = `query FreezeWindows{viewer{role}environments{id name tier}freezeWindows{id name startsAt endsAt reason environment{id name}createdBy{name}}}` as TypedDocument<FreezeWindowsQuery, FreezeWindowsQueryVariables>;
+
+/** app/freeze-windows/freeze-windows.graphql */
+export type CreateFreezeWindowMutation = {
+  createFreezeWindow: {
+    id: string;
+  };
+};
+export type CreateFreezeWindowMutationVariables = {
+  i: Schema.FreezeWindowInput;
+};
+export const CreateFreezeWindowDocument = `mutation CreateFreezeWindow($i:FreezeWindowInput!){createFreezeWindow(input:$i){id}}` as TypedDocument<CreateFreezeWindowMutation, CreateFreezeWindowMutationVariables>;
+
+/** app/freeze-windows/freeze-windows.graphql */
+export type DeleteFreezeWindowMutation = {
+  deleteFreezeWindow: boolean;
+};
+export type DeleteFreezeWindowMutationVariables = {
+  id: string;
+};
+export const DeleteFreezeWindowDocument = `mutation DeleteFreezeWindow($id:ID!){deleteFreezeWindow(id:$id)}` as TypedDocument<DeleteFreezeWindowMutation, DeleteFreezeWindowMutationVariables>;
+
 /** app/incidents/incidents.graphql */
 export type IncidentsQuery = {
   services: Array<{
@@ -798,6 +846,11 @@ export type RunViewFragment = {
   currentStage: {
     id: string;
   } | null;
+  freezeWindowsHolding: Array<{
+    id: string;
+    name: string;
+    endsAt: string;
+  }>;
   stages: Array<{
     id: string;
     name: string;
@@ -852,12 +905,15 @@ export type RunViewFragment = {
 
 /** app/runs/[id]/run.graphql */
 export type RunQuery = {
+  viewer: {
+    role: Schema.Role;
+  };
   pipelineRun: RunViewFragment | null;
 };
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){viewer{role}pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -866,7 +922,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {
@@ -916,6 +972,18 @@ export type RetryFailedActionsMutationVariables = {
   r: string;
 };
 export const RetryFailedActionsDocument = `mutation RetryFailedActions($r:ID!){retryFailedActions(runId:$r){id}}` as TypedDocument<RetryFailedActionsMutation, RetryFailedActionsMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type OverrideFreezeMutation = {
+  overrideFreeze: {
+    id: string;
+  };
+};
+export type OverrideFreezeMutationVariables = {
+  r: string;
+  c: string;
+};
+export const OverrideFreezeDocument = `mutation OverrideFreeze($r:ID!$c:String!){overrideFreeze(runId:$r reason:$c){id}}` as TypedDocument<OverrideFreezeMutation, OverrideFreezeMutationVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type CancelRunMutation = {

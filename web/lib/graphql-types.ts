@@ -314,6 +314,27 @@ export interface ExternalDeploymentInput {
   status: DeploymentRunStatus;
 }
 
+/** No deployment into an environment while one is active */
+export interface FreezeWindow {
+  createdBy: Principal;
+  endsAt: string;
+  /** null: every environment of tier PRODUCTION */
+  environment: Environment | null;
+  id: string;
+  name: string;
+  reason: string | null;
+  startsAt: string;
+}
+
+/** No environmentId: every environment of tier PRODUCTION. */
+export interface FreezeWindowInput {
+  endsAt: string;
+  environmentId?: string | null;
+  name: string;
+  reason?: string | null;
+  startsAt: string;
+}
+
 export interface Incident {
   /** how causedBy was decided (docs/dora.md, "Incidents") */
   attribution: IncidentAttribution;
@@ -408,7 +429,7 @@ export interface PipelineEvent {
   type: PipelineEventType;
 }
 
-export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
+export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'FREEZE_HELD' | 'FREEZE_OVERRIDDEN' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
 
 export interface PipelineInput {
   allowOlderThanLive?: boolean | null;
@@ -428,6 +449,8 @@ export interface PipelineRun {
   currentStage: StageRun | null;
   failureReason: string | null;
   finishedAt: string | null;
+  /** the freeze windows holding the run at its stage now, by end (empty: none) */
+  freezeWindowsHolding: Array<FreezeWindow>;
   id: string;
   /** a rollback to an earlier run */
   isRollback: boolean;

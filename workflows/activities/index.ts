@@ -6,6 +6,7 @@ import { createCommandActivities } from './command.activity';
 import { CommandSandbox, type UidRange } from './command-sandbox';
 import { createDecisionActivities } from './decision.activity';
 import { createDeploymentActivities } from './deployment.activity';
+import { createFreezeActivities } from './freeze.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createLiveActivities } from './live.activity';
@@ -52,6 +53,7 @@ export function createActivities({
     ...createDeploymentActivities(commands),
     ...createLaneActivities({ dataSource, temporal }),
     ...createLiveActivities({ dataSource }),
+    ...createFreezeActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
     ...createDecisionActivities({ secretBox }),
     ...createScheduleActivities({ dataSource, temporal, triggerPipeline }),

@@ -16,6 +16,87 @@ async function updateReturning<T>(manager: EntityManager, sql: string, params: u
   return result[0];
 }
 
+/** Serialises every change of a pipeline's lane (for the rest of the transaction). */
+const lock = (manager: EntityManager, pipelineId: string) =>
+  manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lockstep.lane:${pipelineId}`]);
+
+/**
+ * Older runs of a SUPERSEDED pipeline that are still waiting for the lane, or hold it while BLOCKED at a
+ * boundary (a disabled transition, or a freeze: its hold is recorded before the stage shows BLOCKED) or
+ * waiting at an approval gate (approve the newest: the gate's request expires), are superseded by `runId`
+ * (recorded here; the caller signals them).
+ */
+async function supersedeOlder(manager: EntityManager, pipelineId: string, runId: string, number: number) {
+  return updateReturning<{ id: string }>(
+    manager,
+    `UPDATE pipeline_runs r SET superseded_by_run_id = $3,
+            lane_released_at = CASE WHEN r.lane_claimed_at IS NULL THEN now() ELSE r.lane_released_at END
+      WHERE r.pipeline_id = $1 AND r.number < $2 AND r.execution_mode = 'SUPERSEDED'
+        AND r.superseded_by_run_id IS NULL AND r.lane_released_at IS NULL
+        AND (r.lane_claimed_at IS NULL
+             OR EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED')
+             OR EXISTS (SELECT 1 FROM freeze_holds h WHERE h.run_id = r.id)
+             OR EXISTS (SELECT 1 FROM action_runs a
+                         WHERE a.run_id = r.id AND a.kind = 'APPROVAL' AND a.status = 'WAITING_FOR_APPROVAL'))
+      RETURNING r.id`,
+    [pipelineId, number, runId],
+  );
+}
+
+/**
+ * A SUPERSEDED-mode run held at a boundary is replaced by the newest run waiting for the lane behind it, and
+ * so is every run between them. Runs in the caller's transaction; returns the run that replaces this one
+ * (null: none, nobody waits) and every run superseded, to be signalled once the transaction commits.
+ */
+export async function replaceByNewest(
+  manager: EntityManager,
+  request: LaneRequest,
+): Promise<{ supersededBy: string | null; superseded: string[] }> {
+  await lock(manager, request.pipelineId);
+  const [me]: Array<{ superseded_by_run_id: string | null }> = await manager.query(
+    'SELECT superseded_by_run_id FROM pipeline_runs WHERE id = $1',
+    [request.runId],
+  );
+  if (me?.superseded_by_run_id) return { supersededBy: me.superseded_by_run_id, superseded: [] };
+  const [newer]: Array<{ id: string }> = await manager.query(
+    `SELECT n.id FROM pipeline_runs n, pipeline_runs me
+      WHERE me.id = $2 AND n.pipeline_id = $1 AND n.number > me.number AND n.execution_mode = 'SUPERSEDED'
+        AND n.lane_claimed_at IS NULL AND n.lane_released_at IS NULL AND n.superseded_by_run_id IS NULL
+      ORDER BY n.number DESC LIMIT 1`,
+    [request.pipelineId, request.runId],
+  );
+  if (!newer) return { supersededBy: null, superseded: [] };
+  await manager.query('UPDATE pipeline_runs SET superseded_by_run_id = $2 WHERE id = $1', [
+    request.runId,
+    newer.id,
+  ]);
+  // Runs between this one and the newest are superseded as well.
+  const rows: Array<{ number: number }> = await manager.query(
+    'SELECT number FROM pipeline_runs WHERE id = $1',
+    [newer.id],
+  );
+  const superseded = await supersedeOlder(manager, request.pipelineId, newer.id, rows[0]!.number);
+  return { supersededBy: newer.id, superseded: superseded.map((r) => r.id) };
+}
+
+/** Tells runs they were superseded by `byRunId` (a run that already ended needs no news). */
+export async function signalSuperseded(temporal: Client, runIds: string[], byRunId: string): Promise<void> {
+  await signalRuns(runIds, (runId) =>
+    temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(supersedeSignal, { byRunId }),
+  );
+}
+
+/** Sends each run a signal; a run that already ended needs no news. */
+export async function signalRuns(runIds: string[], send: (runId: string) => Promise<void>): Promise<void> {
+  for (const runId of runIds) {
+    try {
+      await send(runId);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+}
+
 /**
  * The lane of a pipeline in QUEUED and SUPERSEDED mode: one run holds it at a time, the others wait in
  * trigger order. Every change happens under the pipeline's advisory lock and is recorded in the runs' rows
@@ -23,44 +104,7 @@ async function updateReturning<T>(manager: EntityManager, sql: string, params: u
  * learns the same from its rows when it asks again (workflows re-ask periodically while they wait).
  */
 export function createLaneActivities({ dataSource, temporal }: { dataSource: DataSource; temporal: Client }) {
-  const lock = (manager: EntityManager, pipelineId: string) =>
-    manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lockstep.lane:${pipelineId}`]);
-
-  async function signal(runIds: string[], send: (runId: string) => Promise<void>): Promise<void> {
-    for (const runId of runIds) {
-      try {
-        await send(runId);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error; // a run that already ended needs no news
-      }
-    }
-  }
-
-  const supersede = (runIds: string[], byRunId: string) =>
-    signal(runIds, (runId) =>
-      temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(supersedeSignal, { byRunId }),
-    );
-
-  /**
-   * Older runs of a SUPERSEDED pipeline that are still waiting for the lane, or hold it while BLOCKED at a
-   * boundary or waiting at an approval gate (approve the newest: the gate's request expires), are superseded
-   * by `runId` (recorded, then signalled).
-   */
-  async function supersedeOlder(manager: EntityManager, pipelineId: string, runId: string, number: number) {
-    return updateReturning<{ id: string }>(
-      manager,
-      `UPDATE pipeline_runs r SET superseded_by_run_id = $3,
-              lane_released_at = CASE WHEN r.lane_claimed_at IS NULL THEN now() ELSE r.lane_released_at END
-        WHERE r.pipeline_id = $1 AND r.number < $2 AND r.execution_mode = 'SUPERSEDED'
-          AND r.superseded_by_run_id IS NULL AND r.lane_released_at IS NULL
-          AND (r.lane_claimed_at IS NULL
-               OR EXISTS (SELECT 1 FROM stage_runs s WHERE s.run_id = r.id AND s.status = 'BLOCKED')
-               OR EXISTS (SELECT 1 FROM action_runs a
-                           WHERE a.run_id = r.id AND a.kind = 'APPROVAL' AND a.status = 'WAITING_FOR_APPROVAL'))
-        RETURNING r.id`,
-      [pipelineId, number, runId],
-    );
-  }
+  const supersede = (runIds: string[], byRunId: string) => signalSuperseded(temporal, runIds, byRunId);
 
   async function claimLane(request: LaneRequest): Promise<LaneClaim> {
     const superseded: string[] = [];
@@ -132,7 +176,7 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
     });
     // The holder hears of it even when this is a retry after the grant was committed.
     if (holder && holder !== request.runId) {
-      await signal([holder], (runId) =>
+      await signalRuns([holder], (runId) =>
         temporal.workflow.getHandle(pipelineRunWorkflowId(runId)).signal(laneGrantedSignal),
       );
     }
@@ -153,33 +197,9 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
       const enabled = stage?.transition_enabled ?? true;
       const reason = stage?.transition_reason ?? null;
       if (enabled || request.executionMode !== 'SUPERSEDED') return { enabled, reason, supersededBy: null };
-      await lock(manager, request.pipelineId);
-      const [me]: Array<{ superseded_by_run_id: string | null }> = await manager.query(
-        'SELECT superseded_by_run_id FROM pipeline_runs WHERE id = $1',
-        [request.runId],
-      );
-      if (me?.superseded_by_run_id) return { enabled, reason, supersededBy: me.superseded_by_run_id };
-      const [newer]: Array<{ id: string }> = await manager.query(
-        `SELECT n.id FROM pipeline_runs n, pipeline_runs me
-          WHERE me.id = $2 AND n.pipeline_id = $1 AND n.number > me.number AND n.execution_mode = 'SUPERSEDED'
-            AND n.lane_claimed_at IS NULL AND n.lane_released_at IS NULL AND n.superseded_by_run_id IS NULL
-          ORDER BY n.number DESC LIMIT 1`,
-        [request.pipelineId, request.runId],
-      );
-      if (!newer) return { enabled, reason, supersededBy: null };
-      await manager.query('UPDATE pipeline_runs SET superseded_by_run_id = $2 WHERE id = $1', [
-        request.runId,
-        newer.id,
-      ]);
-      // Runs between this one and the newest are superseded as well.
-      const rows: Array<{ number: number }> = await manager.query(
-        'SELECT number FROM pipeline_runs WHERE id = $1',
-        [newer.id],
-      );
-      superseded.push(
-        ...(await supersedeOlder(manager, request.pipelineId, newer.id, rows[0]!.number)).map((r) => r.id),
-      );
-      return { enabled, reason, supersededBy: newer.id };
+      const replaced = await replaceByNewest(manager, request);
+      superseded.push(...replaced.superseded);
+      return { enabled, reason, supersededBy: replaced.supersededBy };
     });
     await supersede(superseded, state.supersededBy ?? request.runId);
     return state;

@@ -11,3 +11,4 @@ export * from './profiles';
 export * from './webhook-delivery';
 export * from './releases';
 export * from './schedule';
+export * from './freeze';

@@ -3,6 +3,7 @@ import {
   approvalSignal,
   cancelReasonSignal,
   deploymentPlanSignal,
+  freezeChangedSignal,
   laneGrantedSignal,
   retryFailedActionsSignal,
   runStateQuery,
@@ -34,6 +35,8 @@ export class RunState {
   /** Transitions signalled enabled or disabled, by stage, since the run arrived at their boundary. */
   readonly transitions = new Map<string, boolean>();
   blockedAtStageId: string | null = null;
+  /** Something about the freezes holding the run changed since it last read them (`freezeChanged`). */
+  freezeNews = false;
   laneGranted = false;
   supersededBy: string | null = null;
   retryRequested = false;
@@ -54,6 +57,7 @@ export function installHandlers(state: RunState): void {
     if (state.retryable) state.retryRequested = true;
   });
   setHandler(transitionChangedSignal, (change) => void state.transitions.set(change.stageId, change.enabled));
+  setHandler(freezeChangedSignal, () => void (state.freezeNews = true));
   setHandler(laneGrantedSignal, () => void (state.laneGranted = true));
   setHandler(supersedeSignal, ({ byRunId }) => void (state.supersededBy ??= byRunId));
   setHandler(cancelReasonSignal, ({ reason }) => void (state.cancelReason = reason));

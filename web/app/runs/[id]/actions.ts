@@ -6,13 +6,14 @@ import {
   ApproveActionDocument,
   ApproveDeploymentPlanDocument,
   CancelRunDocument,
+  OverrideFreezeDocument,
   RejectActionDocument,
   RejectDeploymentPlanDocument,
   RetryFailedActionsDocument,
 } from '@/lib/graphql-operations';
 
 /**
- * Approve or reject (a gate, or a Deployment Run's plan), retry or cancel: one form, one mutation, the
+ * Approve or reject (a gate, or a Deployment Run's plan), retry, cancel or override a freeze: one form, one mutation, the
  * outcome shown beside the button.
  */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
@@ -29,6 +30,8 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(RejectDeploymentPlanDocument, { d: target, c: comment }));
     case 'retry':
       return attempt(() => gql(RetryFailedActionsDocument, { r: target }));
+    case 'overrideFreeze':
+      return attempt(() => gql(OverrideFreezeDocument, { r: target, c: comment ?? '' }));
     case 'cancel':
       return attempt(() => gql(CancelRunDocument, { r: target, c: comment }));
     default:

@@ -4,14 +4,14 @@ import { FormError } from '@/components/form-error';
 import { useFormAction } from '@/components/use-form-action';
 import { controlRun } from './actions';
 
-/** Approve, reject (a gate or a plan), retry or cancel: a button (with an optional comment) and its outcome beside it. */
+/** Approve, reject (a gate or a plan), retry, cancel or override a freeze: a button (with an optional comment) and its outcome beside it. */
 export function RunControl({
   intent,
   target,
   label,
   comment,
 }: {
-  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel';
+  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel' | 'overrideFreeze';
   target: string;
   label: string;
   comment?: string;

@@ -11,6 +11,7 @@ import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graph
 import type { RunStatus } from '@/lib/graphql-types';
 import { statuses } from '@/lib/labels';
 import { ActionItem } from './action-item';
+import { FreezeHold } from './freeze-hold';
 import { follow, liveClient } from './live-client';
 import { RunControl } from './run-control';
 
@@ -23,7 +24,16 @@ const liveness = {
 } as const;
 
 /** A run as it happens: the server's first read, then every change through the /live subscription. */
-export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt: number }) {
+export function RunLive({
+  initial,
+  renderedAt,
+  admin,
+}: {
+  initial: RunView;
+  renderedAt: number;
+  /** Whether the viewer may override a freeze (the API decides; this only hides a button it would refuse). */
+  admin: boolean;
+}) {
   const [run, setRun] = useState(initial);
   // Durations of what still runs count to this clock: the server's render time first (so the page hydrates
   // with the same text), then ticking each second.
@@ -91,6 +101,9 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
           Now: stage {current.position + 1}, <strong>{current.name}</strong>{' '}
           {`(${statuses[current.status].label})`}
         </p>
+      ) : null}
+      {!finished(run.status) && run.freezeWindowsHolding.length > 0 ? (
+        <FreezeHold runId={run.id} windows={run.freezeWindowsHolding} admin={admin} />
       ) : null}
       <div className="controls">
         {canRetry ? <RunControl intent="retry" target={run.id} label="Retry failed actions" /> : null}
