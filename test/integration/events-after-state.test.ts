@@ -235,6 +235,33 @@ describe('a client that reads the run when an event arrives sees what the event 
     expectAsAnnounced(events.observations);
   });
 
+  test('a freeze window holds a run at its environment; an ADMIN overrides it', async ({ harness: h }) => {
+    const { createEnvironment: environment } = await ok<{ createEnvironment: { id: string } }>(
+      h,
+      `mutation($i: EnvironmentInput!) { createEnvironment(input: $i) { id } }`,
+      { i: { name: 'frozen-production', tier: 'PRODUCTION' } },
+    );
+    const { events, run } = await start(h, {
+      name: 'frozen',
+      stages: [{ name: 'production', environmentId: environment.id, actions: [command('ship', 'true')] }],
+    });
+    const hour = 3600_000;
+    await ok(h, `mutation($i: FreezeWindowInput!) { createFreezeWindow(input: $i) { id } }`, {
+      i: {
+        name: 'Release freeze',
+        environmentId: environment.id,
+        startsAt: new Date(Date.now() - hour).toISOString(),
+        endsAt: new Date(Date.now() + hour).toISOString(),
+      },
+    });
+    const { id: runId } = await run();
+    await events.seen('FREEZE_HELD');
+    await ok(h, `mutation($id: ID!) { overrideFreeze(runId: $id, reason: "hotfix") { id } }`, { id: runId });
+    await events.seen('FREEZE_OVERRIDDEN');
+    await events.seen('RUN_SUCCEEDED');
+    expectAsAnnounced(events.observations);
+  });
+
   test('every event type a run can raise was checked', () => {
     expect(pipelineEventTypes.filter((type) => !checked.has(type))).toEqual([]);
   });

@@ -155,6 +155,7 @@ interface Catalog {
   /** PRODUCTION environments of their own for the freeze scenarios, so their windows hold nothing else. */
   frozenId: string;
   overriddenId: string;
+  heldInOneStepId: string;
 }
 
 function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
@@ -387,6 +388,24 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
       },
     },
+    // A freeze held and overridden once events are written with their state (FREEZE_HELD and the run's
+    // WAITING in one step).
+    'freeze-held-in-one-step': {
+      input: {
+        name: 'freeze-held-in-one-step',
+        stages: [
+          { name: 'production', environmentId: catalog.heldInOneStepId, actions: [command('ship', 'true')] },
+        ],
+      },
+      start: async (t, pipelineId) => {
+        await freezeWindow(t, catalog.heldInOneStepId, 3600);
+        return t.trigger(pipelineId);
+      },
+      drive: async (t, runId) => {
+        await until(t.dataSource, 'SELECT 1 FROM freeze_holds WHERE run_id = $1', [runId]);
+        await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -507,6 +526,7 @@ runMain('record-histories', async () => {
       liveId: await environmentOf('recorded-live'),
       frozenId: await environmentOf('recorded-frozen'),
       overriddenId: await environmentOf('recorded-overridden'),
+      heldInOneStepId: await environmentOf('recorded-held-in-one-step'),
     };
     const show = (workflowId: string) =>
       // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.

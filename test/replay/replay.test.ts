@@ -36,6 +36,11 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'superseded-gate-expires.json',
         // Schedules: one tick of a pipeline's Temporal Schedule.
         'scheduled-tick-triggers.json',
+        // Decisions and freezes: events written with their state, freeze windows held, ended, overridden.
+        'events-after-state.json',
+        'freeze-held-released.json',
+        'freeze-overridden.json',
+        'freeze-held-in-one-step.json',
       ]),
     );
   });

@@ -120,6 +120,9 @@ export const eventStates: Record<PipelineEventType, Check[]> = {
   APPROVAL_REJECTED: [decided(false)],
   APPROVAL_EXPIRED: [action('SKIPPED')],
   TRANSITION_BLOCKED: [stage('BLOCKED'), run('WAITING')],
+  FREEZE_HELD: [stage('BLOCKED'), run('WAITING')],
+  // The freeze no longer holds the run: it goes on (the stage starts with STAGE_STARTED).
+  FREEZE_OVERRIDDEN: [run('RUNNING', ...finishedRun)],
   RUN_SUCCEEDED: [run('SUCCEEDED'), settled],
   RUN_FAILED: [run('FAILED'), settled],
   RUN_CANCELLED: [run('CANCELLED'), settled],

@@ -2,8 +2,9 @@ import { condition, patched } from '@temporalio/workflow';
 import type { ActiveFreeze, FreezeOverride, StagePlan } from '../definitions';
 import { Superseded } from './lane';
 import { bookkeeping } from './local-activities';
+import { eventsAfterState } from './projector';
 import type { RunContext } from './run-context';
-import { setRunStatus } from './run-status';
+import { runStatusChange, setRunStatus } from './run-status';
 
 const { readFreeze } = bookkeeping;
 
@@ -37,11 +38,16 @@ export async function passFreeze(run: RunContext, stage: StagePlan): Promise<voi
   const announce = (windows: ActiveFreeze[]) => {
     for (const w of windows) heldBy.add(w.windowId);
     const event = projector.event('FREEZE_HELD', { stageName: stage.name, message: heldMessage(windows) });
-    return projector.stage(stage.stageRunId, 'BLOCKED', { event });
+    return projector.stageChange(stage.stageRunId, 'BLOCKED', { event });
   };
   state.blockedAtStageId = stage.stageId;
-  await announce(freeze.holding);
-  await setRunStatus(run, 'WAITING');
+  const held = announce(freeze.holding);
+  // The run shows WAITING when FREEZE_HELD arrives (one step); runs recorded before that wrote it after.
+  if (eventsAfterState()) await projector.step({ changes: [held, runStatusChange(run, 'WAITING')] });
+  else {
+    await projector.record(held);
+    await setRunStatus(run, 'WAITING');
+  }
   while (freeze.holding.length > 0) {
     if (freeze.supersededBy) state.supersededBy ??= freeze.supersededBy;
     const untilAllEnd = Math.max(minimumWaitMs, ...freeze.holding.map((w) => w.endsInMs));
@@ -50,7 +56,7 @@ export async function passFreeze(run: RunContext, stage: StagePlan): Promise<voi
     state.freezeNews = false;
     freeze = await readFreeze(request);
     const newcomers = freeze.holding.filter((w) => !heldBy.has(w.windowId));
-    if (newcomers.length > 0) await announce(newcomers);
+    if (newcomers.length > 0) await projector.record(announce(newcomers));
   }
   const overrides = freeze.overridden.filter((o) => heldBy.has(o.windowId));
   const event =
