@@ -53,6 +53,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
     down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',
   },
+  AuditLogFilters1764586800000: {
+    up: 'd0aa2470927976bf5a91e089202e09dcdc8c21b3efde64e3b3e4bf1b0fe54925',
+    down: 'efa4c1a79e5dda8b2912b8bd6baab7024e6851c45cf9274405a652390404263f',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */
