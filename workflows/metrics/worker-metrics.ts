@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { activeRunStatuses } from '../../db/domain';
+import { doraHeadline } from '../../db/dora/headline-gauges';
 
 /** Seconds, from a quick action to a day-long approval or hold. */
 const durationBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86_400];
@@ -81,6 +82,41 @@ export function createWorkerMetrics(registry: Registry, dataSource?: DataSource)
         }
       },
     });
+    // One read per scrape fills the four DORA gauges (set by the first one collected).
+    let latest: Promise<Awaited<ReturnType<typeof doraHeadline>>> | undefined;
+    const headline = () =>
+      (latest ??= doraHeadline(dataSource).finally(() => setTimeout(() => (latest = undefined), 1000)));
+    const dora = (
+      name: string,
+      help: string,
+      pick: (h: Awaited<ReturnType<typeof doraHeadline>>) => number | null,
+    ) =>
+      new Gauge({
+        name,
+        help: `${help} (DORA facts of the last 30 days, all services; read at each scrape)`,
+        registers,
+        async collect() {
+          const value = pick(await headline());
+          if (value === null) this.reset();
+          else this.set(value);
+        },
+      });
+    dora('lockstep_dora_deployments_30d', 'Production deployments', (h) => h.deployments);
+    dora(
+      'lockstep_dora_change_failure_ratio_30d',
+      'Share of those deployments that failed (0-1)',
+      (h) => h.changeFailureRatio,
+    );
+    dora(
+      'lockstep_dora_lead_time_median_seconds_30d',
+      'Median lead time for changes, in seconds',
+      (h) => h.leadTimeMedianSeconds,
+    );
+    dora(
+      'lockstep_dora_time_to_restore_median_seconds_30d',
+      'Median time to restore, in seconds',
+      (h) => h.restoreMedianSeconds,
+    );
   }
   return metrics;
 }
