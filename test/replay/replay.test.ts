@@ -34,6 +34,9 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'promoted-run-reuses-build.json',
         'older-than-live-stops.json',
         'superseded-gate-expires.json',
+        // Tracing: the OpenTelemetry workflow interceptors (patch otel-tracing) on a run with a child.
+        'traced-deployment-plan-approved.json',
+        'traced-deployment-plan-approved.child-1.json',
       ]),
     );
   });
