@@ -14,6 +14,7 @@ import { startWebhookDispatcher } from '../workflows/webhook-dispatcher';
 import { RunService } from '../server/run/run.service';
 import { triggerPipelineWith } from '../server/schedule/scheduled-trigger';
 import { createPipelineWorker } from '../workflows/worker';
+import { registerDatabaseGauges } from '../workflows/metrics/database-gauges';
 import { createWorkerMetrics } from '../workflows/metrics/worker-metrics';
 import { createLogger, lineLogger, temporalLogger } from './telemetry/logger';
 import { processRegistry } from './telemetry/registry';
@@ -59,7 +60,8 @@ runMain('worker', async () => {
       interceptors: tracing?.clientInterceptors,
     });
     const registry = processRegistry();
-    const metrics = createWorkerMetrics(registry, dataSource);
+    const metrics = createWorkerMetrics(registry);
+    registerDatabaseGauges(registry, dataSource);
     const metricsServer =
       metricsPort === undefined
         ? undefined

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { configVariables } from '../../main/config';
 import { createApiMetrics } from '../../server/telemetry/api-metrics';
+import { registerDatabaseGauges } from '../../workflows/metrics/database-gauges';
 import { createWorkerMetrics } from '../../workflows/metrics/worker-metrics';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -142,7 +143,8 @@ describe('docker-compose.yml', () => {
       };
       const registry = new Registry();
       createApiMetrics(registry);
-      createWorkerMetrics(registry, {} as DataSource); // its database gauges too (read only when scraped)
+      createWorkerMetrics(registry);
+      registerDatabaseGauges(registry, {} as DataSource); // read only when scraped
       const registered = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
       const queried = dashboard.panels.flatMap((panel) =>
         panel.targets.flatMap((target) => target.expr.match(/\blockstep_\w+/g) ?? []),
