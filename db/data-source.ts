@@ -31,6 +31,7 @@ import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-toke
 import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
 import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 import { FreezeWindows1764576000000 } from './migrations/1764576000000-freeze-windows';
+import { AuditLogFilters1764586800000 } from './migrations/1764586800000-audit-log-filters';
 
 export const entities = [
   PrincipalEntity,
@@ -68,6 +69,7 @@ export const migrations = [
   EnvironmentPipelines1764489600000,
   Triggers1763829000000,
   FreezeWindows1764576000000,
+  AuditLogFilters1764586800000,
 ];
 
 export interface DataSourceOptions {

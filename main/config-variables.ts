@@ -83,6 +83,7 @@ export const configVariables = {
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('text'),
   PORT: port(4000),
   WEB_PORT: port(3000),
   DATABASE_URL: url(
@@ -169,6 +170,16 @@ export const configVariables = {
   ),
   LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN: wholeNumber('operations', 1, defaultApiLimits.subscriptionsPerToken),
   LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT: wholeNumber('messages', 10, defaultApiLimits.subscriptionQueueLimit),
+  LOCKSTEP_METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  LOCKSTEP_WORKER_METRICS_PORT: optionalString
+    .refine((value) => value === undefined || (/^\d{1,5}$/.test(value) && +value >= 1 && +value <= 65535), {
+      message: 'must be a port number (1-65535)',
+    })
+    .transform((value) => (value === undefined ? undefined : Number(value))),
+  LOCKSTEP_WORKER_METRICS_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL such as http://localhost:4318'),
 } as const;
 
 function isSecretKey(value: string): boolean {

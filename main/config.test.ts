@@ -67,6 +67,10 @@ describe('parseConfig', () => {
       'many',
       'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT must be a number of messages',
     ],
+    ['LOG_FORMAT', 'xml', 'LOG_FORMAT must be json or text'],
+    ['LOCKSTEP_WORKER_METRICS_PORT', '0', 'LOCKSTEP_WORKER_METRICS_PORT must be a port number (1-65535)'],
+    ['LOCKSTEP_METRICS_TOKEN', 'short', 'LOCKSTEP_METRICS_TOKEN must be at least 16 characters'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL'],
     [
       'TEMPORAL_CLI_PATH',
       '/no/such/temporal',
@@ -75,6 +79,27 @@ describe('parseConfig', () => {
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads the telemetry settings: logs as text, no worker metrics, no traces unless told', () => {
+    expect(parseConfig({})).toMatchObject({
+      logFormat: 'text',
+      metrics: { token: undefined, workerPort: undefined, workerHost: '127.0.0.1' },
+      otlpEndpoint: undefined,
+    });
+    expect(
+      parseConfig({
+        LOG_FORMAT: 'json',
+        LOCKSTEP_WORKER_METRICS_PORT: '9464',
+        LOCKSTEP_WORKER_METRICS_HOST: '0.0.0.0',
+        LOCKSTEP_METRICS_TOKEN: 'a-metrics-token-1234',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      }),
+    ).toMatchObject({
+      logFormat: 'json',
+      metrics: { token: 'a-metrics-token-1234', workerPort: 9464, workerHost: '0.0.0.0' },
+      otlpEndpoint: 'http://collector:4318',
+    });
   });
 
   it('never echoes a secret value in its error', () => {
@@ -162,6 +187,7 @@ describe('parseConfig', () => {
       LOCKSTEP_SECRET_KEY: 'k',
       LOCKSTEP_ADMIN_TOKEN: 't',
       LOCKSTEP_WEBHOOK_SECRET: 'w',
+      LOCKSTEP_METRICS_TOKEN: 'm',
       PATH: '/bin',
     };
     scrubSecrets(env);

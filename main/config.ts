@@ -17,6 +17,15 @@ export type ConfigVariable = keyof typeof configVariables;
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** One JSON object per line, or readable text. */
+  logFormat: 'json' | 'text';
+  /**
+   * GET /metrics: the bearer token it wants (unset: none), and the worker's own listener (unset port: the
+   * worker serves no metrics).
+   */
+  metrics: { token: string | undefined; workerPort: number | undefined; workerHost: string };
+  /** The OTLP/HTTP endpoint traces are sent to (`<endpoint>/v1/traces`); unset: no traces. */
+  otlpEndpoint: string | undefined;
   port: number;
   webPort: number;
   databaseUrl: string | undefined;
@@ -70,6 +79,7 @@ const secretVariables = new Set([
   'LOCKSTEP_WEBHOOK_SECRET',
   'DATABASE_URL',
   'TEMPORAL_API_KEY',
+  'LOCKSTEP_METRICS_TOKEN',
 ]);
 
 /**
@@ -139,6 +149,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   return {
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    metrics: {
+      token: v.LOCKSTEP_METRICS_TOKEN,
+      workerPort: v.LOCKSTEP_WORKER_METRICS_PORT,
+      workerHost: v.LOCKSTEP_WORKER_METRICS_HOST,
+    },
+    otlpEndpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, ''),
     port: v.PORT,
     webPort: v.WEB_PORT,
     databaseUrl: v.DATABASE_URL,

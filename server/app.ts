@@ -4,6 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
 import express, { type ErrorRequestHandler } from 'express';
+import { Registry } from 'prom-client';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -21,6 +22,9 @@ import { NotificationHub } from './realtime/notification-hub';
 import { serveGraphqlWs } from './realtime/ws-server';
 import { lockstepSchema } from './schema';
 import { createServices } from './services';
+import { createApiMetrics } from './telemetry/api-metrics';
+import { metricsEndpoint } from './telemetry/metrics-endpoint';
+import { operationSpan, operationTelemetryPlugin } from './telemetry/operation-telemetry';
 import { createGithubPushHandler } from './webhooks/github-push';
 import { createInboundWebhooks } from './webhooks/inbound';
 
@@ -40,6 +44,10 @@ export interface ApiServerOptions {
   /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
   limits?: ApiLimits;
   log?: (message: string) => void;
+  /** The registry GET /metrics serves (the process's default metrics on it too); absent: a private one. */
+  metricsRegistry?: Registry;
+  /** LOCKSTEP_METRICS_TOKEN: GET /metrics then wants it as a bearer token. */
+  metricsToken?: string;
 }
 
 export interface ApiServer {
@@ -68,6 +76,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // Revocations on any replica reach every replica's token cache.
   hub.on('tokens', ({ tokenId }) => services.tokens.forget(tokenId));
   hub.on('reconnected', () => services.tokens.forgetAll()); // a revocation may have been missed while away
+  const metricsRegistry = options.metricsRegistry ?? new Registry();
+  const metrics = createApiMetrics(metricsRegistry, {
+    operations: () => ws.openOperations(),
+    connections: () => ws.openConnections(),
+  });
+  for (const topic of ['events', 'runs', 'logs', 'tokens'] as const)
+    hub.on(topic, () => metrics.notifications.inc({ topic }));
+  hub.on('reconnected', () => metrics.listenReconnects.inc());
 
   async function authenticate(authorization: unknown): Promise<AuthenticatedPrincipal | null> {
     if (authorization === undefined || authorization === null || authorization === '') return null;
@@ -122,6 +138,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      operationTelemetryPlugin(schema, metrics),
       { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
       {
         requestDidStart: async () => ({
@@ -158,8 +175,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const report = await health();
     res.status(report.ok ? 200 : 503).json(report);
   });
+  app.get('/metrics', metricsEndpoint({ registry: metricsRegistry, token: options.metricsToken }));
   app.use(
     '/graphql',
+    operationSpan(),
     express.json({ limit: maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => contextOf(await authenticate(req.headers.authorization)),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ApplyResolver } from './apply/apply.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import { ApiTokenResolver, AuthResolver, authChecker } from './auth/auth.resolver';
 import { CatalogResolver, EnvironmentResolver } from './catalog/catalog.resolver';
 import { DeploymentRunResolver } from './deployment/deployment-run.resolver';
@@ -35,6 +36,7 @@ import {
 
 export const resolvers = [
   AuthResolver,
+  AuditResolver,
   ApiTokenResolver,
   CatalogResolver,
   EnvironmentResolver,

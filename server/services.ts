@@ -6,6 +6,7 @@ import { NotificationService } from './notification/notification.service';
 import { SecretService } from './secret/secret.service';
 import { ApplyService } from './apply/apply.service';
 import { LookupPresenter } from './apply/lookup.presenter';
+import { AuditPresenter } from './audit/audit.presenter';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/token.service';
 import { CatalogService } from './catalog/catalog.service';
@@ -51,6 +52,7 @@ export function createServices({
   const deployments = new DeploymentService(dataSource, temporal, taskQueue);
   return {
     audit: new AuditService(dataSource, log),
+    auditPresenter: new AuditPresenter(dataSource),
     tokens: new TokenService(dataSource),
     catalog,
     pipelines,

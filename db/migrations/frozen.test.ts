@@ -57,6 +57,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: 'baaef555d9bcd993b2867710fa10e4e669460503ae699e0eaeac2373adddad49',
     down: '9f129a77a1ec777f180f3c77c7cdfad1270056603084d7a2c5268e84ca271089',
   },
+  AuditLogFilters1764586800000: {
+    up: 'd0aa2470927976bf5a91e089202e09dcdc8c21b3efde64e3b3e4bf1b0fe54925',
+    down: 'efa4c1a79e5dda8b2912b8bd6baab7024e6851c45cf9274405a652390404263f',
+  },
 };
 
 /** The statements a migration step issues, recorded by a QueryRunner that only listens. */

@@ -41,6 +41,7 @@ export const sizedBy: Record<string, { argument: string; absent: number }> = {
   'Query.deploymentRuns': { argument: 'first', absent: defaultPageSize },
   'Query.webhookDeliveries': { argument: 'first', absent: defaultPageSize },
   'Pipeline.runs': { argument: 'first', absent: defaultPageSize },
+  'Query.auditLog': { argument: 'first', absent: defaultPageSize },
   'Query.artifacts': { argument: 'first', absent: 50 },
   'ActionRun.logs': { argument: 'limit', absent: 1000 },
   'DeploymentRun.logs': { argument: 'limit', absent: 1000 },

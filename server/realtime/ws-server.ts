@@ -55,7 +55,11 @@ const maxTimerMs = 2 ** 31 - 1;
  * or its expiry closes the connections that use it. Each connection and each token may have a bounded
  * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
  */
-export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
+export function serveGraphqlWs(options: GraphqlWsOptions): {
+  dispose(): Promise<void>;
+  openConnections(): number;
+  openOperations(): number;
+} {
   const { limits, formatError } = options;
   const connectionsByToken = new Map<string, Set<Connection>>();
 
@@ -175,5 +179,11 @@ export function serveGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<
     },
     wsServer,
   );
-  return { dispose: async () => void (await server.dispose()) };
+  const connections = () => [...connectionsByToken.values()].flatMap((set) => [...set]);
+  return {
+    dispose: async () => void (await server.dispose()),
+    /** What is open now, for the API's metrics. */
+    openConnections: () => connections().length,
+    openOperations: () => connections().reduce((sum, connection) => sum + openOn(connection), 0),
+  };
 }

@@ -761,6 +761,11 @@ const queryCases: QueryCase[] = [
   { name: 'secrets', role: 'ADMIN', document: '{ secrets { id name scope } }' },
   { name: 'webhookSubscriptions', role: 'ADMIN', document: '{ webhookSubscriptions { id url } }' },
   {
+    name: 'auditLog',
+    role: 'ADMIN',
+    document: '{ auditLog(first: 5) { totalCount edges { node { id } } } }',
+  },
+  {
     name: 'webhookDeliveries',
     role: 'ADMIN',
     document: 'query($id: ID!) { webhookDeliveries(subscriptionId: $id) { id } }',

@@ -187,6 +187,18 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
       },
     ],
   });
+  const approvePlan = async (t: Tools, runId: string) => {
+    await until(
+      t.dataSource,
+      `SELECT 1 FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+      [runId],
+    );
+    const [row]: Array<{ id: string }> = await t.dataSource.query(
+      `SELECT id FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
+      [runId],
+    );
+    await t.control.decidePlan(row!.id, true, 'plan reviewed', t.approver);
+  };
   return {
     'two-stages-parallel-outputs': {
       input: {
@@ -276,21 +288,10 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.decidePlan(deploymentRunId, true, 'plan reviewed', t.approver);
       },
     },
-    'deployment-plan-approved': {
-      input: deploymentPipeline('deployment'),
-      drive: async (t, runId) => {
-        await until(
-          t.dataSource,
-          `SELECT 1 FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
-          [runId],
-        );
-        const [row]: Array<{ id: string }> = await t.dataSource.query(
-          `SELECT id FROM deployment_runs WHERE pipeline_run_id = $1 AND status = 'WAITING'`,
-          [runId],
-        );
-        await t.control.decidePlan(row!.id, true, 'plan reviewed', t.approver);
-      },
-    },
+    'deployment-plan-approved': { input: deploymentPipeline('deployment'), drive: approvePlan },
+    // Tracing (patch `otel-tracing`): the SDK's workflow interceptors draw span ids from the random numbers
+    // that also name child workflows, so a run with a child is the one to replay.
+    'traced-deployment-plan-approved': { input: deploymentPipeline('traced-deployment'), drive: approvePlan },
     // Releases (recorded after artifacts, promotion, older-than-live and expiring gates were added).
     'artifacts-flow': {
       input: {

@@ -41,6 +41,9 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'freeze-held-released.json',
         'freeze-overridden.json',
         'freeze-held-in-one-step.json',
+        // Tracing: the OpenTelemetry workflow interceptors (patch otel-tracing) on a run with a child.
+        'traced-deployment-plan-approved.json',
+        'traced-deployment-plan-approved.child-1.json',
       ]),
     );
   });

@@ -28,6 +28,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface ClusterOptions {
   /** `own`: a private PostgreSQL that the test may stop and start; `shared`: a database on the test server. */
   postgres: 'own' | 'shared';
+  /** More environment for the worker and the API (metrics ports, an OTLP endpoint, LOG_FORMAT...). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A service the test can take down and bring back. */
@@ -321,6 +323,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
+      ...options.env,
     };
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const healthUrl = `http://127.0.0.1:${apiPort}/healthz`;

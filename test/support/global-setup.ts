@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../db/local-postgres';
 import { parseConfig } from '../../main/config';
 import { ensureSearchAttributes } from '../../workflows/search-attributes';
-import { workflowsPath } from '../../workflows/worker';
+import { workflowInterceptorModules, workflowsPath } from '../../workflows/worker';
 import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
 
 /**
@@ -49,7 +49,12 @@ export default async function setup(project: TestProject) {
     } finally {
       await connection.close();
     }
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    // The same bundle the worker builds: the workflow code and its OpenTelemetry interceptors.
+    const bundle = await bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules,
+      logger: quietLogger,
+    });
     project.provide('databaseUrl', databaseUrl);
     project.provide('temporalAddress', temporalAddress);
     project.provide('workflowBundle', bundle.code);

@@ -128,6 +128,30 @@ export interface ArtifactInput {
   version: string;
 }
 
+/** One mutation as the audit trail recorded it: who, what, on which ids, and its outcome. */
+export interface AuditEntry {
+  at: string;
+  id: string;
+  operation: string;
+  /** ALLOWED, DENIED (a role or rule refused it) or FAILED */
+  outcome: string;
+  /** who called; null for a call without a valid token, or a principal since deleted */
+  principal: Principal | null;
+  /** the ids, names, role and enabled flag among the arguments, as JSON; never values or text */
+  target: string | null;
+}
+
+export interface AuditEntryConnection {
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface AuditEntryEdge {
+  cursor: string;
+  node: AuditEntry;
+}
+
 export interface CommitInput {
   author?: string | null;
   /** the author date */

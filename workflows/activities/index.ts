@@ -10,6 +10,8 @@ import { createFreezeActivities } from './freeze.activity';
 import { createHttpActivities } from './http.activity';
 import { createLaneActivities } from './lane.activity';
 import { createLiveActivities } from './live.activity';
+import { Registry } from 'prom-client';
+import { createWorkerMetrics, type WorkerMetrics } from '../metrics/worker-metrics';
 import { createProjectionActivities } from './projection.activity';
 import { createScheduleActivities } from './schedule.activity';
 import { createWebhookActivities } from './webhook.activity';
@@ -30,6 +32,8 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Starts pipeline runs for schedule ticks (built by main/worker.ts from the API's RunService). */
   triggerPipeline?: TriggerPipeline;
+  /** Where runs, actions and deliveries are counted (the worker's /metrics); absent: counted nowhere. */
+  metrics?: WorkerMetrics;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
@@ -42,19 +46,20 @@ export function createActivities({
   secretBox,
   publicUrl,
   triggerPipeline,
+  metrics = createWorkerMetrics(new Registry()),
 }: ActivityDeps) {
   // One sandbox for both kinds of command, so no two running attempts ever share a uid.
   const sandbox = CommandSandbox.forThisProcess(commandUids);
   const commands = { dataSource, secretBox, baseEnv: commandBaseEnv, sandbox, logLimitBytes };
   return {
-    ...createProjectionActivities({ dataSource }),
+    ...createProjectionActivities({ dataSource, metrics }),
     ...createCommandActivities(commands),
     ...createHttpActivities({ dataSource, secretBox }),
     ...createDeploymentActivities(commands),
     ...createLaneActivities({ dataSource, temporal }),
     ...createLiveActivities({ dataSource }),
     ...createFreezeActivities({ dataSource, temporal }),
-    ...createWebhookActivities({ dataSource, secretBox, publicUrl }),
+    ...createWebhookActivities({ dataSource, secretBox, publicUrl, metrics }),
     ...createDecisionActivities({ secretBox }),
     ...createScheduleActivities({ dataSource, temporal, triggerPipeline }),
   };

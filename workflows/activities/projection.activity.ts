@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { finishedStatuses } from '../../db/domain';
 import { notifyChannels } from '../../db/notify';
 import type { ApprovalRecord, EventRecord, RunChange, RunStep } from '../definitions';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
+import { observeChange } from './projection-metrics';
 
 /**
  * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
@@ -96,7 +98,13 @@ function releaseFacts(change: RunChange): string | null {
  * Projects the workflow's state changes into PostgreSQL. Every write sets values the workflow decided
  * (status, timestamps from workflow time), so replaying a change after a crash leaves the same rows.
  */
-export function createProjectionActivities({ dataSource }: { dataSource: DataSource }) {
+export function createProjectionActivities({
+  dataSource,
+  metrics,
+}: {
+  dataSource: DataSource;
+  metrics: WorkerMetrics;
+}) {
   /**
    * One change as one statement (atomic on its own, one round trip): the row's new status and times, and
    * the event it raises, appended once per key and announced with NOTIFY.
@@ -125,6 +133,7 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
 
   async function recordRunChange(change: RunChange): Promise<void> {
     await applyChange(dataSource.manager, change);
+    await observeChange(metrics, dataSource, change);
   }
 
   /** Several changes in one transaction, in order (closing what a run leaves unfinished). */
@@ -132,6 +141,7 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
     await dataSource.transaction(async (manager) => {
       for (const change of changes) await applyChange(manager, change);
     });
+    for (const change of changes) await observeChange(metrics, dataSource, change);
   }
 
   /** An accepted approval decision (once per person and execution) with its event. */
@@ -165,6 +175,7 @@ export function createProjectionActivities({ dataSource }: { dataSource: DataSou
       for (const approval of step.approvals ?? []) await applyApproval(manager, approval);
       for (const change of step.changes) await applyChange(manager, change);
     });
+    for (const change of step.changes) await observeChange(metrics, dataSource, change);
   }
 
   return { recordRunChange, recordRunChanges, recordApproval, recordRunStep };

@@ -9,12 +9,14 @@ import type { WebhookDeliveryInput } from '../definitions';
 import { readBodyUpTo } from './bounded-body';
 import { slackMessage } from './slack-message';
 import { retryTransient } from './transient';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 
 export interface WebhookActivityDeps {
   dataSource: DataSource;
   secretBox: SecretBox | null;
   /** The dashboard's base URL: run links point there. */
   publicUrl: string;
+  metrics: WorkerMetrics;
 }
 
 /** How long one delivery attempt may take before it counts as failed. */
@@ -96,7 +98,7 @@ export function deliveryBody(row: DeliveryRow, publicUrl: string, approval: stri
   return JSON.stringify(body);
 }
 
-export function createWebhookActivities({ dataSource, secretBox, publicUrl }: WebhookActivityDeps) {
+export function createWebhookActivities({ dataSource, secretBox, publicUrl, metrics }: WebhookActivityDeps) {
   /**
    * One attempt at one delivery: a signed POST. 2xx delivers; a network error, a timeout or a 5xx is
    * retried by Temporal with backoff; another 4xx (the receiver refuses it) is final. Each attempt is
@@ -166,8 +168,10 @@ export function createWebhookActivities({ dataSource, secretBox, publicUrl }: We
     } catch (error) {
       const message = `request failed: ${(error as Error).message}`;
       await record(null, message, false);
+      metrics.webhookDeliveries.inc({ outcome: 'unreachable' });
       throw ApplicationFailure.retryable(message, 'WebhookUnreachable');
     }
+    metrics.webhookDeliveries.inc({ outcome: response.ok ? 'delivered' : 'refused' });
     if (response.ok) {
       await record(response.status, null, true);
       return { status: response.status };
