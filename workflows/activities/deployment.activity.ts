@@ -53,13 +53,19 @@ export function createDeploymentActivities({
 
   async function recordDeploymentChange(change: DeploymentRunChange): Promise<void> {
     await dataSource.query(
-      `UPDATE deployment_runs SET status = $2, finished_at = $3, failure_reason = COALESCE($4, failure_reason)
+      `UPDATE deployment_runs SET status = $2, finished_at = $3, failure_reason = COALESCE($4, failure_reason),
+              plan_required_approvals = COALESCE($5, plan_required_approvals),
+              plan_allow_self_approval = COALESCE($6, plan_allow_self_approval),
+              plan_expires_at = CASE WHEN $5::int IS NULL THEN plan_expires_at ELSE $7::timestamptz END
         WHERE id = $1`,
       [
         change.deploymentRunId,
         change.status,
         isIn(finishedDeploymentRunStatuses, change.status) ? change.at : null,
         change.failureReason ?? null,
+        change.plan?.requiredApprovals ?? null,
+        change.plan?.allowSelfApproval ?? null,
+        change.plan?.expiresAt ?? null,
       ],
     );
   }

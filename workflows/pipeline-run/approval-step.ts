@@ -68,6 +68,16 @@ export async function awaitApproval(
   }
   state.gates.delete(action.actionRunId);
   await waits.end(stage);
+  // Since this patch a gate whose timeout decided ends TIMED_OUT (nobody rejected it); runs recorded before
+  // it (test/histories/approval-timeout.json) ended REJECTED, and replay so.
+  if (gate.timedOut && patched('approval-timed-out')) {
+    const reason = `no decision within ${config.timeoutSeconds} s`;
+    await projector.action(action.actionRunId, 'TIMED_OUT', {
+      failureReason: reason,
+      event: projector.event('APPROVAL_TIMED_OUT', { ...where, message: reason }),
+    });
+    return { ok: false, reason, rejected: false, timedOut: true };
+  }
   if (!gate.approved) {
     const reason = gate.rejection
       ? describeRejection(gate.rejection)

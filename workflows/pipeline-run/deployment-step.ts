@@ -22,6 +22,9 @@ import type { RunContext } from './run-context';
 
 const { openDeploymentRun } = bookkeeping;
 
+/** The failure type of a DEPLOYMENT action whose plan approval timed out: the action ends TIMED_OUT. */
+export const planApprovalTimedOut = 'PlanApprovalTimedOut';
+
 /**
  * A DEPLOYMENT action: its Deployment runs as a child workflow, which produces the Deployment Run. While
  * the child's plan waits for approval, the action waits for approval too (and the run shows WAITING).
@@ -87,6 +90,9 @@ export async function runDeployment(
           }),
         });
         await waits.begin(stage);
+      } else if (latest.timedOut) {
+        // Nobody decided in time: the action ends TIMED_OUT once the child returns (runAction).
+        await waits.end(stage);
       } else {
         const decision = latest.decision;
         await projector.action(action.actionRunId, 'RUNNING', {
@@ -108,6 +114,12 @@ export async function runDeployment(
   await done;
   if (waiting) await waits.end(stage);
   if (failure) throw failure;
+  if (result!.planTimedOut) {
+    throw ApplicationFailure.nonRetryable(
+      result!.failureReason ?? 'plan approval timed out',
+      planApprovalTimedOut,
+    );
+  }
   if (result!.status !== 'SUCCEEDED') {
     throw ApplicationFailure.nonRetryable(
       result!.failureReason ?? `deployment ${result!.status}`,
