@@ -132,6 +132,8 @@ interface Catalog {
   /** Environments of their own for the releases scenarios, so what is live there is theirs alone. */
   stagingId: string;
   liveId: string;
+  /** A Deployment whose plan needs two approvers (plan approval options). */
+  twoApproversId: string;
 }
 
 function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
@@ -143,7 +145,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
     ],
   });
   /** A build, a staging stage deploying on its own, and a production DEPLOYMENT action with a plan approval. */
-  const deploymentPipeline = (name: string): PipelineInput => ({
+  const deploymentPipeline = (name: string, deploymentId = catalog.deploymentId): PipelineInput => ({
     name,
     serviceId: catalog.serviceId,
     stages: [
@@ -157,7 +159,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
             name: 'deploy',
             kind: 'DEPLOYMENT',
             runOrder: 1,
-            config: { deploymentId: catalog.deploymentId },
+            config: { deploymentId },
           },
         ],
       },
@@ -333,6 +335,17 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.cancel(newer, 'recorded: only the superseded run matters', t.approver);
       },
     },
+    // Approval outcomes (recorded after a timeout decided TIMED_OUT and plan approvals took a gate's options).
+    'approval-timed-out': { input: twoStages('timed-out', [gate({ timeoutSeconds: 1 })]), hold: 1 },
+    'plan-approval-two-approvers': {
+      input: deploymentPipeline('plan-two-approvers', catalog.twoApproversId),
+      drive: async (t, runId) => {
+        const deploymentRunId = await waitingPlan(t, runId);
+        const second = callerOf(await new TokenService(t.dataSource).create('second-approver', 'APPROVER'));
+        await t.control.decidePlan(deploymentRunId, true, 'first of two', t.approver);
+        await t.control.decidePlan(deploymentRunId, true, 'second of two', second);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -432,6 +445,17 @@ runMain('record-histories', async () => {
       deploymentId: deployment.id,
       stagingId: await environmentOf('recorded-staging'),
       liveId: await environmentOf('recorded-live'),
+      twoApproversId: (
+        await new DeploymentService(dataSource, client, taskQueue).create({
+          name: 'recorded-two-approvers',
+          serviceId: service.id,
+          environmentId: environment.id,
+          planCommand: 'echo plan',
+          applyCommand: 'echo apply',
+          requirePlanApproval: true,
+          planApproval: { requiredApprovals: 2 },
+        })
+      ).id,
     };
     const show = (workflowId: string) =>
       // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.

@@ -34,6 +34,10 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'promoted-run-reuses-build.json',
         'older-than-live-stops.json',
         'superseded-gate-expires.json',
+        // Approval outcomes: a gate's timeout decides TIMED_OUT; a plan approval that needs two approvers.
+        'approval-timed-out.json',
+        'plan-approval-two-approvers.json',
+        'plan-approval-two-approvers.child-1.json',
       ]),
     );
   });
