@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
+import { notifyChannels } from '../../db/notify';
 import { recordDeployedArtifacts } from '../../db/releases/artifacts';
 import type { SecretBox } from '../../db/secret-box';
 import { createMasker } from '../../db/secret-masker';
@@ -70,16 +71,26 @@ export function createDeploymentActivities({
     );
   }
 
+  /**
+   * Stores a decision on a plan. Inside a pipeline run it also announces a change of that run: a plan that
+   * needs several approvers stays waiting after one, and the run's live views should show the approval.
+   */
   async function recordPlanApproval(record: PlanApprovalRecord): Promise<void> {
     await dataSource.query(
-      `INSERT INTO deployment_plan_approvals (deployment_run_id, principal_id, approved, comment, at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      `WITH inserted AS (
+         INSERT INTO deployment_plan_approvals (deployment_run_id, principal_id, approved, comment, at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING deployment_run_id)
+       SELECT pg_notify($6::text, json_build_object('runId', r.id::text, 'pipelineId', r.pipeline_id::text)::text)
+         FROM inserted i
+         JOIN deployment_runs d ON d.id = i.deployment_run_id
+         JOIN pipeline_runs r ON r.id = d.pipeline_run_id`,
       [
         record.deploymentRunId,
         record.decision.principalId,
         record.decision.approved,
         record.decision.comment,
         record.at,
+        notifyChannels.runs,
       ],
     );
   }

@@ -5,6 +5,7 @@ import { field, type ActionResult } from '@/lib/form';
 import {
   ApproveActionDocument,
   ApproveDeploymentPlanDocument,
+  CancelDeploymentRunDocument,
   CancelRunDocument,
   RejectActionDocument,
   RejectDeploymentPlanDocument,
@@ -12,7 +13,8 @@ import {
 } from '@/lib/graphql-operations';
 
 /**
- * Approve or reject (a gate, or a Deployment Run's plan), retry or cancel: one form, one mutation, the
+ * Approve or reject (a gate, or a Deployment Run's plan), retry or cancel (a run, or a Deployment Run started
+ * alone): one form, one mutation, the
  * outcome shown beside the button.
  */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
@@ -31,6 +33,8 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(RetryFailedActionsDocument, { r: target }));
     case 'cancel':
       return attempt(() => gql(CancelRunDocument, { r: target, c: comment }));
+    case 'cancelDeploymentRun':
+      return attempt(() => gql(CancelDeploymentRunDocument, { d: target, c: comment }));
     default:
       return { error: 'Unknown action' };
   }
