@@ -107,6 +107,21 @@ describe('an approval gate whose timeout decides', () => {
       expect.arrayContaining(['APPROVAL_REQUESTED', 'APPROVAL_TIMED_OUT', 'RUN_FAILED']),
     );
     expect(events).not.toContain('APPROVAL_REJECTED');
+
+    // Held for a decision: a retry opens the gate again, and this time someone decides in time.
+    await ok(h, `mutation($id: ID!) { retryFailedActions(runId: $id) { id } }`, { id: run.id });
+    const reopened = await waitForRun(
+      h,
+      run.id,
+      (r) => actionOf(r, 'production', 'go-live').status === 'WAITING_FOR_APPROVAL',
+    );
+    await ok(
+      h,
+      `mutation($id: ID!) { approveAction(actionRunId: $id) { id } }`,
+      { id: actionOf(reopened, 'production', 'go-live').id },
+      await h.tokenFor('APPROVER', 'gina'),
+    );
+    expect((await waitForRun(h, run.id, (r) => r.status === 'SUCCEEDED')).status).toBe('SUCCEEDED');
   });
 });
 
