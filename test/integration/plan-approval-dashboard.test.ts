@@ -116,6 +116,11 @@ describe('plan approval on the run page', () => {
     expect(await gate.locator('.status').first().textContent()).toBe('timed out');
     expect(await gate.locator('.status.tone-lapsed').count()).toBe(1);
     await screenshot(page, 'gate-timed-out');
+    // Nobody decided: a retry opens the gate again.
+    await page.getByRole('button', { name: 'Retry failed actions' }).click();
+    await page
+      .locator('[data-action="go-live"][data-action-status="WAITING_FOR_APPROVAL"]')
+      .waitFor({ timeout: 30_000 });
     await admin.close();
   });
 
