@@ -32,6 +32,7 @@ import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-en
 import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 import { FreezeWindows1764576000000 } from './migrations/1764576000000-freeze-windows';
 import { AuditLogFilters1764586800000 } from './migrations/1764586800000-audit-log-filters';
+import { ApprovalOutcomes1764579600000 } from './migrations/1764579600000-approval-outcomes';
 
 export const entities = [
   PrincipalEntity,
@@ -70,6 +71,7 @@ export const migrations = [
   Triggers1763829000000,
   FreezeWindows1764576000000,
   AuditLogFilters1764586800000,
+  ApprovalOutcomes1764579600000,
 ];
 
 export interface DataSourceOptions {

@@ -72,6 +72,8 @@ export const actionStatuses = [
   'REJECTED',
   'CANCELLED',
   'SKIPPED',
+  // an approval gate (or a plan approval) whose timeout decided: nobody rejected it
+  'TIMED_OUT',
 ] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
 export const finishedActionStatuses = [
@@ -80,6 +82,7 @@ export const finishedActionStatuses = [
   'REJECTED',
   'CANCELLED',
   'SKIPPED',
+  'TIMED_OUT',
 ] as const satisfies readonly ActionStatus[];
 
 export const deploymentRunStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -132,6 +135,7 @@ export const pipelineEventTypes = [
   'APPROVAL_EXPIRED',
   'FREEZE_HELD',
   'FREEZE_OVERRIDDEN',
+  'APPROVAL_TIMED_OUT',
 ] as const;
 export type PipelineEventType = (typeof pipelineEventTypes)[number];
 

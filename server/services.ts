@@ -13,6 +13,7 @@ import { CatalogService } from './catalog/catalog.service';
 import { DoraPresenter } from './dora/dora.presenter';
 import { DeploymentPresenter } from './deployment/deployment.presenter';
 import { DeploymentService } from './deployment/deployment.service';
+import { DeploymentRunControlService } from './deployment/deployment-run-control.service';
 import { ExternalDeploymentService } from './deployment/external-deployment.service';
 import { FreezePresenter } from './freeze/freeze.presenter';
 import { FreezeService } from './freeze/freeze.service';
@@ -66,6 +67,7 @@ export function createServices({
       secretBox ? DecisionProver.from(secretBox) : null,
     ),
     deployments,
+    deploymentRunControl: new DeploymentRunControlService(dataSource, temporal),
     deploymentPresenter: new DeploymentPresenter(dataSource),
     externalDeployments: new ExternalDeploymentService(dataSource),
     incidents: new IncidentService(dataSource),

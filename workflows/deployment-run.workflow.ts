@@ -13,13 +13,22 @@ import type { Activities } from './activities';
 import { ApprovalGate, describeRejection, now, offerProven, reasonOf } from './workflow-kit';
 import {
   activityProfiles,
+  cancelReasonSignal,
   deploymentPlanSignal,
   planDecisionSignal,
   type Decision,
   type DeploymentPlanNews,
   type DeploymentRunInput,
   type DeploymentRunResult,
+  type PlanApprovalRules,
 } from './definitions';
+
+/** The plan approval of a snapshot taken before its options existed: one approver, no timeout. */
+const firstPlanRules: PlanApprovalRules = {
+  requiredApprovals: 1,
+  timeoutSeconds: null,
+  allowSelfApproval: false,
+};
 
 const { openDeploymentRun, recordDeploymentChange, recordPlanApproval, verifyDecision } =
   proxyLocalActivities<Activities>(activityProfiles.bookkeeping);
@@ -33,15 +42,13 @@ const { openDeploymentRun, recordDeploymentChange, recordPlanApproval, verifyDec
 export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<DeploymentRunResult> {
   const { deployment, parent } = input;
   const id = input.deploymentRunId;
-  const gate = new ApprovalGate({
-    requiredApprovals: 1,
-    allowSelfApproval: false,
-    triggeredById: input.triggeredById,
-  });
+  let gate = new ApprovalGate({ ...firstPlanRules, triggeredById: input.triggeredById });
   let waitingForPlan = false;
   setHandler(planDecisionSignal, (decision) => {
     if (waitingForPlan) gate.receive(decision);
   });
+  let cancelReason: string | null = null;
+  setHandler(cancelReasonSignal, ({ reason }) => void (cancelReason = reason));
 
   const tellParent = async (news: DeploymentPlanNews) => {
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(deploymentPlanSignal, news);
@@ -70,9 +77,13 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
       artifacts: input.artifacts,
     });
   };
-  const finish = async (status: DeploymentRunResult['status'], failureReason: string | null) => {
+  const finish = async (
+    status: DeploymentRunResult['status'],
+    failureReason: string | null,
+    more: Pick<DeploymentRunResult, 'planTimedOut'> = {},
+  ): Promise<DeploymentRunResult> => {
     await recordDeploymentChange({ deploymentRunId: id, status, at: now(), failureReason });
-    return { status, failureReason };
+    return { status, failureReason, ...more };
   };
 
   await openDeploymentRun({
@@ -101,15 +112,35 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
       }
     }
     if (deployment.requirePlanApproval) {
+      // Since this patch the plan approval takes a gate's options: approvers, self-approval, a timeout.
+      // Runs recorded before it (test/histories/) wait for one decision, with no timer.
+      const rules = patched('plan-approval-options') ? (deployment.planApproval ?? firstPlanRules) : null;
+      if (rules) gate = new ApprovalGate({ ...rules, triggeredById: input.triggeredById });
       // Since this patch the plan counts only decisions the API proved (docs/security.md).
       if (patched('verified-decisions')) gate.requireProofs();
       const openedAt = now();
+      const deadline = rules?.timeoutSeconds ? Date.now() + rules.timeoutSeconds * 1000 : undefined;
       waitingForPlan = true;
-      await recordDeploymentChange({ deploymentRunId: id, status: 'WAITING', at: now() });
+      await recordDeploymentChange({
+        deploymentRunId: id,
+        status: 'WAITING',
+        at: now(),
+        ...(rules && {
+          plan: {
+            requiredApprovals: rules.requiredApprovals,
+            allowSelfApproval: rules.allowSelfApproval,
+            expiresAt: deadline === undefined ? null : new Date(deadline).toISOString(),
+          },
+        }),
+      });
       await tellParent({ deploymentRunId: id, waiting: true, decision: null });
       let closing: Decision | null = null;
+      const arrived = () => gate.pending.length > 0 || gate.unproven.length > 0;
       while (!gate.closed || gate.pending.length > 0) {
-        await condition(() => gate.pending.length > 0 || gate.unproven.length > 0);
+        const remaining = deadline === undefined ? undefined : deadline - Date.now();
+        if (remaining === undefined) await condition(arrived);
+        else if (remaining > 0) await condition(arrived, remaining);
+        else gate.expire();
         if (gate.unproven.length > 0) {
           await offerProven(gate, (decision) =>
             verifyDecision({ gate: { kind: 'plan', deploymentRunId: id }, decision, openedAt }),
@@ -121,17 +152,29 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
         }
       }
       waitingForPlan = false;
+      const news = {
+        deploymentRunId: id,
+        waiting: false,
+        // A timeout closes it even after some approvals: no decision closed it then.
+        decision: gate.timedOut ? null : closing,
+        ...(gate.timedOut && { timedOut: true }),
+      };
       const rejected = gate.rejection ? `plan ${describeRejection(gate.rejection)}` : null;
+      const timedOut = gate.timedOut
+        ? `plan approval timed out: no decision within ${rules?.timeoutSeconds} s`
+        : null;
+      const fail = () =>
+        rejected ? finish('FAILED', rejected) : finish('FAILED', timedOut, { planTimedOut: true });
       // Since this patch the deployment run shows the decision before the parent announces it
       // (APPROVAL_GRANTED/REJECTED); before it, the parent heard first.
       if (patched('events-after-state')) {
-        const failed = rejected ? await finish('FAILED', rejected) : null;
+        const failed = rejected || timedOut ? await fail() : null;
         if (!failed) await recordDeploymentChange({ deploymentRunId: id, status: 'RUNNING', at: now() });
-        await tellParent({ deploymentRunId: id, waiting: false, decision: closing });
+        await tellParent(news);
         if (failed) return failed;
       } else {
-        await tellParent({ deploymentRunId: id, waiting: false, decision: closing });
-        if (rejected) return await finish('FAILED', rejected);
+        await tellParent(news);
+        if (rejected || timedOut) return await fail();
         await recordDeploymentChange({ deploymentRunId: id, status: 'RUNNING', at: now() });
       }
     }
@@ -149,7 +192,7 @@ export async function deploymentRunWorkflow(input: DeploymentRunInput): Promise<
           deploymentRunId: id,
           status: 'CANCELLED',
           at: now(),
-          failureReason: 'cancelled',
+          failureReason: cancelReason ? `cancelled: ${cancelReason}` : 'cancelled',
         });
         // The parent may have closed already; it needs no news then.
         if (waitingForPlan)

@@ -115,6 +115,7 @@ function stepsOf({ data }: LoadedFile): Step[] {
             planCommand: spec.planCommand ?? null,
             applyCommand: spec.applyCommand,
             requirePlanApproval: spec.requirePlanApproval ?? null,
+            planApproval: spec.planApproval ?? null,
           },
           dryRun,
         });

@@ -19,6 +19,7 @@ export interface DeploymentSpec {
   planCommand?: string | null;
   applyCommand: string;
   requirePlanApproval?: boolean;
+  planApproval?: { requiredApprovals?: number; timeoutSeconds?: number; allowSelfApproval?: boolean };
 }
 
 export interface ActionSpec {

@@ -27,6 +27,7 @@ export type ActionStatus =
   | 'RUNNING'
   | 'SKIPPED'
   | 'SUCCEEDED'
+  | 'TIMED_OUT'
   | 'WAITING_FOR_APPROVAL';
 
 export type CommitInput = {
@@ -41,6 +42,8 @@ export type DeploymentInput = {
   applyCommand: string;
   environmentId: string;
   name: string;
+  /** the options of its plan approval (default: one approver, no self-approval, no timeout) */
+  planApproval?: PlanApprovalInput | null | undefined;
   planCommand?: string | null | undefined;
   requirePlanApproval?: boolean | null | undefined;
   serviceId: string;
@@ -82,6 +85,15 @@ export type PipelineInput = {
 export type PipelineSourceInput = {
   branch: string;
   repository: string;
+};
+
+export type PlanApprovalInput = {
+  /** default false */
+  allowSelfApproval?: boolean | null | undefined;
+  /** 1 to 20; default 1 */
+  requiredApprovals?: number | null | undefined;
+  /** 1 s to 30 days; null: no timeout */
+  timeoutSeconds?: number | null | undefined;
 };
 
 export type RetryPolicyInput = {

@@ -65,6 +65,17 @@ export class DeploymentRunEntity {
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason!: string | null;
 
+  /** The rules its plan approval waits under, set when it starts waiting (null: it never waited, or before them). */
+  @Column({ name: 'plan_required_approvals', type: 'integer', nullable: true })
+  planRequiredApprovals!: number | null;
+
+  @Column({ name: 'plan_allow_self_approval', type: 'boolean', nullable: true })
+  planAllowSelfApproval!: boolean | null;
+
+  /** When the plan approval's timeout decides (null: no timeout). */
+  @Column({ name: 'plan_expires_at', type: 'timestamptz', nullable: true })
+  planExpiresAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 }

@@ -27,6 +27,16 @@ export class DeploymentEntity {
   @Column({ name: 'require_plan_approval', type: 'boolean', default: false })
   requirePlanApproval!: boolean;
 
+  /** The plan approval's options, those of an approval gate (used when requirePlanApproval is true). */
+  @Column({ name: 'plan_required_approvals', type: 'integer', default: 1 })
+  planRequiredApprovals!: number;
+
+  @Column({ name: 'plan_timeout_seconds', type: 'integer', nullable: true })
+  planTimeoutSeconds!: number | null;
+
+  @Column({ name: 'plan_allow_self_approval', type: 'boolean', default: false })
+  planAllowSelfApproval!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

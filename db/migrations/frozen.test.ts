@@ -49,6 +49,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: 'ff53123264691cf8279db7fe280f729d1d8a76a9184a21a40bb83c592f964b3b',
     down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
   },
+  ApprovalOutcomes1764579600000: {
+    up: 'e41fc10dd320796db3395f1cc5f3421c5df824c2bfb9a8dab83dc54a227907a3',
+    down: 'aec9e84054b7ab825d65fcbdeb00b21d0a9b0b55fe887b38f2a210e0b7ecc381',
+  },
   Triggers1763829000000: {
     up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
     down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',

@@ -127,10 +127,11 @@ export async function approvalRequestOfDeploymentRun(
 ): Promise<ApprovalRequestFacts | null> {
   const [row] = (await db.query(
     `SELECT service_id AS "serviceId", environment_id AS "environmentId", revision_sha AS sha,
-            revision_committed_at AS "committedAt", revision_message AS message, revision_author AS author
+            revision_committed_at AS "committedAt", revision_message AS message, revision_author AS author,
+            plan_expires_at AS "expiresAt"
        FROM deployment_runs WHERE id = $1`,
     [deploymentRunId],
-  )) as Array<{ serviceId: string; environmentId: string } & CommitFacts>;
+  )) as Array<{ serviceId: string; environmentId: string; expiresAt: Date | null } & CommitFacts>;
   if (!row || !row.sha) return null;
   const commits = (await db.query(
     `SELECT sha, committed_at AS "committedAt", message, author FROM deployment_run_commits
@@ -142,14 +143,14 @@ export async function approvalRequestOfDeploymentRun(
        FROM deployment_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id WHERE c.deployment_run_id = $1`,
     [deploymentRunId],
   )) as ArtifactRef[];
-  const { serviceId, environmentId, ...revision } = row;
+  const { serviceId, environmentId, expiresAt, ...revision } = row;
   return compare(db, {
     serviceId,
     environmentId,
     revision,
     commits,
     artifacts,
-    expiresAt: null,
+    expiresAt, // the plan approval's deadline, once it waits with a timeout
     expired: false,
   });
 }

@@ -90,6 +90,9 @@ export class ApplyService {
       planCommand: existing.planCommand,
       applyCommand: existing.applyCommand,
       requirePlanApproval: existing.requirePlanApproval,
+      planRequiredApprovals: existing.planRequiredApprovals,
+      planTimeoutSeconds: existing.planTimeoutSeconds,
+      planAllowSelfApproval: existing.planAllowSelfApproval,
     };
     if (canonical(stored) === canonical(definition)) return { entity: existing, change: 'unchanged' };
     if (!dryRun) await repo.update({ id: existing.id }, definition);

@@ -1,5 +1,5 @@
 import { badInput } from '../errors';
-import { isUuid, refuseNul, requiredText } from '../graphql/validate';
+import { intInRange, isUuid, refuseNul, requiredText } from '../graphql/validate';
 import type { DeploymentInput } from './deployment.types';
 
 /** A Deployment as stored, after its input was checked (references are checked by the writer). */
@@ -10,6 +10,10 @@ export interface DeploymentDefinition {
   planCommand: string | null;
   applyCommand: string;
   requirePlanApproval: boolean;
+  /** Its plan approval's options, those of an approval gate (docs/run-semantics.md, "Approval outcomes"). */
+  planRequiredApprovals: number;
+  planTimeoutSeconds: number | null;
+  planAllowSelfApproval: boolean;
 }
 
 function command(field: string, value: string | null | undefined, required: boolean): string | null {
@@ -30,6 +34,22 @@ export function parseDeploymentInput(input: DeploymentInput): DeploymentDefiniti
   if (input.requirePlanApproval && !planCommand) {
     throw badInput('input.requirePlanApproval', 'a plan approval needs a planCommand to approve');
   }
+  const options = input.planApproval ?? {};
+  if (input.planApproval && !input.requirePlanApproval) {
+    throw badInput('input.planApproval', 'applies only with requirePlanApproval: true');
+  }
+  // The same bounds as an APPROVAL action's config (server/pipeline/action-config.ts).
+  const planRequiredApprovals = intInRange(
+    'input.planApproval.requiredApprovals',
+    options.requiredApprovals,
+    1,
+    20,
+    1,
+  );
+  const planTimeoutSeconds =
+    options.timeoutSeconds === null || options.timeoutSeconds === undefined
+      ? null
+      : intInRange('input.planApproval.timeoutSeconds', options.timeoutSeconds, 1, 30 * 86_400, 0);
   return {
     name,
     serviceId: input.serviceId,
@@ -37,5 +57,8 @@ export function parseDeploymentInput(input: DeploymentInput): DeploymentDefiniti
     planCommand,
     applyCommand,
     requirePlanApproval: input.requirePlanApproval ?? false,
+    planRequiredApprovals,
+    planTimeoutSeconds,
+    planAllowSelfApproval: options.allowSelfApproval ?? false,
   };
 }

@@ -88,6 +88,25 @@ export class DeploymentRunResolver {
     return ctx.services.runControl.decidePlan(deploymentRunId, false, comment, ctx.principal!);
   }
 
+  @GuardedMutation('OPERATOR', () => DeploymentRun, {
+    description: 'a deployment run started alone; one of a pipeline run is cancelled with its run',
+  })
+  cancelDeploymentRun(
+    @Arg('deploymentRunId', () => ID) deploymentRunId: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.deploymentRunControl.cancel(deploymentRunId, reason, ctx.principal!);
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'distinct approvers its plan needs, once it waits for them (null: it has not waited)',
+  })
+  requiredPlanApprovals(@Root() run: DeploymentRunEntity): number | null {
+    return run.planRequiredApprovals;
+  }
+
   @FieldResolver(() => Deployment, { nullable: true })
   deployment(@Root() run: DeploymentRunEntity, @Ctx() ctx: Context) {
     return run.deploymentId ? ctx.loaders.deployment.load(run.deploymentId) : null;

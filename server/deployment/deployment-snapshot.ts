@@ -1,5 +1,14 @@
 import type { DeploymentEntity } from '../../db/entities/deployment.entity';
-import type { DeploymentSnapshot } from '../../workflows/definitions';
+import type { DeploymentSnapshot, PlanApprovalRules } from '../../workflows/definitions';
+
+/** A Deployment's plan approval options as stored. */
+export function planApprovalRules(deployment: DeploymentEntity): PlanApprovalRules {
+  return {
+    requiredApprovals: deployment.planRequiredApprovals,
+    timeoutSeconds: deployment.planTimeoutSeconds,
+    allowSelfApproval: deployment.planAllowSelfApproval,
+  };
+}
 
 /** A Deployment as a run takes it along: later edits of the Deployment do not reach runs already started. */
 export function deploymentSnapshot(deployment: DeploymentEntity): DeploymentSnapshot {
@@ -11,5 +20,6 @@ export function deploymentSnapshot(deployment: DeploymentEntity): DeploymentSnap
     planCommand: deployment.planCommand,
     applyCommand: deployment.applyCommand,
     requirePlanApproval: deployment.requirePlanApproval,
+    planApproval: planApprovalRules(deployment),
   };
 }

@@ -7,7 +7,14 @@ import type { Context } from '../context';
 import { unauthenticated } from '../errors';
 import type { PlanApprovalRow } from '../graphql/loaders';
 import { RevisionInput } from '../run/revision.types';
-import { Deployment, DeploymentInput, DeploymentRun, PlanApproval } from './deployment.types';
+import { planApprovalRules } from './deployment-snapshot';
+import {
+  Deployment,
+  DeploymentInput,
+  DeploymentRun,
+  PlanApproval,
+  PlanApprovalRules,
+} from './deployment.types';
 
 @Resolver(() => Deployment)
 export class DeploymentResolver {
@@ -54,6 +61,11 @@ export class DeploymentResolver {
   @FieldResolver(() => Environment)
   environment(@Root() deployment: DeploymentEntity, @Ctx() ctx: Context) {
     return ctx.loaders.environment.load(deployment.environmentId);
+  }
+
+  @FieldResolver(() => PlanApprovalRules, { description: 'the options of its plan approval' })
+  planApproval(@Root() deployment: DeploymentEntity): PlanApprovalRules {
+    return planApprovalRules(deployment);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { DeploymentRunStatus } from '../../db/domain';
 import { connectionOf } from '../graphql/connection';
 import { DeploymentRunStatusEnum } from '../graphql/enums';
@@ -6,6 +6,35 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { ArtifactInput } from '../release/release.types';
 import { CommitInput, RevisionInput } from '../run/revision.types';
 import { Approval, LogLine } from '../run/run.types';
+
+@ObjectType('PlanApprovalRules', {
+  description: "A Deployment's plan approval: the options of an approval gate (used when it requires one).",
+})
+export class PlanApprovalRules {
+  @Field(() => Int, { description: 'distinct approvers needed (default 1)' })
+  requiredApprovals!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'after this, nobody decided: it ends TIMED_OUT (null: no timeout)',
+  })
+  timeoutSeconds!: number | null;
+
+  @Field(() => Boolean, { description: 'whoever started the run may approve its plan (default false)' })
+  allowSelfApproval!: boolean;
+}
+
+@InputType('PlanApprovalInput')
+export class PlanApprovalInput {
+  @Field(() => Int, { nullable: true, description: '1 to 20; default 1' })
+  requiredApprovals?: number | null;
+
+  @Field(() => Int, { nullable: true, description: '1 s to 30 days; null: no timeout' })
+  timeoutSeconds?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'default false' })
+  allowSelfApproval?: boolean | null;
+}
 
 @ObjectType('Deployment', {
   description:
@@ -47,6 +76,12 @@ export class DeploymentInput {
 
   @Field(() => Boolean, { nullable: true })
   requirePlanApproval?: boolean | null;
+
+  @Field(() => PlanApprovalInput, {
+    nullable: true,
+    description: 'the options of its plan approval (default: one approver, no self-approval, no timeout)',
+  })
+  planApproval?: PlanApprovalInput | null;
 }
 
 @ObjectType('DeploymentRun')

@@ -132,7 +132,10 @@ export class RunControlService {
     );
   }
 
-  /** A decision on a deployment run's plan: the run must be waiting for it; nobody approves their own. */
+  /**
+   * A decision on a deployment run's plan: the run must be waiting for it; nobody approves their own unless
+   * its plan approval allows it (the rules it waits under, recorded when it started waiting).
+   */
   async decidePlan(
     deploymentRunId: string,
     approved: boolean,
@@ -145,8 +148,11 @@ export class RunControlService {
     if (run.status !== 'WAITING') {
       throw conflict(`deployment run ${run.id} is not waiting for a plan approval (it is ${run.status})`);
     }
-    if (run.triggeredById === principal.id) {
-      throw forbidden('APPROVER', 'you started this deployment run, and nobody approves their own plan');
+    if (run.triggeredById === principal.id && !run.planAllowSelfApproval) {
+      throw forbidden(
+        'APPROVER',
+        'you started this deployment run, and its plan approval does not allow self-approval',
+      );
     }
     const decided = async () => {
       const rows: unknown[] = await this.dataSource.query(

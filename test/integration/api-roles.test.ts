@@ -48,7 +48,7 @@ interface World {
   serviceId: string;
   environmentId: string;
   applyDeploymentId: string;
-  planRunIds: [string, string];
+  planRunIds: [string, string, string];
   edit: PipelineView;
   doomedPipelineId: string;
   quickPipelineId: string;
@@ -168,7 +168,13 @@ async function buildWorld(h: Harness): Promise<World> {
         revision,
       })
     ).runDeployment.id,
-  ] as [string, string];
+    (
+      await ok<{ runDeployment: { id: string } }>(h, runDeploymentMutation, {
+        deploymentId: planDeploymentId,
+        revision,
+      })
+    ).runDeployment.id,
+  ] as [string, string, string];
 
   const setSecret = `mutation($input: SecretInput!) { setSecret(input: $input) { id } }`;
   const { setSecret: secret } = await ok<{ setSecret: { id: string } }>(h, setSecret, {
@@ -490,6 +496,13 @@ const mutationCases: MutationCase[] = [
     document: `mutation($id: ID!) { rejectDeploymentPlan(deploymentRunId: $id, comment: "matrix") { id status } }`,
     variables: (w) => ({ id: w.planRunIds[1] }),
     state: (h, w) => planState(h, w.planRunIds[1]),
+  },
+  {
+    name: 'cancelDeploymentRun',
+    role: 'OPERATOR',
+    document: `mutation($id: ID!) { cancelDeploymentRun(deploymentRunId: $id, reason: "matrix") { id status } }`,
+    variables: (w) => ({ id: w.planRunIds[2] }),
+    state: (h, w) => planState(h, w.planRunIds[2]),
   },
   {
     name: 'retryFailedActions',

@@ -127,12 +127,12 @@ describe('approval gates', () => {
     );
   });
 
-  test('a gate with a timeout rejects itself when nobody decides in time', async ({ harness: h }) => {
+  test('a gate with a timeout ends TIMED_OUT when nobody decides in time', async ({ harness: h }) => {
     const { runId } = await gatedRun(h, { timeoutSeconds: 2 });
     const done = await waitForRun(h, runId, (r) => r.status === 'FAILED', 20_000);
     const gate = actionOf(done, 'production', 'go-live');
-    expect(gate.status).toBe('REJECTED');
-    expect(done.failureReason).toContain('approval timed out after 2 s');
+    expect(gate.status).toBe('TIMED_OUT'); // nobody rejected it (approval-outcomes.test.ts)
+    expect(done.failureReason).toContain('timed out: no decision within 2 s');
     expect(gate.approvals).toEqual([]);
   });
 

@@ -166,6 +166,19 @@ describe('a client that reads the run when an event arrives sees what the event 
     expectAsAnnounced(events.observations);
   });
 
+  test("a gate's timeout decides: the gate ends TIMED_OUT and the run fails", async ({ harness: h }) => {
+    const { events, run } = await start(h, {
+      name: 'timing-out',
+      stages: [{ name: 'approve', actions: [approval('gate', { timeoutSeconds: 2 })] }],
+    });
+    const { id: runId } = await run();
+    await events.seen('APPROVAL_TIMED_OUT');
+    await events.seen('RUN_FAILED');
+    await ok(h, cancelRun, { id: runId });
+    await events.seen('RUN_CANCELLED');
+    expectAsAnnounced(events.observations);
+  });
+
   test('a newer run supersedes one waiting at its gate; a cancel ends the newer one', async ({
     harness: h,
   }) => {

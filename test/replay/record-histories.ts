@@ -156,6 +156,8 @@ interface Catalog {
   frozenId: string;
   overriddenId: string;
   heldInOneStepId: string;
+  /** A Deployment whose plan needs two approvers (plan approval options). */
+  twoApproversId: string;
 }
 
 function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> {
@@ -167,7 +169,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
     ],
   });
   /** A build, a staging stage deploying on its own, and a production DEPLOYMENT action with a plan approval. */
-  const deploymentPipeline = (name: string): PipelineInput => ({
+  const deploymentPipeline = (name: string, deploymentId = catalog.deploymentId): PipelineInput => ({
     name,
     serviceId: catalog.serviceId,
     stages: [
@@ -181,7 +183,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
             name: 'deploy',
             kind: 'DEPLOYMENT',
             runOrder: 1,
-            config: { deploymentId: catalog.deploymentId },
+            config: { deploymentId },
           },
         ],
       },
@@ -407,6 +409,17 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
       },
     },
+    // Approval outcomes (recorded after a timeout decided TIMED_OUT and plan approvals took a gate's options).
+    'approval-timed-out': { input: twoStages('timed-out', [gate({ timeoutSeconds: 1 })]), hold: 1 },
+    'plan-approval-two-approvers': {
+      input: deploymentPipeline('plan-two-approvers', catalog.twoApproversId),
+      drive: async (t, runId) => {
+        const deploymentRunId = await waitingPlan(t, runId);
+        const second = callerOf(await new TokenService(t.dataSource).create('second-approver', 'APPROVER'));
+        await t.control.decidePlan(deploymentRunId, true, 'first of two', t.approver);
+        await t.control.decidePlan(deploymentRunId, true, 'second of two', second);
+      },
+    },
     'blocked-transition': {
       input: twoStages('blocked', [command('compile', 'true')]),
       drive: async (t, runId) => {
@@ -528,6 +541,17 @@ runMain('record-histories', async () => {
       frozenId: await environmentOf('recorded-frozen'),
       overriddenId: await environmentOf('recorded-overridden'),
       heldInOneStepId: await environmentOf('recorded-held-in-one-step'),
+      twoApproversId: (
+        await new DeploymentService(dataSource, client, taskQueue).create({
+          name: 'recorded-two-approvers',
+          serviceId: service.id,
+          environmentId: environment.id,
+          planCommand: 'echo plan',
+          applyCommand: 'echo apply',
+          requirePlanApproval: true,
+          planApproval: { requiredApprovals: 2 },
+        })
+      ).id,
     };
     const show = (workflowId: string) =>
       // The Temporal CLI writes the canonical JSON form that historyFromJSON reads back.

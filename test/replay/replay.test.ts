@@ -44,6 +44,10 @@ describe('recorded workflow histories replay on the current workflow code', () =
         // Tracing: the OpenTelemetry workflow interceptors (patch otel-tracing) on a run with a child.
         'traced-deployment-plan-approved.json',
         'traced-deployment-plan-approved.child-1.json',
+        // Approval outcomes: a gate's timeout decides TIMED_OUT; a plan approval that needs two approvers.
+        'approval-timed-out.json',
+        'plan-approval-two-approvers.json',
+        'plan-approval-two-approvers.child-1.json',
       ]),
     );
   });

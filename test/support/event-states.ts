@@ -63,7 +63,7 @@ const stage = (...statuses: string[]) => oneOf('stage', statuses);
 const action = (...statuses: string[]) => oneOf('action', statuses);
 
 const finishedRun = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'];
-const finishedAction = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED', 'SKIPPED'];
+const finishedAction = ['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED'];
 /** A run, stage or action that has started, or anything after it. */
 const runStarted = run('RUNNING', 'WAITING', ...finishedRun);
 const stageStarted = stage('RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED');
@@ -100,6 +100,10 @@ const decided =
     return null;
   };
 
+/** Nothing waits for the gate any more: its stage and the run no longer show WAITING for it. */
+const stoppedWaiting: Check = ({ stage: s, run: r }) =>
+  s?.status === 'WAITING' ? 'stage still WAITING' : r.status === 'WAITING' ? 'run still WAITING' : null;
+
 /** A plan waiting for approval shows on the action's Deployment Run too. */
 const planWaits: Check = ({ action: a }) =>
   a?.kind !== 'DEPLOYMENT' || a.deploymentRun?.status === 'WAITING'
@@ -119,6 +123,7 @@ export const eventStates: Record<PipelineEventType, Check[]> = {
   APPROVAL_GRANTED: [decided(true)],
   APPROVAL_REJECTED: [decided(false)],
   APPROVAL_EXPIRED: [action('SKIPPED')],
+  APPROVAL_TIMED_OUT: [action('TIMED_OUT'), stoppedWaiting],
   TRANSITION_BLOCKED: [stage('BLOCKED'), run('WAITING')],
   FREEZE_HELD: [stage('BLOCKED'), run('WAITING')],
   // The freeze no longer holds the run: it goes on (the stage starts with STAGE_STARTED).

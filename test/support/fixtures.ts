@@ -197,9 +197,14 @@ export const test = base.extend<{ retryHoldSeconds: number; secretKey: string; h
   ],
 });
 
-/** A GraphQL request that must succeed: its data, or the test fails with the errors. */
-export async function ok<T>(h: Harness, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await h.gql<T>(query, variables);
+/** A GraphQL request that must succeed (as the admin, or as `token`'s holder): its data, or the test fails. */
+export async function ok<T>(
+  h: Harness,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  const res = await h.gql<T>(query, variables, token);
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return res.data!;
 }

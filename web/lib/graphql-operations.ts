@@ -13,6 +13,7 @@ export type DeploymentRunPageQuery = {
   deploymentRun: {
     id: string;
     status: Schema.DeploymentRunStatus;
+    requiredPlanApprovals: number | null;
     failureReason: string | null;
     isRollback: boolean;
     external: boolean;
@@ -65,7 +66,7 @@ export type DeploymentRunPageQuery = {
 export type DeploymentRunPageQueryVariables = {
   id: string;
 };
-export const DeploymentRunPageDocument = `query DeploymentRunPage($id:ID!){deploymentRun(id:$id){id status failureReason isRollback external startedAt finishedAt deployment{name requirePlanApproval}service{name}environment{name tier}revision{sha message}commits{sha message author}pipelineRun{id number pipeline{name}}artifacts{name version digest uri}planApprovals{approved comment at principal{name}}approvalRequest{...ApprovalRequestView}}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<DeploymentRunPageQuery, DeploymentRunPageQueryVariables>;
+export const DeploymentRunPageDocument = `query DeploymentRunPage($id:ID!){deploymentRun(id:$id){id status requiredPlanApprovals failureReason isRollback external startedAt finishedAt deployment{name requirePlanApproval}service{name}environment{name tier}revision{sha message}commits{sha message author}pipelineRun{id number pipeline{name}}artifacts{name version digest uri}planApprovals{approved comment at principal{name}}approvalRequest{...ApprovalRequestView}}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<DeploymentRunPageQuery, DeploymentRunPageQueryVariables>;
 
 /** app/deployment-runs/[id]/deployment-run.graphql */
 export type DeploymentLogsSubscription = {
@@ -81,6 +82,18 @@ export type DeploymentLogsSubscriptionVariables = {
   after?: number | null;
 };
 export const DeploymentLogsDocument = `subscription DeploymentLogs($d:ID!$after:Int){deploymentLogs(deploymentRunId:$d afterSeq:$after){seq step stream text}}` as TypedDocument<DeploymentLogsSubscription, DeploymentLogsSubscriptionVariables>;
+
+/** app/deployment-runs/[id]/deployment-run.graphql */
+export type CancelDeploymentRunMutation = {
+  cancelDeploymentRun: {
+    id: string;
+  };
+};
+export type CancelDeploymentRunMutationVariables = {
+  d: string;
+  c?: string | null;
+};
+export const CancelDeploymentRunDocument = `mutation CancelDeploymentRun($d:ID!$c:String){cancelDeploymentRun(deploymentRunId:$d reason:$c){id}}` as TypedDocument<CancelDeploymentRunMutation, CancelDeploymentRunMutationVariables>;
 
 /** app/deployments/deployments.graphql */
 export type DeploymentsQuery = {
@@ -883,6 +896,10 @@ export type RunViewFragment = {
       deploymentRun: {
         id: string;
         status: Schema.DeploymentRunStatus;
+        requiredPlanApprovals: number | null;
+        planApprovals: Array<{
+          approved: boolean;
+        }>;
       } | null;
       approvalRequest: ApprovalRequestViewFragment | null;
       attempts: Array<{
@@ -913,7 +930,7 @@ export type RunQuery = {
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){viewer{role}pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){viewer{role}pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -922,7 +939,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {

@@ -55,7 +55,7 @@ export interface ActionRun {
   status: ActionStatus;
 }
 
-export type ActionStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'REJECTED' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'WAITING_FOR_APPROVAL';
+export type ActionStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'REJECTED' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED' | 'TIMED_OUT' | 'WAITING_FOR_APPROVAL';
 
 /** An issued API token (never its value). */
 export interface ApiToken {
@@ -176,6 +176,8 @@ export interface Deployment {
   environment: Environment;
   id: string;
   name: string;
+  /** the options of its plan approval */
+  planApproval: PlanApprovalRules;
   planCommand: string | null;
   requirePlanApproval: boolean;
   service: Service;
@@ -191,6 +193,8 @@ export interface DeploymentInput {
   applyCommand: string;
   environmentId: string;
   name: string;
+  /** the options of its plan approval (default: one approver, no self-approval, no timeout) */
+  planApproval?: PlanApprovalInput | null;
   planCommand?: string | null;
   requirePlanApproval?: boolean | null;
   serviceId: string;
@@ -231,6 +235,8 @@ export interface DeploymentRun {
   planApprovals: Array<PlanApproval>;
   /** for a failed deployment: time until service was restored */
   recoverySeconds: number | null;
+  /** distinct approvers its plan needs, once it waits for them (null: it has not waited) */
+  requiredPlanApprovals: number | null;
   revision: Revision | null;
   /** a rollback, or deployed while an incident it remediates was open */
   rework: boolean;
@@ -453,7 +459,7 @@ export interface PipelineEvent {
   type: PipelineEventType;
 }
 
-export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'FREEZE_HELD' | 'FREEZE_OVERRIDDEN' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
+export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'APPROVAL_TIMED_OUT' | 'FREEZE_HELD' | 'FREEZE_OVERRIDDEN' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
 
 export interface PipelineInput {
   allowOlderThanLive?: boolean | null;
@@ -520,6 +526,25 @@ export interface PlanApproval {
   at: string;
   comment: string | null;
   principal: Principal;
+}
+
+export interface PlanApprovalInput {
+  /** default false */
+  allowSelfApproval?: boolean | null;
+  /** 1 to 20; default 1 */
+  requiredApprovals?: number | null;
+  /** 1 s to 30 days; null: no timeout */
+  timeoutSeconds?: number | null;
+}
+
+/** A Deployment's plan approval: the options of an approval gate (used when it requires one). */
+export interface PlanApprovalRules {
+  /** whoever started the run may approve its plan (default false) */
+  allowSelfApproval: boolean;
+  /** distinct approvers needed (default 1) */
+  requiredApprovals: number;
+  /** after this, nobody decided: it ends TIMED_OUT (null: no timeout) */
+  timeoutSeconds: number | null;
 }
 
 export interface Principal {

@@ -21,7 +21,7 @@ import type {
  */
 
 /** A colour of a badge: the CSS class `tone-<tone>` (app/styles/badges.css, colours in tokens.css). */
-export type Tone = 'good' | 'active' | 'waiting' | 'bad' | 'none';
+export type Tone = 'good' | 'active' | 'waiting' | 'bad' | 'lapsed' | 'none';
 
 export type Status = RunStatus | StageStatus | ActionStatus | DeploymentRunStatus;
 
@@ -36,6 +36,8 @@ export const statuses: Record<Status, { label: string; tone: Tone }> = {
   SUCCEEDED: { label: 'succeeded', tone: 'good' },
   FAILED: { label: 'failed', tone: 'bad' },
   REJECTED: { label: 'rejected', tone: 'bad' },
+  // Nobody decided before the approval's timeout: a failure, but not someone's no.
+  TIMED_OUT: { label: 'timed out', tone: 'lapsed' },
   CANCELLED: { label: 'cancelled', tone: 'none' },
   SKIPPED: { label: 'skipped', tone: 'none' },
   SUPERSEDED: { label: 'superseded', tone: 'none' },

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { insertDeploymentRun } from '../../db/deployment-runs';
 import { finishedDeploymentRunStatuses, isIn } from '../../db/domain';
+import { notifyChannels } from '../../db/notify';
 import { recordDeployedArtifacts } from '../../db/releases/artifacts';
 import type { SecretBox } from '../../db/secret-box';
 import { createMasker } from '../../db/secret-masker';
@@ -53,27 +54,43 @@ export function createDeploymentActivities({
 
   async function recordDeploymentChange(change: DeploymentRunChange): Promise<void> {
     await dataSource.query(
-      `UPDATE deployment_runs SET status = $2, finished_at = $3, failure_reason = COALESCE($4, failure_reason)
+      `UPDATE deployment_runs SET status = $2, finished_at = $3, failure_reason = COALESCE($4, failure_reason),
+              plan_required_approvals = COALESCE($5, plan_required_approvals),
+              plan_allow_self_approval = COALESCE($6, plan_allow_self_approval),
+              plan_expires_at = CASE WHEN $5::int IS NULL THEN plan_expires_at ELSE $7::timestamptz END
         WHERE id = $1`,
       [
         change.deploymentRunId,
         change.status,
         isIn(finishedDeploymentRunStatuses, change.status) ? change.at : null,
         change.failureReason ?? null,
+        change.plan?.requiredApprovals ?? null,
+        change.plan?.allowSelfApproval ?? null,
+        change.plan?.expiresAt ?? null,
       ],
     );
   }
 
+  /**
+   * Stores a decision on a plan. Inside a pipeline run it also announces a change of that run: a plan that
+   * needs several approvers stays waiting after one, and the run's live views should show the approval.
+   */
   async function recordPlanApproval(record: PlanApprovalRecord): Promise<void> {
     await dataSource.query(
-      `INSERT INTO deployment_plan_approvals (deployment_run_id, principal_id, approved, comment, at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      `WITH inserted AS (
+         INSERT INTO deployment_plan_approvals (deployment_run_id, principal_id, approved, comment, at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING deployment_run_id)
+       SELECT pg_notify($6::text, json_build_object('runId', r.id::text, 'pipelineId', r.pipeline_id::text)::text)
+         FROM inserted i
+         JOIN deployment_runs d ON d.id = i.deployment_run_id
+         JOIN pipeline_runs r ON r.id = d.pipeline_run_id`,
       [
         record.deploymentRunId,
         record.decision.principalId,
         record.decision.approved,
         record.decision.comment,
         record.at,
+        notifyChannels.runs,
       ],
     );
   }

@@ -13,6 +13,8 @@ export interface DeploymentPlanNews {
   waiting: boolean;
   /** The decision that closed the wait; null while waiting, or when the wait ended otherwise. */
   decision: Decision | null;
+  /** The wait ended because the plan approval's timeout decided (since `plan-approval-options`). */
+  timedOut?: boolean;
 }
 export const deploymentPlanSignal = defineSignal<[DeploymentPlanNews]>('deploymentPlan');
 
@@ -45,6 +47,8 @@ export interface DeploymentRunInput {
 export interface DeploymentRunResult {
   status: FinishedDeploymentRunStatus;
   failureReason: string | null;
+  /** It failed because nobody decided on its plan in time: its DEPLOYMENT action ends TIMED_OUT. */
+  planTimedOut?: boolean;
 }
 
 /** A deployment run's row as it is opened (idempotent: the same id twice is one row). */
@@ -71,6 +75,8 @@ export interface DeploymentRunChange {
   status: DeploymentRunStatus;
   at: string;
   failureReason?: string | null;
+  /** When its plan starts waiting: the rules it waits under, which the API checks decisions against. */
+  plan?: { requiredApprovals: number; allowSelfApproval: boolean; expiresAt: string | null };
 }
 
 export interface DeploymentStepInput {

@@ -37,6 +37,16 @@ export interface DeploymentSnapshot {
   planCommand: string | null;
   applyCommand: string;
   requirePlanApproval: boolean;
+  /** The plan approval's options (absent in snapshots taken before them: one approver, no timeout). */
+  planApproval?: PlanApprovalRules;
+}
+
+/** A Deployment's plan approval takes the options of an approval gate. */
+export interface PlanApprovalRules {
+  requiredApprovals: number;
+  /** Null: it waits until someone decides. */
+  timeoutSeconds: number | null;
+  allowSelfApproval: boolean;
 }
 
 export interface ActionPlan {

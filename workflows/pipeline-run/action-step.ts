@@ -1,8 +1,8 @@
-import { isCancellation, patched } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import type { ActionContext, ActionPlan, ArtifactRef, StagePlan } from '../definitions';
 import { reasonOf } from '../workflow-kit';
 import { awaitApproval } from './approval-step';
-import { runDeployment } from './deployment-step';
+import { planApprovalTimedOut, runDeployment } from './deployment-step';
 import { executeAction } from './execute-action';
 import { reuseAction } from './reuse';
 import type { RunContext } from './run-context';
@@ -48,6 +48,13 @@ export async function runAction(
   } catch (error) {
     if (isCancellation(error)) throw error;
     const reason = reasonOf(error);
+    if (error instanceof ApplicationFailure && error.type === planApprovalTimedOut) {
+      await projector.action(action.actionRunId, 'TIMED_OUT', {
+        failureReason: reason,
+        event: projector.event('APPROVAL_TIMED_OUT', { ...where, message: reason }),
+      });
+      return { ok: false, reason, rejected: false, timedOut: true };
+    }
     await projector.action(action.actionRunId, 'FAILED', {
       failureReason: reason,
       event: projector.event('ACTION_FAILED', { ...where, message: reason }),

@@ -84,7 +84,16 @@ export async function awaitApproval(
   if (!together) await waits.end(stage);
   let outcome: ActionOutcome;
   let change: RunChange;
-  if (!gate.approved) {
+  // Since this patch a gate whose timeout decided ends TIMED_OUT (nobody rejected it); runs recorded before
+  // it (test/histories/approval-timeout.json) ended REJECTED, and replay so.
+  if (gate.timedOut && patched('approval-timed-out')) {
+    const reason = `no decision within ${config.timeoutSeconds} s`;
+    change = projector.actionChange(action.actionRunId, 'TIMED_OUT', {
+      failureReason: reason,
+      event: projector.event('APPROVAL_TIMED_OUT', { ...where, message: reason }),
+    });
+    outcome = { ok: false, reason, rejected: false, timedOut: true };
+  } else if (!gate.approved) {
     const reason = gate.rejection
       ? describeRejection(gate.rejection)
       : `approval timed out after ${config.timeoutSeconds} s`;

@@ -23,6 +23,9 @@ import type { RunContext } from './run-context';
 
 const { openDeploymentRun } = bookkeeping;
 
+/** The failure type of a DEPLOYMENT action whose plan approval timed out: the action ends TIMED_OUT. */
+export const planApprovalTimedOut = 'PlanApprovalTimedOut';
+
 /**
  * A DEPLOYMENT action: its Deployment runs as a child workflow, which produces the Deployment Run. While
  * the child's plan waits for approval, the action waits for approval too (and the run shows WAITING).
@@ -80,6 +83,11 @@ export async function runDeployment(
       const latest = news();
       if (!latest || latest.waiting === waiting) continue;
       waiting = latest.waiting;
+      if (!waiting && latest.timedOut) {
+        // Nobody decided in time: the action ends TIMED_OUT once the child returns (runAction).
+        await waits.end(stage);
+        continue;
+      }
       const decision = latest.decision;
       const change = waiting
         ? projector.actionChange(action.actionRunId, 'WAITING_FOR_APPROVAL', {
@@ -110,6 +118,12 @@ export async function runDeployment(
   await done;
   if (waiting) await waits.end(stage);
   if (failure) throw failure;
+  if (result!.planTimedOut) {
+    throw ApplicationFailure.nonRetryable(
+      result!.failureReason ?? 'plan approval timed out',
+      planApprovalTimedOut,
+    );
+  }
   if (result!.status !== 'SUCCEEDED') {
     throw ApplicationFailure.nonRetryable(
       result!.failureReason ?? `deployment ${result!.status}`,

@@ -15,10 +15,11 @@ import {
 } from '../definitions';
 import type { ApprovalGate } from '../workflow-kit';
 
-export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED';
+export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED' | 'TIMED_OUT';
 export type ActionOutcome =
   | { ok: true; outputs: Record<string, string>; artifacts?: ArtifactRef[] }
-  | { ok: false; reason: string; rejected: boolean };
+  /** `timedOut`: an approval (a gate or a plan) whose timeout decided; nobody rejected it. */
+  | { ok: false; reason: string; rejected: boolean; timedOut?: boolean };
 
 /** What a run knows: written by its steps and its signal handlers, read by the `runState` query. */
 export class RunState {

@@ -60,7 +60,13 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
         // Known at once, not after the group: a cancel meanwhile must not overwrite this outcome.
         state.actionStatus.set(
           action.actionRunId,
-          outcome.ok ? 'SUCCEEDED' : outcome.rejected ? 'REJECTED' : 'FAILED',
+          outcome.ok
+            ? 'SUCCEEDED'
+            : outcome.timedOut
+              ? 'TIMED_OUT'
+              : outcome.rejected
+                ? 'REJECTED'
+                : 'FAILED',
         );
         return outcome;
       });
@@ -71,7 +77,8 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
           Object.assign(state.outputs, outcome.outputs);
           for (const artifact of outcome.artifacts ?? []) state.artifacts.set(artifact.name, artifact);
         } else {
-          failures.push(`action "${action.name}" ${outcome.rejected ? 'was ' : 'failed: '}${outcome.reason}`);
+          const verdict = outcome.timedOut ? 'timed out: ' : outcome.rejected ? 'was ' : 'failed: ';
+          failures.push(`action "${action.name}" ${verdict}${outcome.reason}`);
         }
       });
       if (failures.length > 0) {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiProblem, load } from '@/components/api-problem';
 import { ApprovalDiff } from '@/components/approval-diff';
+import { ApprovalProgress } from '@/components/approval-progress';
 import { ArtifactList } from '@/components/artifact-list';
 import { Badge, StatusBadge } from '@/components/badges';
 import { gql } from '@/lib/api';
@@ -46,6 +47,15 @@ export default async function DeploymentRunPage({ params }: { params: Promise<{ 
         {d.finishedAt ? ` · finished ${dateTime(d.finishedAt)}` : ''}
       </p>
       {d.failureReason ? <p className="error">{d.failureReason}</p> : null}
+      {!d.pipelineRun && !d.external && (d.status === 'RUNNING' || d.status === 'WAITING') ? (
+        // One of a pipeline run is cancelled with its run (cancelRun), from the run's page.
+        <RunControl
+          intent="cancelDeploymentRun"
+          target={d.id}
+          label="Cancel deployment run"
+          comment="Reason"
+        />
+      ) : null}
       <h2>Artifacts</h2>
       {d.artifacts.length > 0 ? (
         <ArtifactList artifacts={d.artifacts} label="Artifacts it deploys" />
@@ -59,6 +69,10 @@ export default async function DeploymentRunPage({ params }: { params: Promise<{ 
             <div className="gate" role="group" aria-label="Plan approval">
               {d.approvalRequest ? <ApprovalDiff request={d.approvalRequest} /> : null}
               <div className="gate-controls">
+                <ApprovalProgress
+                  approved={d.planApprovals.filter((a) => a.approved).length}
+                  required={d.requiredPlanApprovals ?? 1}
+                />
                 <RunControl intent="approvePlan" target={d.id} label="Approve plan" comment="Comment" />
                 <RunControl intent="rejectPlan" target={d.id} label="Reject plan" comment="Comment" />
               </div>

@@ -2,6 +2,7 @@ import type { Client } from 'graphql-ws';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { ApprovalDiff } from '@/components/approval-diff';
+import { ApprovalProgress } from '@/components/approval-progress';
 import { ArtifactList } from '@/components/artifact-list';
 import { StatusBadge } from '@/components/badges';
 import { dateTime } from '@/lib/format';
@@ -22,6 +23,7 @@ const finishedActionStatuses = new Set<ActionStatus>([
   'REJECTED',
   'CANCELLED',
   'SKIPPED',
+  'TIMED_OUT',
 ]);
 /** Statuses whose output matters now: it is running, or it failed. */
 const showsLogs = (status: ActionStatus) => status === 'RUNNING' || status === 'FAILED';
@@ -81,29 +83,34 @@ export function ActionItem({
       {action.status === 'WAITING_FOR_APPROVAL' ? (
         <div className="gate" role="group" aria-label={`Approval for ${action.name}`}>
           {action.approvalRequest ? <ApprovalDiff request={action.approvalRequest} /> : null}
-          <div className="gate-controls">
-            {action.kind === 'DEPLOYMENT' && action.deploymentRun ? (
-              <>
-                <RunControl
-                  intent="approvePlan"
-                  target={action.deploymentRun.id}
-                  label="Approve plan"
-                  comment="Comment"
-                />
-                <RunControl
-                  intent="rejectPlan"
-                  target={action.deploymentRun.id}
-                  label="Reject plan"
-                  comment="Comment"
-                />
-              </>
-            ) : (
-              <>
-                <RunControl intent="approve" target={action.id} label="Approve" comment="Comment" />
-                <RunControl intent="reject" target={action.id} label="Reject" comment="Comment" />
-              </>
-            )}
-          </div>
+          {action.kind !== 'DEPLOYMENT' ? (
+            <div className="gate-controls">
+              <RunControl intent="approve" target={action.id} label="Approve" comment="Comment" />
+              <RunControl intent="reject" target={action.id} label="Reject" comment="Comment" />
+            </div>
+          ) : action.deploymentRun ? (
+            // A DEPLOYMENT action waits on its deployment run's plan: decisions go to that run.
+            <div className="gate-controls">
+              <ApprovalProgress
+                approved={action.deploymentRun.planApprovals.filter((a) => a.approved).length}
+                required={action.deploymentRun.requiredPlanApprovals ?? 1}
+              />
+              <RunControl
+                intent="approvePlan"
+                target={action.deploymentRun.id}
+                label="Approve plan"
+                comment="Comment"
+              />
+              <RunControl
+                intent="rejectPlan"
+                target={action.deploymentRun.id}
+                label="Reject plan"
+                comment="Comment"
+              />
+            </div>
+          ) : (
+            <p className="muted">Waiting for its deployment run…</p>
+          )}
         </div>
       ) : action.approvalRequest?.expired ? (
         <div className="gate">

@@ -5,6 +5,7 @@ import { field, type ActionResult } from '@/lib/form';
 import {
   ApproveActionDocument,
   ApproveDeploymentPlanDocument,
+  CancelDeploymentRunDocument,
   CancelRunDocument,
   OverrideFreezeDocument,
   RejectActionDocument,
@@ -13,7 +14,8 @@ import {
 } from '@/lib/graphql-operations';
 
 /**
- * Approve or reject (a gate, or a Deployment Run's plan), retry, cancel or override a freeze: one form, one mutation, the
+ * Approve or reject (a gate, or a Deployment Run's plan), retry, cancel or override a freeze (a run, or a Deployment Run started
+ * alone): one form, one mutation, the
  * outcome shown beside the button.
  */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
@@ -34,6 +36,8 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(OverrideFreezeDocument, { r: target, c: comment ?? '' }));
     case 'cancel':
       return attempt(() => gql(CancelRunDocument, { r: target, c: comment }));
+    case 'cancelDeploymentRun':
+      return attempt(() => gql(CancelDeploymentRunDocument, { d: target, c: comment }));
     default:
       return { error: 'Unknown action' };
   }

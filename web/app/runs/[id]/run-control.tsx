@@ -11,7 +11,8 @@ export function RunControl({
   label,
   comment,
 }: {
-  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel' | 'overrideFreeze';
+  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel' | 'cancelDeploymentRun'
+    | 'overrideFreeze';
   target: string;
   label: string;
   comment?: string;
@@ -30,7 +31,9 @@ export function RunControl({
       <button
         type="submit"
         disabled={pending}
-        className={['reject', 'rejectPlan', 'cancel'].includes(intent) ? 'danger' : undefined}
+        className={
+          ['reject', 'rejectPlan', 'cancel', 'cancelDeploymentRun'].includes(intent) ? 'danger' : undefined
+        }
       >
         {pending ? '…' : label}
       </button>

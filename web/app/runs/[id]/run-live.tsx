@@ -68,8 +68,10 @@ export function RunLive({
   const current = run.stages.find((s) => s.id === run.currentStage?.id);
   const ran = took(run.startedAt, run.finishedAt);
   // A failed run waits for a manual retry of its failed actions for a while (the API refuses once it has ended).
+  // An approval that timed out is retried too: its gate opens again.
   const canRetry =
-    run.status === 'FAILED' && run.stages.some((s) => s.actions.some((a) => a.status === 'FAILED'));
+    run.status === 'FAILED' &&
+    run.stages.some((s) => s.actions.some((a) => a.status === 'FAILED' || a.status === 'TIMED_OUT'));
   return (
     <section data-run-status={run.status}>
       <p className="muted">
