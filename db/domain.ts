@@ -130,6 +130,9 @@ export const pipelineEventTypes = [
   'RUN_CANCELLED',
   'RUN_SUPERSEDED',
   'APPROVAL_EXPIRED',
+  // A failed action a person skipped; a held run a person sent on (retry failed, retry stage, skip): who, why.
+  'ACTION_SKIPPED',
+  'RUN_RESUMED',
 ] as const;
 export type PipelineEventType = (typeof pipelineEventTypes)[number];
 

@@ -76,7 +76,40 @@ export class PipelineRunResolver {
 
   @GuardedMutation('OPERATOR', () => PipelineRun)
   retryFailedActions(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
-    return ctx.services.runControl.retryFailedActions(runId);
+    return ctx.services.holdDecisions.retryFailedActions(runId, ctx.principal!);
+  }
+
+  @GuardedMutation('OPERATOR', () => PipelineRun, {
+    description: 'A failed run in its hold: every action of the failed stage runs again',
+  })
+  retryStage(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
+    return ctx.services.holdDecisions.retryStage(runId, ctx.principal!);
+  }
+
+  @GuardedMutation('APPROVER', () => PipelineRun, {
+    description:
+      'A failed run in its hold: its failed actions end SKIPPED with who skipped them and why, and the run goes on',
+  })
+  skipFailedActions(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.holdDecisions.skipFailedActions(runId, reason, ctx.principal!);
+  }
+
+  @GuardedMutation('OPERATOR', () => PipelineRun, {
+    description:
+      'A new run of a finished run (same revision, commits, snapshot and artifacts) from one of its stages; ' +
+      'the earlier stages are reused unless rerunUpstream',
+  })
+  rerunFromStage(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('stageRunId', () => ID) stageRunId: string,
+    @Arg('rerunUpstream', () => Boolean, { nullable: true }) rerunUpstream: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runs.rerunFromStage(runId, stageRunId, rerunUpstream ?? false, ctx.principal!);
   }
 
   @GuardedMutation('OPERATOR', () => PipelineRun)
