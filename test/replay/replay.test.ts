@@ -34,6 +34,11 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'promoted-run-reuses-build.json',
         'older-than-live-stops.json',
         'superseded-gate-expires.json',
+        // Decisions after failure: a forged skip refused then a proven one, a stage retried whole, and a
+        // rerun that reuses its earlier stages.
+        'skip-failed-actions.json',
+        'retry-stage.json',
+        'rerun-from-stage.json',
       ]),
     );
   });
