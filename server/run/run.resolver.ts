@@ -12,6 +12,7 @@ import { RunStatusEnum } from '../graphql/enums';
 import { JSONScalar } from '../graphql/scalars';
 import { DeploymentRun } from '../deployment/deployment.types';
 import { Pipeline } from '../pipeline/pipeline.types';
+import { PipelineEvent } from '../realtime/realtime.types';
 import { currentStage } from './run.presenter';
 import { revisionOf } from './revision';
 import { CommitInput, Revision, RevisionInput } from './revision.types';
@@ -139,6 +140,14 @@ export class PipelineRunResolver {
   @FieldResolver(() => [StageRun])
   stages(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
     return ctx.loaders.stageRunsByRun.load(run.id);
+  }
+
+  @FieldResolver(() => [PipelineEvent], {
+    description:
+      'What people decided while the run was held after a failure (retry, retry stage, skip): who and why, oldest first',
+  })
+  decisions(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.decisionsByRun.load(run.id);
   }
 
   @FieldResolver(() => StageRun, { nullable: true })

@@ -798,6 +798,11 @@ export type RunViewFragment = {
   currentStage: {
     id: string;
   } | null;
+  decisions: Array<{
+    id: string;
+    message: string | null;
+    at: string;
+  }>;
   stages: Array<{
     id: string;
     name: string;
@@ -853,11 +858,14 @@ export type RunViewFragment = {
 /** app/runs/[id]/run.graphql */
 export type RunQuery = {
   pipelineRun: RunViewFragment | null;
+  viewer: {
+    role: Schema.Role;
+  };
 };
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}decisions{id message at}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){pipelineRun(id:$id){...RunView}viewer{role}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -866,7 +874,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}decisions{id message at}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {
@@ -916,6 +924,29 @@ export type RetryFailedActionsMutationVariables = {
   r: string;
 };
 export const RetryFailedActionsDocument = `mutation RetryFailedActions($r:ID!){retryFailedActions(runId:$r){id}}` as TypedDocument<RetryFailedActionsMutation, RetryFailedActionsMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RetryStageMutation = {
+  retryStage: {
+    id: string;
+  };
+};
+export type RetryStageMutationVariables = {
+  r: string;
+};
+export const RetryStageDocument = `mutation RetryStage($r:ID!){retryStage(runId:$r){id}}` as TypedDocument<RetryStageMutation, RetryStageMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type SkipFailedActionsMutation = {
+  skipFailedActions: {
+    id: string;
+  };
+};
+export type SkipFailedActionsMutationVariables = {
+  r: string;
+  c: string;
+};
+export const SkipFailedActionsDocument = `mutation SkipFailedActions($r:ID!$c:String!){skipFailedActions(runId:$r reason:$c){id}}` as TypedDocument<SkipFailedActionsMutation, SkipFailedActionsMutationVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type CancelRunMutation = {

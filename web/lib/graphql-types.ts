@@ -426,6 +426,8 @@ export interface PipelineRun {
   artifacts: Array<Artifact>;
   createdAt: string;
   currentStage: StageRun | null;
+  /** What people decided while the run was held after a failure (retry, retry stage, skip): who and why, oldest first */
+  decisions: Array<PipelineEvent>;
   failureReason: string | null;
   finishedAt: string | null;
   id: string;

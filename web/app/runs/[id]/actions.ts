@@ -9,11 +9,13 @@ import {
   RejectActionDocument,
   RejectDeploymentPlanDocument,
   RetryFailedActionsDocument,
+  RetryStageDocument,
+  SkipFailedActionsDocument,
 } from '@/lib/graphql-operations';
 
 /**
- * Approve or reject (a gate, or a Deployment Run's plan), retry or cancel: one form, one mutation, the
- * outcome shown beside the button.
+ * Approve or reject (a gate, or a Deployment Run's plan), retry (the failed actions or the stage), skip the
+ * failed actions with a reason, or cancel: one form, one mutation, the outcome shown beside the button.
  */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const comment = field(form, 'comment') || null;
@@ -29,6 +31,11 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(RejectDeploymentPlanDocument, { d: target, c: comment }));
     case 'retry':
       return attempt(() => gql(RetryFailedActionsDocument, { r: target }));
+    case 'retryStage':
+      return attempt(() => gql(RetryStageDocument, { r: target }));
+    case 'skip':
+      // The API refuses a blank reason (BAD_USER_INPUT), shown beside the button.
+      return attempt(() => gql(SkipFailedActionsDocument, { r: target, c: comment ?? '' }));
     case 'cancel':
       return attempt(() => gql(CancelRunDocument, { r: target, c: comment }));
     default:

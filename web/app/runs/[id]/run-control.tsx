@@ -4,17 +4,26 @@ import { FormError } from '@/components/form-error';
 import { useFormAction } from '@/components/use-form-action';
 import { controlRun } from './actions';
 
-/** Approve, reject (a gate or a plan), retry or cancel: a button (with an optional comment) and its outcome beside it. */
+export type RunIntent =
+  'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'retryStage' | 'skip' | 'cancel';
+
+/**
+ * Approve, reject (a gate or a plan), retry, skip or cancel: a button (with an optional comment, or a
+ * required reason) and its outcome beside it.
+ */
 export function RunControl({
   intent,
   target,
   label,
   comment,
+  required = false,
 }: {
-  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel';
+  intent: RunIntent;
   target: string;
   label: string;
   comment?: string;
+  /** The comment must be given (a skip's reason). */
+  required?: boolean;
 }) {
   const [state, action, pending] = useFormAction(controlRun);
   return (
@@ -24,13 +33,13 @@ export function RunControl({
       {comment ? (
         <label>
           {comment}
-          <input name="comment" />
+          <input name="comment" required={required} />
         </label>
       ) : null}
       <button
         type="submit"
         disabled={pending}
-        className={['reject', 'rejectPlan', 'cancel'].includes(intent) ? 'danger' : undefined}
+        className={['reject', 'rejectPlan', 'skip', 'cancel'].includes(intent) ? 'danger' : undefined}
       >
         {pending ? '…' : label}
       </button>

@@ -8,11 +8,11 @@ import { Badge, StatusBadge } from '@/components/badges';
 import { PipelineGraph } from '@/components/pipeline-graph';
 import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
-import type { RunStatus } from '@/lib/graphql-types';
+import type { Role, RunStatus } from '@/lib/graphql-types';
 import { statuses } from '@/lib/labels';
 import { ActionItem } from './action-item';
+import { HoldControls } from './hold-controls';
 import { follow, liveClient } from './live-client';
-import { RunControl } from './run-control';
 
 const finished = (status: RunStatus) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
 
@@ -23,7 +23,16 @@ const liveness = {
 } as const;
 
 /** A run as it happens: the server's first read, then every change through the /live subscription. */
-export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt: number }) {
+export function RunLive({
+  initial,
+  renderedAt,
+  role,
+}: {
+  initial: RunView;
+  renderedAt: number;
+  /** The viewer's role: which decisions the page offers. */
+  role: Role;
+}) {
   const [run, setRun] = useState(initial);
   // Durations of what still runs count to this clock: the server's render time first (so the page hydrates
   // with the same text), then ticking each second.
@@ -57,9 +66,6 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
 
   const current = run.stages.find((s) => s.id === run.currentStage?.id);
   const ran = took(run.startedAt, run.finishedAt);
-  // A failed run waits for a manual retry of its failed actions for a while (the API refuses once it has ended).
-  const canRetry =
-    run.status === 'FAILED' && run.stages.some((s) => s.actions.some((a) => a.status === 'FAILED'));
   return (
     <section data-run-status={run.status}>
       <p className="muted">
@@ -92,12 +98,7 @@ export function RunLive({ initial, renderedAt }: { initial: RunView; renderedAt:
           {`(${statuses[current.status].label})`}
         </p>
       ) : null}
-      <div className="controls">
-        {canRetry ? <RunControl intent="retry" target={run.id} label="Retry failed actions" /> : null}
-        {!finished(run.status) ? (
-          <RunControl intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
-        ) : null}
-      </div>
+      <HoldControls run={run} role={role} ended={finished(run.status)} />
       <PipelineGraph label="Run graph" stages={run.stages} currentStageId={run.currentStage?.id} />
       <ol className="stages">
         {run.stages.map((stage) => (
