@@ -23,23 +23,26 @@ const described: Record<HoldDecision['kind'], string> = {
  * `hold-decisions` patch) is applied to `stage` here: a stage retry forgets what succeeded in it, a skip
  * ends the failed actions SKIPPED with who skipped them and why (ACTION_SKIPPED each). A skip counts only
  * once its proof is confirmed, like an approval (`verified-decisions`); a refused one leaves the run held
- * for what is left of the hold. The first wait is the command runs before the patch recorded.
+ * for what is left of the hold.
  */
 export async function awaitHoldDecision(run: RunContext, stage: StagePlan): Promise<Resumption | null> {
   const { state, input } = run;
   const openedAt = now();
   const deadline = Date.now() + input.retryHoldSeconds * 1000;
+  // The first wait is exactly the one runs made before the patch (a hold of 0 included).
+  let wait = input.retryHoldSeconds * 1000;
   try {
     for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining < 1) return null;
-      const decided = await condition(() => state.retryRequested || state.holdDecision !== null, remaining);
+      const decided = await condition(() => state.retryRequested || state.holdDecision !== null, wait);
       if (!decided) return null;
       const decision = state.holdDecision;
       state.holdDecision = null;
       if (state.retryRequested || !decision || !patched('hold-decisions')) return { event: null };
-      if (decision.kind === 'SKIP_FAILED' && !(await proven(run, decision, openedAt))) continue;
-      return { event: await apply(run, stage, decision) };
+      if (decision.kind !== 'SKIP_FAILED' || (await proven(run, decision, openedAt))) {
+        return { event: await apply(run, stage, decision) };
+      }
+      wait = deadline - Date.now(); // a refused skip: held for what is left
+      if (wait < 1) return null;
     }
   } finally {
     state.retryable = false;
