@@ -15,6 +15,17 @@ describe('DecisionProver', () => {
     expect(prover.check(gate, claim, prover.prove(gate, claim, at), window)).toBeNull();
   });
 
+  it("a skip's proof holds for that run's skip alone, not for another run or a gate of the same run", () => {
+    const skip: DecisionGate = { kind: 'skip', runId: 'run-1' };
+    const proof = prover.prove(skip, claim, at);
+    expect(prover.check(skip, claim, proof, window)).toBeNull();
+    expect(prover.check({ kind: 'skip', runId: 'run-2' }, claim, proof, window)).toMatch(/does not match/);
+    expect(prover.check(gate, claim, proof, window)).toMatch(/does not match/);
+    expect(prover.check(skip, { ...claim, comment: 'another reason' }, proof, window)).toMatch(
+      /does not match/,
+    );
+  });
+
   it('refuses a missing proof, another key, and any field changed', () => {
     const proof = prover.prove(gate, claim, at);
     expect(prover.check(gate, claim, undefined, window)).toBe('it carries no proof');

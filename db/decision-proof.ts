@@ -1,9 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from './secret-box';
 
-/** The gate a decision is for: an APPROVAL action of a pipeline run, or a deployment run's plan. */
+/**
+ * The gate a decision is for: an APPROVAL action of a pipeline run, a deployment run's plan, or the failed
+ * actions of a run held after a failure (skipped by a person: `skipFailedActions`).
+ */
 export type DecisionGate =
-  { kind: 'approval'; runId: string; actionRunId: string } | { kind: 'plan'; deploymentRunId: string };
+  | { kind: 'approval'; runId: string; actionRunId: string }
+  | { kind: 'plan'; deploymentRunId: string }
+  | { kind: 'skip'; runId: string };
 
 /** What a decision says: who decided, which way, and why. */
 export interface DecisionClaim {
@@ -68,7 +73,12 @@ export class DecisionProver {
   }
 
   private mac(gate: DecisionGate, claim: DecisionClaim, issuedAt: string, nonce: string): Buffer {
-    const target = gate.kind === 'approval' ? [gate.runId, gate.actionRunId] : [gate.deploymentRunId];
+    const target =
+      gate.kind === 'approval'
+        ? [gate.runId, gate.actionRunId]
+        : gate.kind === 'plan'
+          ? [gate.deploymentRunId]
+          : [gate.runId];
     const fields = [
       'lockstep-decision-v1',
       gate.kind,

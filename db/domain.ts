@@ -136,6 +136,9 @@ export const pipelineEventTypes = [
   'FREEZE_HELD',
   'FREEZE_OVERRIDDEN',
   'APPROVAL_TIMED_OUT',
+  // A failed action a person skipped; a held run a person sent on (retry failed, retry stage, skip): who, why.
+  'ACTION_SKIPPED',
+  'RUN_RESUMED',
 ] as const;
 export type PipelineEventType = (typeof pipelineEventTypes)[number];
 

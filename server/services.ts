@@ -22,6 +22,7 @@ import { IncidentService } from './incident/incident.service';
 import { PipelinePresenter } from './pipeline/pipeline.presenter';
 import { EnvironmentPipelineService } from './pipeline/environment-pipeline.service';
 import { PipelineService } from './pipeline/pipeline.service';
+import { HoldDecisionService } from './run/hold-decision.service';
 import { RunControlService } from './run/run-control.service';
 import { RunPresenter } from './run/run.presenter';
 import { RunService } from './run/run.service';
@@ -51,6 +52,7 @@ export function createServices({
   const catalog = new CatalogService(dataSource);
   const pipelines = new PipelineService(dataSource);
   const deployments = new DeploymentService(dataSource, temporal, taskQueue);
+  const prover = secretBox ? DecisionProver.from(secretBox) : null;
   return {
     audit: new AuditService(dataSource, log),
     auditPresenter: new AuditPresenter(dataSource),
@@ -61,11 +63,8 @@ export function createServices({
     environmentPipelines: new EnvironmentPipelineService(dataSource),
     runs: new RunService(dataSource, temporal, taskQueue, retryHoldSeconds),
     runPresenter: new RunPresenter(dataSource),
-    runControl: new RunControlService(
-      dataSource,
-      temporal,
-      secretBox ? DecisionProver.from(secretBox) : null,
-    ),
+    runControl: new RunControlService(dataSource, temporal, prover),
+    holdDecisions: new HoldDecisionService(dataSource, temporal, prover),
     deployments,
     deploymentRunControl: new DeploymentRunControlService(dataSource, temporal),
     deploymentPresenter: new DeploymentPresenter(dataSource),

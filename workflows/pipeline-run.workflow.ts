@@ -1,6 +1,8 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { PipelineRunInput, PipelineRunResult } from './definitions';
+import { awaitHoldDecision } from './pipeline-run/hold';
 import { enterLane, leaveLane, Superseded } from './pipeline-run/lane';
+import { reuseStage } from './pipeline-run/reuse';
 import { createRunContext, type RunContext } from './pipeline-run/run-context';
 import { passFreeze } from './pipeline-run/freeze';
 import { installHandlers } from './pipeline-run/run-state';
@@ -11,9 +13,10 @@ import { passTransition } from './pipeline-run/transition';
 /**
  * One pipeline run (docs/run-semantics.md). Stages run in order; inside a stage, action groups by
  * ascending runOrder, the actions of a group in parallel (at most maxParallel). A failed group lets its
- * siblings finish and stops the line; the run then waits for a manual retry of the failed actions until its
- * hold expires. Approval gates, deployment plan approvals, disabled transitions and the pipeline's lane
- * wait on signals; a frozen environment holds the run until its window ends. DEPLOYMENT actions run their Deployment as a child workflow. The steps live in
+ * siblings finish and stops the line; the run then holds for a person's decision (retry the failed actions
+ * or the stage, skip the failed actions; `pipeline-run/hold.ts`) until its hold expires. A rerun's earlier
+ * stages are reused, not entered. Approval gates, deployment plan approvals, disabled transitions and the
+ * pipeline's lane wait on signals; a frozen environment holds the run until its window ends. DEPLOYMENT actions run their Deployment as a child workflow. The steps live in
  * `pipeline-run/`. The order of the activities, timers and children started here and there is what runs in
  * flight replay (test/replay/): change it only behind `patched()` (workflows/README.md).
  */
@@ -28,6 +31,11 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
     await setRunStatus(run, 'RUNNING', projector.event('RUN_STARTED'));
     while (index < stages.length) {
       const stage = stages[index]!;
+      if (stage.reused && patched('rerun-from-stage')) {
+        await reuseStage(run, stage);
+        index++;
+        continue;
+      }
       await passTransition(run, stage);
       await passFreeze(run, stage);
       const failure = await runStage(run, stage);
@@ -40,16 +48,14 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       state.retryable = true;
       await setRunStatus(run, 'FAILED', projector.event('RUN_FAILED', { message: reason }), reason);
       await leaveLane(run);
-      const retry = await condition(() => state.retryRequested, input.retryHoldSeconds * 1000);
-      state.retryable = false;
-      state.retryRequested = false;
-      if (!retry) {
+      const resumed = await awaitHoldDecision(run, stage);
+      if (!resumed) {
         await closeUnfinished(run, index + 1, 'SKIPPED', () => 'SKIPPED');
         return { status: 'FAILED', failureReason: reason };
       }
       if (run.usesLane) await setRunStatus(run, 'QUEUED'); // back in line for the pipeline's lane
       await enterLane(run);
-      await setRunStatus(run, 'RUNNING');
+      await setRunStatus(run, 'RUNNING', resumed.event ?? undefined);
     }
     await setRunStatus(run, 'SUCCEEDED', projector.event('RUN_SUCCEEDED'));
     await leaveLane(run);

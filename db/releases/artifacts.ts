@@ -81,17 +81,28 @@ export async function publishArtifacts(
   return { artifacts };
 }
 
-/** A new run carries what another run carries (a promotion or a rollback), before it starts. */
-export const carryArtifactsOf = statement<{ runId: string; fromRunId: string }, unknown>(
+/** A new run carries these artifacts from the start (a promotion's, a rollback's, a rerun's). */
+export const carryArtifacts = statement<{ runId: string; artifacts: readonly ArtifactRef[] }, unknown>(
   `INSERT INTO pipeline_run_artifacts (run_id, name, artifact_id)
-   SELECT $1, name, artifact_id FROM pipeline_run_artifacts WHERE run_id = $2
+   SELECT $1, n, a FROM unnest($2::text[], $3::uuid[]) AS l(n, a)
    ON CONFLICT (run_id, name) DO NOTHING`,
-  (p) => [p.runId, p.fromRunId],
+  (p) => [p.runId, p.artifacts.map((a) => a.name), p.artifacts.map((a) => a.id)],
 );
 
 /** What a run carries now, by name. */
 export const artifactsOfRun = statement<{ runId: string }, ArtifactRef[]>(
   `SELECT a.id, a.name, a.version, a.digest, a.uri
+     FROM pipeline_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id
+    WHERE c.run_id = $1 ORDER BY a.name`,
+  (p) => [p.runId],
+);
+
+/** What a run carries now, by name, with the action run that published each (null: reported from outside). */
+export const artifactsOfRunWithPublisher = statement<
+  { runId: string },
+  Array<ArtifactRef & { actionRunId: string | null }>
+>(
+  `SELECT a.id, a.name, a.version, a.digest, a.uri, a.action_run_id AS "actionRunId"
      FROM pipeline_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id
     WHERE c.run_id = $1 ORDER BY a.name`,
   (p) => [p.runId],

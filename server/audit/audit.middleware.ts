@@ -13,7 +13,9 @@ export const auditMutations: MiddlewareFn<Context> = async ({ info, args, contex
   const entry = { principal: context.principal, operation: info.fieldName, args };
   try {
     const result: unknown = await next();
-    await context.services.audit.record({ ...entry, outcome: 'ALLOWED' });
+    // A reason is given for the record (a skip, a cancel, an override): it is the allowed entry's detail.
+    const reason = typeof args.reason === 'string' ? args.reason.trim() || null : null;
+    await context.services.audit.record({ ...entry, outcome: 'ALLOWED', detail: reason });
     return result;
   } catch (error) {
     const code = error instanceof GraphQLError ? error.extensions.code : undefined;

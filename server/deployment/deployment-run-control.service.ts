@@ -6,7 +6,7 @@ import { cancelReasonSignal, deploymentRunWorkflowId } from '../../workflows/def
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
-import { settle } from '../run/run-control.service';
+import { settle } from '../run/run-workflow';
 
 /**
  * Cancels deployment runs started alone (`runDeployment`). Like a pipeline run's cancel: the reason reaches

@@ -15,7 +15,7 @@ import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { rowExists } from '../graphql/references';
 import { isUuid, optionalText, requiredText } from '../graphql/validate';
-import { settle } from '../run/run-control.service';
+import { settle } from '../run/run-workflow';
 import type { FreezeWindowInput } from './freeze.types';
 
 /**

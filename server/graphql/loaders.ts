@@ -11,6 +11,7 @@ import { ActionEntity } from '../../db/entities/action.entity';
 import { EnvironmentEntity } from '../../db/entities/environment.entity';
 import { PipelineScheduleEntity } from '../../db/entities/pipeline-schedule.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
+import type { PipelineEventEntity } from '../../db/entities/pipeline-event.entity';
 import { PrincipalEntity } from '../../db/entities/principal.entity';
 import { ServiceEntity } from '../../db/entities/service.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
@@ -102,6 +103,13 @@ export function createLoaders(dataSource: DataSource) {
       `SELECT ss.stage_id AS key, s.id, s.name, s.team, s.type, s.created_at AS "createdAt"
          FROM stage_services ss JOIN services s ON s.id = ss.service_id
         WHERE ss.stage_id = ANY($1) ORDER BY s.name`,
+    ),
+    /** What people decided while each run was held after a failure (RUN_RESUMED events), oldest first. */
+    decisionsByRun: rowsBy<PipelineEventEntity>(
+      dataSource,
+      `SELECT run_id AS key, id::text AS id, run_id AS "runId", pipeline_id AS "pipelineId", type,
+              stage_name AS "stageName", action_name AS "actionName", message, at
+         FROM pipeline_events WHERE run_id = ANY($1) AND type = 'RUN_RESUMED' ORDER BY id`,
     ),
     /** How many log lines each action run has (lines are numbered 1..n across its attempts). */
     logLineCountByActionRun: new DataLoader<string, number>(async (ids) => {

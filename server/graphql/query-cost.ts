@@ -62,6 +62,7 @@ export const listSizes: Record<string, number> = {
   'Query.incidents': 1000, // the presenter's cap
   'Pipeline.stages': 10,
   'PipelineRun.stages': 10,
+  'PipelineRun.decisions': 5, // one per decision in a hold
   'Stage.actions': 10,
   'Stage.services': 20,
   'Pipeline.schedules': 10,

@@ -4,7 +4,7 @@ import type { DecisionClaim, DecisionGate, DecisionProver } from '../../db/decis
 import { activeRunStatuses, isIn } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
-import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 import {
   approvalSignal,
@@ -12,7 +12,6 @@ import {
   deploymentRunWorkflowId,
   pipelineRunWorkflowId,
   planDecisionSignal,
-  retryFailedActionsSignal,
   transitionChangedSignal,
   type ApprovalConfig,
   type RunPlan,
@@ -20,16 +19,11 @@ import {
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { conflict, forbidden, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
-
-/** Polls until `done` holds (the engine projected the change the caller asked for) or `timeoutMs` passes. */
-export async function settle(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-}
+import { findRun, settle, workflowOpen } from './run-workflow';
 
 /**
- * Decisions people make about running runs: approve or reject a gate, retry failed actions, cancel, open or
- * close a stage's transition. Each is checked here, then reaches the run's workflow as a signal; the workflow
+ * Decisions people make about running runs: approve or reject a gate, cancel, open or close a stage's
+ * transition (a failed run's hold: hold-decision.service.ts). Each is checked here, then reaches the run's workflow as a signal; the workflow
  * stays the authority (a duplicate or late signal changes nothing there). Decisions on gates carry a proof
  * that they were made here (`prover`, from LOCKSTEP_SECRET_KEY): the workflow refuses one without it, so a
  * signal sent to Temporal directly cannot approve anything.
@@ -50,22 +44,8 @@ export class RunControlService {
     return this.temporal.workflow.getHandle(pipelineRunWorkflowId(runId));
   }
 
-  private async getRun(runId: string): Promise<PipelineRunEntity> {
-    const run = isUuid(runId)
-      ? await this.dataSource.getRepository(PipelineRunEntity).findOneBy({ id: runId })
-      : null;
-    if (!run) throw notFound('pipeline run', runId);
-    return run;
-  }
-
-  /** True while the run's workflow is still open (a failed run holding for a manual retry is). */
-  private async workflowOpen(runId: string): Promise<boolean> {
-    try {
-      return (await this.handle(runId).describe()).status.name === 'RUNNING';
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+  private getRun(runId: string): Promise<PipelineRunEntity> {
+    return findRun(this.dataSource, runId);
   }
 
   async decide(
@@ -178,17 +158,6 @@ export class RunControlService {
     return runs.findOneByOrFail({ id: run.id });
   }
 
-  async retryFailedActions(runId: string): Promise<PipelineRunEntity> {
-    const run = await this.getRun(runId);
-    if (run.status !== 'FAILED') throw conflict(`run #${run.number} has not failed (it is ${run.status})`);
-    if (!(await this.workflowOpen(run.id))) {
-      throw conflict(`run #${run.number} can no longer be retried: its retry hold has expired`);
-    }
-    await this.handle(run.id).signal(retryFailedActionsSignal, { requestedBy: 'api' });
-    await settle(async () => (await this.getRun(run.id)).status !== 'FAILED');
-    return this.getRun(run.id);
-  }
-
   async cancel(
     runId: string,
     reason: string | null | undefined,
@@ -196,7 +165,8 @@ export class RunControlService {
   ): Promise<PipelineRunEntity> {
     const run = await this.getRun(runId);
     const cancellable =
-      isIn(activeRunStatuses, run.status) || (run.status === 'FAILED' && (await this.workflowOpen(run.id)));
+      isIn(activeRunStatuses, run.status) ||
+      (run.status === 'FAILED' && (await workflowOpen(this.temporal, run.id)));
     if (!cancellable) throw conflict(`run #${run.number} has already ended (${run.status})`);
     const text = optionalText('reason', reason, 500);
     await this.dataSource.query('UPDATE pipeline_runs SET cancel_reason = $2 WHERE id = $1', [run.id, text]);

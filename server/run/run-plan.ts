@@ -60,12 +60,12 @@ export async function planFromDefinition(manager: EntityManager, pipelineId: str
 }
 
 /**
- * An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback runs. What
- * that run reused is decided afresh (carry-over.ts).
+ * An earlier run's plan (its snapshot, Deployments included) with fresh run ids: what a rollback or a rerun
+ * runs. What that run reused (actions, or whole stages of a rerun) is decided afresh (carry-over.ts, rerun.ts).
  */
 export function planFromSnapshot(snapshot: RunPlan): RunPlan {
   return {
-    stages: snapshot.stages.map((stage) => ({
+    stages: snapshot.stages.map(({ reused: _reused, ...stage }) => ({
       ...stage,
       stageRunId: randomUUID(),
       actions: stage.actions.map(({ reuse: _reuse, ...action }) => ({

@@ -12,6 +12,7 @@ import { RunStatusEnum } from '../graphql/enums';
 import { JSONScalar } from '../graphql/scalars';
 import { DeploymentRun } from '../deployment/deployment.types';
 import { Pipeline } from '../pipeline/pipeline.types';
+import { PipelineEvent } from '../realtime/realtime.types';
 import { currentStage } from './run.presenter';
 import { revisionOf } from './revision';
 import { CommitInput, Revision, RevisionInput } from './revision.types';
@@ -76,7 +77,40 @@ export class PipelineRunResolver {
 
   @GuardedMutation('OPERATOR', () => PipelineRun)
   retryFailedActions(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
-    return ctx.services.runControl.retryFailedActions(runId);
+    return ctx.services.holdDecisions.retryFailedActions(runId, ctx.principal!);
+  }
+
+  @GuardedMutation('OPERATOR', () => PipelineRun, {
+    description: 'A failed run in its hold: every action of the failed stage runs again',
+  })
+  retryStage(@Arg('runId', () => ID) runId: string, @Ctx() ctx: Context) {
+    return ctx.services.holdDecisions.retryStage(runId, ctx.principal!);
+  }
+
+  @GuardedMutation('APPROVER', () => PipelineRun, {
+    description:
+      'A failed run in its hold: its failed actions end SKIPPED with who skipped them and why, and the run goes on',
+  })
+  skipFailedActions(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.holdDecisions.skipFailedActions(runId, reason, ctx.principal!);
+  }
+
+  @GuardedMutation('OPERATOR', () => PipelineRun, {
+    description:
+      'A new run of a finished run (same revision, commits, snapshot and artifacts) from one of its stages; ' +
+      'the earlier stages are reused unless rerunUpstream',
+  })
+  rerunFromStage(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('stageRunId', () => ID) stageRunId: string,
+    @Arg('rerunUpstream', () => Boolean, { nullable: true }) rerunUpstream: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.runs.rerunFromStage(runId, stageRunId, rerunUpstream ?? false, ctx.principal!);
   }
 
   @GuardedMutation('OPERATOR', () => PipelineRun)
@@ -106,6 +140,14 @@ export class PipelineRunResolver {
   @FieldResolver(() => [StageRun])
   stages(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
     return ctx.loaders.stageRunsByRun.load(run.id);
+  }
+
+  @FieldResolver(() => [PipelineEvent], {
+    description:
+      'What people decided while the run was held after a failure (retry, retry stage, skip): who and why, oldest first',
+  })
+  decisions(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.decisionsByRun.load(run.id);
   }
 
   @FieldResolver(() => StageRun, { nullable: true })

@@ -1,13 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { finishedRunStatuses, isIn } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { CommitFact } from '../../db/entities/pipeline-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { run as runStatement } from '../../db/dora/statement';
-import { carryArtifactsOf, type ArtifactRef } from '../../db/releases/artifacts';
+import { carryArtifacts, type ArtifactRef } from '../../db/releases/artifacts';
 import {
   pipelineRunWorkflowId,
   pipelineRunWorkflowType,
@@ -20,6 +21,8 @@ import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid } from '../graphql/validate';
 import { carryOver } from './carry-over';
+import { rerunPlan } from './rerun';
+import { findRun, workflowOpen } from './run-workflow';
 import { revisionFact } from './revision';
 import type { CommitInput, RevisionInput } from './revision.types';
 import { planFromDefinition, planFromSnapshot } from './run-plan';
@@ -35,8 +38,8 @@ interface NewRun {
   principal: Triggerer;
   rollbackOfRunId: string | null;
   promotedFromRunId?: string;
-  /** A known-good run whose artifacts the new run carries from the start (promotions and rollbacks). */
-  carried?: { fromRunId: string; artifacts: ArtifactRef[] };
+  /** Artifacts the new run carries from the start (promotions, rollbacks and reruns). */
+  carried?: ArtifactRef[];
 }
 
 /** The revision a run row holds. */
@@ -105,7 +108,7 @@ export class RunService {
         commits: target.commits,
         principal,
         rollbackOfRunId: target.id,
-        carried: { fromRunId: target.id, artifacts },
+        carried: artifacts,
       };
     });
   }
@@ -142,7 +145,43 @@ export class RunService {
         principal,
         rollbackOfRunId: null,
         promotedFromRunId: source.id,
-        carried: { fromRunId: source.id, artifacts },
+        carried: artifacts,
+      };
+    });
+  }
+
+  /**
+   * Runs a finished run again from one of its stages (any outcome): a new run with its revision, commits,
+   * definition snapshot and artifacts; the earlier stages are reused unless `rerunUpstream` (rerun.ts). A
+   * failed run still holding for a decision is refused: decide, or cancel it, first.
+   */
+  async rerunFromStage(
+    runId: string,
+    stageRunId: string,
+    rerunUpstream: boolean,
+    principal: AuthenticatedPrincipal,
+  ): Promise<PipelineRunEntity> {
+    const source = await findRun(this.dataSource, runId);
+    if (!isUuid(stageRunId)) throw badInput('stageRunId', `stage run ${stageRunId} does not exist`);
+    const held = source.status === 'FAILED' && (await workflowOpen(this.temporal, source.id));
+    if (!isIn(finishedRunStatuses, source.status) || held) {
+      throw conflict(
+        `run #${source.number} is still going (${held ? 'FAILED, holding for a decision' : source.status}): ` +
+          'rerun it once it has ended',
+      );
+    }
+    return this.start(async (manager) => {
+      const pipeline = await this.lockPipeline(manager, source.pipelineId);
+      const { plan, artifacts } = await rerunPlan(manager, source, stageRunId, rerunUpstream);
+      return {
+        pipeline,
+        plan,
+        revision: revisionOfRun(source),
+        commits: source.commits,
+        principal,
+        rollbackOfRunId: source.rollbackOfRunId,
+        promotedFromRunId: source.promotedFromRunId ?? undefined,
+        carried: artifacts,
       };
     });
   }
@@ -215,7 +254,7 @@ export class RunService {
         })),
       );
       if (actionRuns.length > 0) await manager.insert(ActionRunEntity, actionRuns);
-      if (carried) await runStatement(manager, carryArtifactsOf, { runId, fromRunId: carried.fromRunId });
+      if (carried) await runStatement(manager, carryArtifacts, { runId, artifacts: carried });
       const input: PipelineRunInput = {
         runId,
         pipelineId: pipeline.id,
@@ -226,7 +265,7 @@ export class RunService {
         isRollback: rollbackOfRunId !== null,
         triggeredById: principal.id,
         retryHoldSeconds: this.retryHoldSeconds,
-        artifacts: carried?.artifacts ?? [],
+        artifacts: carried ?? [],
         allowOlderThanLive: pipeline.allowOlderThanLive,
       };
       return { run, input };

@@ -56,6 +56,10 @@ interface World {
   gateActionIds: [string, string];
   cancellableRunId: string;
   failedRunId: string;
+  /** Failed runs holding for a decision: one to retry whole, one to skip past (docs/run-semantics.md). */
+  heldRunIds: [string, string];
+  /** The only stage of the succeeded run, to rerun from. */
+  succeededStageRunId: string;
   doomedSecretId: string;
   doomedSubscriptionId: string;
   keptSubscriptionId: string;
@@ -155,6 +159,7 @@ async function buildWorld(h: Harness): Promise<World> {
   const quickRun = await trigger(h, quick.id);
   const gateRuns = [await trigger(h, gates.id), await trigger(h, gates.id), await trigger(h, gates.id)];
   const failedRun = await trigger(h, failing.id);
+  const heldRuns = [await trigger(h, failing.id), await trigger(h, failing.id)];
   const planRunIds = [
     (
       await ok<{ runDeployment: { id: string } }>(h, runDeploymentMutation, {
@@ -199,6 +204,7 @@ async function buildWorld(h: Harness): Promise<World> {
       waitForRun(h, run.id, (r) => actionOf(r, 'production', 'go').status === 'WAITING_FOR_APPROVAL'),
     ),
     waitForRun(h, failedRun.id, (r) => r.status === 'FAILED'),
+    ...heldRuns.map((run) => waitForRun(h, run.id, (r) => r.status === 'FAILED')),
   ]);
   expect(succeeded.status).toBe('SUCCEEDED');
   for (const id of planRunIds) {
@@ -265,11 +271,13 @@ async function buildWorld(h: Harness): Promise<World> {
     quickPipelineId: quick.id,
     succeededRunId: quickRun.id,
     gateActionIds: [
-      actionOf(waiting[0], 'production', 'go').id,
+      actionOf(waiting[0]!, 'production', 'go').id,
       actionOf(waiting[1]!, 'production', 'go').id,
     ],
     cancellableRunId: gateRuns[2]!.id,
     failedRunId: failedRun.id,
+    heldRunIds: [heldRuns[0]!.id, heldRuns[1]!.id],
+    succeededStageRunId: succeeded.stages[0]!.id,
     doomedSecretId: secret.id,
     doomedSubscriptionId: await subscription(),
     keptSubscriptionId: await subscription(),
@@ -517,6 +525,40 @@ const mutationCases: MutationCase[] = [
            FROM pipeline_runs r WHERE r.id = $1`,
         [w.failedRunId],
       ),
+  },
+  {
+    name: 'retryStage',
+    role: 'OPERATOR',
+    document: `mutation($id: ID!) { retryStage(runId: $id) { id status } }`,
+    variables: (w) => ({ id: w.heldRunIds[0] }),
+    state: (h, w) =>
+      one(
+        h,
+        `SELECT r.status, (SELECT count(*)::int FROM action_attempts t JOIN action_runs a ON a.id = t.action_run_id
+                            WHERE a.run_id = r.id) AS attempts
+           FROM pipeline_runs r WHERE r.id = $1`,
+        [w.heldRunIds[0]],
+      ),
+  },
+  {
+    name: 'skipFailedActions',
+    role: 'APPROVER',
+    document: `mutation($id: ID!) { skipFailedActions(runId: $id, reason: "matrix") { id status } }`,
+    variables: (w) => ({ id: w.heldRunIds[1] }),
+    state: (h, w) =>
+      one(
+        h,
+        `SELECT r.status, array_agg(a.status ORDER BY a.name) AS actions
+           FROM pipeline_runs r JOIN action_runs a ON a.run_id = r.id WHERE r.id = $1 GROUP BY r.status`,
+        [w.heldRunIds[1]],
+      ),
+  },
+  {
+    name: 'rerunFromStage',
+    role: 'OPERATOR',
+    document: `mutation($id: ID!, $stage: ID!) { rerunFromStage(runId: $id, stageRunId: $stage) { id } }`,
+    variables: (w) => ({ id: w.succeededRunId, stage: w.succeededStageRunId }),
+    state: count('pipeline_runs'),
   },
   {
     name: 'cancelRun',

@@ -290,6 +290,62 @@ describe('dashboard', () => {
     await context.close();
   });
 
+  test('a failed run offers each role only the decisions it may take; an approver skips with a reason, and the page says who and why', async ({
+    harness: h,
+  }) => {
+    const url = await webFor(h);
+    const once = { retryPolicy: { maximumAttempts: 1 } };
+    const pipeline = await createPipeline(h, {
+      name: 'dash-hold',
+      stages: [
+        {
+          name: 'build',
+          actions: [command('unit', 'echo flaky >&2; exit 1', 1, once), command('package', 'true', 2)],
+        },
+        { name: 'deploy', actions: [command('ship', 'true')] },
+      ],
+    });
+    const { triggerPipeline } = await ok<{ triggerPipeline: { id: string } }>(
+      h,
+      `mutation($p: ID!) { triggerPipeline(pipelineId: $p, revision: { sha: "feedc0de", committedAt: "2026-01-01T00:00:00Z" }) { id } }`,
+      { p: pipeline.id },
+    );
+    const runUrl = `${url}/runs/${triggerPipeline.id}`;
+    const offered = async (role: 'VIEWER' | 'OPERATOR' | 'APPROVER') => {
+      const context = await signedIn(browser, url, await h.tokenFor(role, `dash-hold-${role.toLowerCase()}`));
+      const page = watchErrors(await context.newPage(), errors);
+      await page.goto(runUrl);
+      await page.locator('section[data-run-status="FAILED"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-action="unit"][data-action-status="FAILED"]').waitFor();
+      const buttons = [];
+      for (const name of ['Retry failed actions', 'Retry stage', 'Skip failed actions', 'Cancel run'])
+        if ((await page.getByRole('button', { name }).count()) > 0) buttons.push(name);
+      return { context, page, buttons };
+    };
+    const viewer = await offered('VIEWER');
+    expect(viewer.buttons).toEqual([]);
+    await viewer.context.close();
+    const operator = await offered('OPERATOR');
+    expect(operator.buttons).toEqual(['Retry failed actions', 'Retry stage', 'Cancel run']);
+    await operator.context.close();
+
+    const { context, page, buttons } = await offered('APPROVER');
+    expect(buttons).toEqual(['Retry failed actions', 'Retry stage', 'Skip failed actions', 'Cancel run']);
+    const skip = page.locator('form', { has: page.getByRole('button', { name: 'Skip failed actions' }) });
+    await skip.getByLabel('Reason').fill('flaky, OPS-9');
+    await screenshot(page, 'run-held');
+    await skip.getByRole('button', { name: 'Skip failed actions' }).click();
+    await page.locator('section[data-run-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('[data-action="unit"]').textContent())
+      .toContain('skipped by dash-hold-approver: flaky, OPS-9');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Decisions after failure' }).textContent())
+      .toContain('failed actions skipped by dash-hold-approver: flaky, OPS-9');
+    await screenshot(page, 'run-skipped');
+    await context.close();
+  });
+
   test('no page logged a console error or threw', () => {
     expect(errors).toEqual([]);
   });

@@ -166,6 +166,25 @@ describe('a client that reads the run when an event arrives sees what the event 
     expectAsAnnounced(events.observations);
   });
 
+  test('an approver skips the failed action of a held run, which goes on', async ({ harness: h }) => {
+    const { events, asApprover, run } = await start(h, {
+      name: 'skipping',
+      stages: [
+        { name: 'check', actions: [command('flaky', 'exit 1')] },
+        { name: 'deploy', actions: [command('ship', 'true')] },
+      ],
+    });
+    const { id: runId } = await run();
+    await events.seen('RUN_FAILED');
+    await ok(asApprover, `mutation($id: ID!) { skipFailedActions(runId: $id, reason: "flaky") { id } }`, {
+      id: runId,
+    });
+    await events.seen('ACTION_SKIPPED');
+    await events.seen('RUN_RESUMED');
+    await events.seen('RUN_SUCCEEDED');
+    expectAsAnnounced(events.observations);
+  });
+
   test("a gate's timeout decides: the gate ends TIMED_OUT and the run fails", async ({ harness: h }) => {
     const { events, run } = await start(h, {
       name: 'timing-out',

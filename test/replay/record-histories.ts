@@ -25,6 +25,7 @@ import { parseConfig } from '../../main/config';
 import type { PipelineInput } from '../../server/pipeline/pipeline.types';
 import { PipelineService } from '../../server/pipeline/pipeline.service';
 import { runMain } from '../../main/process';
+import { HoldDecisionService } from '../../server/run/hold-decision.service';
 import { RunControlService } from '../../server/run/run-control.service';
 import { RunService } from '../../server/run/run.service';
 import { ScheduleService } from '../../server/schedule/schedule.service';
@@ -32,6 +33,7 @@ import { triggerPipelineWith } from '../../server/schedule/scheduled-trigger';
 import { startTemporalDevServer } from '../../main/start/temporal-dev-server';
 import {
   approvalSignal,
+  holdDecisionSignal,
   pipelineRunWorkflowId,
   planDecisionSignal,
   scheduleTemporalId,
@@ -57,6 +59,7 @@ interface Tools {
   dataSource: DataSource;
   temporal: Client;
   control: RunControlService;
+  holds: HoldDecisionService;
   approver: AuthenticatedPrincipal;
   scratch: string;
   pipelines: PipelineService;
@@ -241,7 +244,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
       drive: async (t, runId) => {
         await until(t.dataSource, `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status = 'FAILED'`, [runId]);
         await writeFile(path.join(t.scratch, 'fixed'), '');
-        await t.control.retryFailedActions(runId);
+        await t.holds.retryFailedActions(runId, t.admin);
       },
     },
     'approval-granted': {
@@ -340,6 +343,51 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         });
         await runEnded(t, newer);
         return t.trigger(pipelineId); // the default revision is older: it stops at production
+      },
+    },
+    // Decisions after failure (issue 15): a forged skip refused, then a proven one; a stage retried whole;
+    // a rerun that reuses its earlier stage.
+    'skip-failed-actions': {
+      input: twoStages('skip-failed', [
+        command('unit', 'echo flaky >&2; exit 1'),
+        command('lint', 'true'),
+        command('package', 'echo packaged', 2),
+      ]),
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status = 'FAILED'`, [runId]);
+        await t.temporal.workflow
+          .getHandle(pipelineRunWorkflowId(runId))
+          .signal(holdDecisionSignal, { ...forged, kind: 'SKIP_FAILED', reason: 'forged' });
+        await t.holds.skipFailedActions(runId, 'known flaky test, tracked', t.approver);
+      },
+    },
+    'retry-stage': {
+      input: twoStages('retry-stage', [
+        command('steady', 'true'),
+        command('flaky', `test -e ${scratch}/stage-fixed`),
+      ]),
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status = 'FAILED'`, [runId]);
+        await writeFile(path.join(t.scratch, 'stage-fixed'), '');
+        await t.holds.retryStage(runId, t.admin);
+      },
+    },
+    'rerun-from-stage': {
+      input: {
+        name: 'rerun',
+        stages: [
+          { name: 'build', actions: [publish('build')] },
+          { name: 'deploy', actions: [receive('ship')] },
+        ],
+      },
+      start: async (t, pipelineId) => {
+        const earlier = await t.trigger(pipelineId);
+        await runEnded(t, earlier);
+        const [deploy]: Array<{ id: string }> = await t.dataSource.query(
+          `SELECT id FROM stage_runs WHERE run_id = $1 AND name = 'deploy'`,
+          [earlier],
+        );
+        return (await t.runs.rerunFromStage(earlier, deploy!.id, false, t.admin)).id;
       },
     },
     'superseded-gate-expires': {
@@ -575,6 +623,7 @@ runMain('record-histories', async () => {
           dataSource,
           temporal: client,
           control: new RunControlService(dataSource, client, DecisionProver.from(secretBox)),
+          holds: new HoldDecisionService(dataSource, client, DecisionProver.from(secretBox)),
           approver,
           scratch,
           pipelines,

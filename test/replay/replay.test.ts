@@ -48,6 +48,11 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'approval-timed-out.json',
         'plan-approval-two-approvers.json',
         'plan-approval-two-approvers.child-1.json',
+        // Decisions after failure: a forged skip refused then a proven one, a stage retried whole, and a
+        // rerun that reuses its earlier stages.
+        'skip-failed-actions.json',
+        'retry-stage.json',
+        'rerun-from-stage.json',
       ]),
     );
   });

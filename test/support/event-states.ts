@@ -124,6 +124,9 @@ export const eventStates: Record<PipelineEventType, Check[]> = {
   APPROVAL_REJECTED: [decided(false)],
   APPROVAL_EXPIRED: [action('SKIPPED')],
   APPROVAL_TIMED_OUT: [action('TIMED_OUT'), stoppedWaiting],
+  ACTION_SKIPPED: [action('SKIPPED')],
+  // A person's decision sent the held run on: it runs again (or is already further).
+  RUN_RESUMED: [run('RUNNING', 'WAITING', ...finishedRun)],
   TRANSITION_BLOCKED: [stage('BLOCKED'), run('WAITING')],
   FREEZE_HELD: [stage('BLOCKED'), run('WAITING')],
   // The freeze no longer holds the run: it goes on (the stage starts with STAGE_STARTED).

@@ -864,6 +864,11 @@ export type RunViewFragment = {
     name: string;
     endsAt: string;
   }>;
+  decisions: Array<{
+    id: string;
+    message: string | null;
+    at: string;
+  }>;
   stages: Array<{
     id: string;
     name: string;
@@ -930,7 +935,7 @@ export type RunQuery = {
 export type RunQueryVariables = {
   id: string;
 };
-export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){viewer{role}pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
+export const RunDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}decisions{id message at}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}query Run($id:ID!){viewer{role}pipelineRun(id:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunQuery, RunQueryVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type RunUpdatedSubscription = {
@@ -939,7 +944,7 @@ export type RunUpdatedSubscription = {
 export type RunUpdatedSubscriptionVariables = {
   id: string;
 };
-export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const RunUpdatedDocument = `fragment RunView on PipelineRun{id number status failureReason createdAt startedAt finishedAt isRollback pipeline{id name}revision{sha message}promotedFrom{id number pipeline{name}}artifacts{name version digest}currentStage{id}freezeWindowsHolding{id name endsAt}decisions{id message at}stages{id name position status startedAt finishedAt deploymentRun{id status}actions{id name kind status runOrder startedAt finishedAt outputs skipReason reusedFrom{id}artifacts{name version digest}deploymentRun{id status requiredPlanApprovals planApprovals{approved}}approvalRequest{...ApprovalRequestView}attempts{number startedAt finishedAt error}approvals{approved comment at principal{name}}}}}subscription RunUpdated($id:ID!){pipelineRunUpdated(runId:$id){...RunView}}fragment ApprovalRequestView on ApprovalRequest{summary olderThanLive expired expiresAt environment{name}live{since revision{sha}deploymentRun{id external pipelineRun{id number pipeline{name}}}}candidate{sha message}newCommits{sha message author}artifactChanges{name liveVersion candidateVersion liveDigest candidateDigest}}` as TypedDocument<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type ActionLogsSubscription = {
@@ -1001,6 +1006,29 @@ export type OverrideFreezeMutationVariables = {
   c: string;
 };
 export const OverrideFreezeDocument = `mutation OverrideFreeze($r:ID!$c:String!){overrideFreeze(runId:$r reason:$c){id}}` as TypedDocument<OverrideFreezeMutation, OverrideFreezeMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type RetryStageMutation = {
+  retryStage: {
+    id: string;
+  };
+};
+export type RetryStageMutationVariables = {
+  r: string;
+};
+export const RetryStageDocument = `mutation RetryStage($r:ID!){retryStage(runId:$r){id}}` as TypedDocument<RetryStageMutation, RetryStageMutationVariables>;
+
+/** app/runs/[id]/run.graphql */
+export type SkipFailedActionsMutation = {
+  skipFailedActions: {
+    id: string;
+  };
+};
+export type SkipFailedActionsMutationVariables = {
+  r: string;
+  c: string;
+};
+export const SkipFailedActionsDocument = `mutation SkipFailedActions($r:ID!$c:String!){skipFailedActions(runId:$r reason:$c){id}}` as TypedDocument<SkipFailedActionsMutation, SkipFailedActionsMutationVariables>;
 
 /** app/runs/[id]/run.graphql */
 export type CancelRunMutation = {

@@ -459,7 +459,7 @@ export interface PipelineEvent {
   type: PipelineEventType;
 }
 
-export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'APPROVAL_TIMED_OUT' | 'FREEZE_HELD' | 'FREEZE_OVERRIDDEN' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
+export type PipelineEventType = 'ACTION_FAILED' | 'ACTION_RETRYING' | 'ACTION_SKIPPED' | 'ACTION_STARTED' | 'ACTION_SUCCEEDED' | 'APPROVAL_EXPIRED' | 'APPROVAL_GRANTED' | 'APPROVAL_REJECTED' | 'APPROVAL_REQUESTED' | 'APPROVAL_TIMED_OUT' | 'FREEZE_HELD' | 'FREEZE_OVERRIDDEN' | 'RUN_CANCELLED' | 'RUN_FAILED' | 'RUN_RESUMED' | 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_SUPERSEDED' | 'STAGE_FAILED' | 'STAGE_STARTED' | 'STAGE_SUCCEEDED' | 'TRANSITION_BLOCKED';
 
 export interface PipelineInput {
   allowOlderThanLive?: boolean | null;
@@ -477,6 +477,8 @@ export interface PipelineRun {
   artifacts: Array<Artifact>;
   createdAt: string;
   currentStage: StageRun | null;
+  /** What people decided while the run was held after a failure (retry, retry stage, skip): who and why, oldest first */
+  decisions: Array<PipelineEvent>;
   failureReason: string | null;
   finishedAt: string | null;
   /** the freeze windows holding the run at its stage now, by end (empty: none) */

@@ -29,7 +29,9 @@ export function createDecisionActivities({
     const target =
       gate.kind === 'approval'
         ? `approval gate ${gate.actionRunId} of run ${gate.runId}`
-        : `the plan of deployment run ${gate.deploymentRunId}`;
+        : gate.kind === 'plan'
+          ? `the plan of deployment run ${gate.deploymentRunId}`
+          : `skipping the failed actions of run ${gate.runId}`;
     log(
       `refused a decision on ${target} in the name of ${JSON.stringify(decision.principalName)} ` +
         `(${decision.principalId}): ${why}; it was not made through the API, so the gate stays as it was`,

@@ -72,6 +72,11 @@ export interface StagePlan {
   environmentId: string | null;
   maxParallel: number;
   actions: ActionPlan[];
+  /**
+   * A rerun from a later stage (`rerunFromStage`): this stage is not entered at all (no transition, live
+   * check or deployment); each of its actions carries the `reuse` of the earlier run's action.
+   */
+  reused?: boolean;
 }
 
 /** What a run executes: the pipeline definition as it was when the run was triggered. */
@@ -162,8 +167,24 @@ export interface RunStateView {
   retryable: boolean;
 }
 
+/** What a person decides for a run held after a failure (docs/run-semantics.md, "After a failure"). */
+export type HoldDecisionKind = 'RETRY_FAILED' | 'RETRY_STAGE' | 'SKIP_FAILED';
+
+/** A decision on a held run, checked by the API before it is signalled. */
+export interface HoldDecision {
+  kind: HoldDecisionKind;
+  principalId: string;
+  principalName: string;
+  /** Why (required for SKIP_FAILED; it becomes the skipped actions' skip reason). */
+  reason: string | null;
+  /** SKIP_FAILED: the API's proof (db/decision-proof.ts, gate kind `skip`), checked like an approval's. */
+  proof?: DecisionProof | null;
+}
+
 export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');
 export const retryFailedActionsSignal = defineSignal<[{ requestedBy: string }]>('retryFailedActions');
+/** Since the `hold-decisions` patch; `retryFailedActions` stays for runs that were signalled before it. */
+export const holdDecisionSignal = defineSignal<[HoldDecision]>('holdDecision');
 export const transitionChangedSignal = defineSignal<[TransitionChange]>('transitionChanged');
 export const cancelReasonSignal =
   defineSignal<[{ reason: string | null; requestedBy: string }]>('cancelReason');

@@ -1,4 +1,4 @@
-import type { ActionPlan, ActionReuse } from '../definitions';
+import type { ActionPlan, ActionReuse, StagePlan } from '../definitions';
 import type { RunContext } from './run-context';
 import type { ActionOutcome } from './run-state';
 
@@ -18,4 +18,31 @@ export async function reuseAction(
     reusedFromActionRunId: reuse.fromActionRunId,
   });
   return { ok: true, outputs: reuse.outputs, artifacts: reuse.artifacts };
+}
+
+/**
+ * A stage a rerun starts after (`rerunFromStage`): not entered (no transition, live check or deployment),
+ * every action reused from the earlier run in one write, the stage SKIPPED. What its actions published flows
+ * on to the stages that run.
+ */
+export async function reuseStage(run: RunContext, stage: StagePlan): Promise<void> {
+  const { state, projector } = run;
+  const changes = [];
+  for (const action of stage.actions) {
+    const reuse = action.reuse;
+    if (!reuse) continue; // the API marks a stage reused only when each of its actions carries a reuse
+    changes.push(
+      projector.actionChange(action.actionRunId, 'SKIPPED', {
+        outputs: reuse.outputs,
+        skipReason: reuse.reason,
+        reusedFromActionRunId: reuse.fromActionRunId,
+      }),
+    );
+    state.actionStatus.set(action.actionRunId, 'SUCCEEDED');
+    Object.assign(state.outputs, reuse.outputs);
+    for (const artifact of reuse.artifacts) state.artifacts.set(artifact.name, artifact);
+  }
+  changes.push(projector.stageChange(stage.stageRunId, 'SKIPPED'));
+  state.finishedStages.add(stage.stageRunId);
+  await projector.all(changes);
 }

@@ -4,6 +4,7 @@ import {
   cancelReasonSignal,
   deploymentPlanSignal,
   freezeChangedSignal,
+  holdDecisionSignal,
   laneGrantedSignal,
   retryFailedActionsSignal,
   runStateQuery,
@@ -11,11 +12,13 @@ import {
   transitionChangedSignal,
   type ArtifactRef,
   type DeploymentPlanNews,
+  type HoldDecision,
   type RunStateView,
 } from '../definitions';
 import type { ApprovalGate } from '../workflow-kit';
 
-export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED' | 'TIMED_OUT';
+/** SKIPPED: a failed action a person skipped (`skipFailedActions`); like SUCCEEDED, it is not run again. */
+export type ActionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED' | 'TIMED_OUT' | 'SKIPPED';
 export type ActionOutcome =
   | { ok: true; outputs: Record<string, string>; artifacts?: ArtifactRef[] }
   /** `timedOut`: an approval (a gate or a plan) whose timeout decided; nobody rejected it. */
@@ -43,6 +46,8 @@ export class RunState {
   retryRequested = false;
   /** Whether the run is FAILED and holding for a manual retry. */
   retryable = false;
+  /** The decision a person sent during the hold (`holdDecisionSignal`), until the hold takes it. */
+  holdDecision: HoldDecision | null = null;
   cancelReason: string | null = null;
   /** Outputs published by earlier actions, handed to later ones as environment variables. */
   readonly outputs: Record<string, string> = {};
@@ -56,6 +61,13 @@ export function installHandlers(state: RunState): void {
   setHandler(deploymentPlanSignal, (news) => void state.plans.set(news.deploymentRunId, news));
   setHandler(retryFailedActionsSignal, () => {
     if (state.retryable) state.retryRequested = true;
+  });
+  setHandler(holdDecisionSignal, (decision) => {
+    // Only while held, the first decision wins; a skip needs a failed action to skip (a rejected gate or a
+    // refused revision is not skipped: approve the gate in a new run, or roll back).
+    if (!state.retryable || state.retryRequested || state.holdDecision) return;
+    if (decision.kind === 'SKIP_FAILED' && ![...state.actionStatus.values()].includes('FAILED')) return;
+    state.holdDecision = decision;
   });
   setHandler(transitionChangedSignal, (change) => void state.transitions.set(change.stageId, change.enabled));
   setHandler(freezeChangedSignal, () => void (state.freezeNews = true));

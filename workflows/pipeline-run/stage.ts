@@ -37,7 +37,7 @@ function actionGroups(stage: StagePlan): ActionPlan[][] {
 }
 
 /**
- * Runs the actions of a stage that have not succeeded yet: action groups by ascending runOrder, the actions
+ * Runs the actions of a stage that have not succeeded (or been skipped by a person) yet: action groups by ascending runOrder, the actions
  * of a group in parallel (at most maxParallel). A failed group lets its siblings finish and skips the later
  * groups. Returns the failure reason, or null.
  */
@@ -47,8 +47,10 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
   await projector.stage(stage.stageRunId, 'RUNNING', {
     event: projector.event('STAGE_STARTED', { stageName: stage.name }),
   });
+  // What succeeded (or a person skipped) in an earlier execution of the stage is not run again.
+  const done = new Set(['SUCCEEDED', 'SKIPPED']);
   const groups = actionGroups(stage).map((group) =>
-    group.filter((a) => state.actionStatus.get(a.actionRunId) !== 'SUCCEEDED'),
+    group.filter((a) => !done.has(state.actionStatus.get(a.actionRunId) ?? 'PENDING')),
   );
   const refusal = await refuseOlderThanLive(run, stage);
   if (refusal !== null) return failStage(run, stage, refusal, groups.flat(), null);

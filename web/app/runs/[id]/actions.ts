@@ -11,12 +11,14 @@ import {
   RejectActionDocument,
   RejectDeploymentPlanDocument,
   RetryFailedActionsDocument,
+  RetryStageDocument,
+  SkipFailedActionsDocument,
 } from '@/lib/graphql-operations';
 
 /**
- * Approve or reject (a gate, or a Deployment Run's plan), retry, cancel or override a freeze (a run, or a Deployment Run started
- * alone): one form, one mutation, the
- * outcome shown beside the button.
+ * Approve or reject (a gate, or a Deployment Run's plan), retry (the failed actions or the stage), skip the
+ * failed actions with a reason, cancel (a run, or a Deployment Run started alone) or override a freeze: one
+ * form, one mutation, the outcome shown beside the button.
  */
 export async function controlRun(_state: ActionResult, form: FormData): Promise<ActionResult> {
   const comment = field(form, 'comment') || null;
@@ -34,6 +36,11 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
       return attempt(() => gql(RetryFailedActionsDocument, { r: target }));
     case 'overrideFreeze':
       return attempt(() => gql(OverrideFreezeDocument, { r: target, c: comment ?? '' }));
+    case 'retryStage':
+      return attempt(() => gql(RetryStageDocument, { r: target }));
+    case 'skip':
+      // The API refuses a blank reason (BAD_USER_INPUT), shown beside the button.
+      return attempt(() => gql(SkipFailedActionsDocument, { r: target, c: comment ?? '' }));
     case 'cancel':
       return attempt(() => gql(CancelRunDocument, { r: target, c: comment }));
     case 'cancelDeploymentRun':

@@ -12,11 +12,5 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const result = await load(() => gql(RunDocument, { id }));
   if ('problem' in result) return <ApiProblem problem={result.problem} />;
   if (!result.data.pipelineRun) return <p className="panel">No run with id {id}.</p>;
-  return (
-    <RunLive
-      initial={result.data.pipelineRun}
-      renderedAt={Date.now()}
-      admin={result.data.viewer.role === 'ADMIN'}
-    />
-  );
+  return <RunLive initial={result.data.pipelineRun} renderedAt={Date.now()} role={result.data.viewer.role} />;
 }

@@ -4,18 +4,35 @@ import { FormError } from '@/components/form-error';
 import { useFormAction } from '@/components/use-form-action';
 import { controlRun } from './actions';
 
-/** Approve, reject (a gate or a plan), retry, cancel or override a freeze: a button (with an optional comment) and its outcome beside it. */
+export type RunIntent =
+  | 'approve'
+  | 'reject'
+  | 'approvePlan'
+  | 'rejectPlan'
+  | 'retry'
+  | 'retryStage'
+  | 'skip'
+  | 'cancel'
+  | 'cancelDeploymentRun'
+  | 'overrideFreeze';
+
+/**
+ * Approve, reject (a gate or a plan), retry, skip, cancel or override a freeze: a button (with an optional comment, or a
+ * required reason) and its outcome beside it.
+ */
 export function RunControl({
   intent,
   target,
   label,
   comment,
+  required = false,
 }: {
-  intent: 'approve' | 'reject' | 'approvePlan' | 'rejectPlan' | 'retry' | 'cancel' | 'cancelDeploymentRun'
-    | 'overrideFreeze';
+  intent: RunIntent;
   target: string;
   label: string;
   comment?: string;
+  /** The comment must be given (a skip's reason). */
+  required?: boolean;
 }) {
   const [state, action, pending] = useFormAction(controlRun);
   return (
@@ -25,14 +42,16 @@ export function RunControl({
       {comment ? (
         <label>
           {comment}
-          <input name="comment" />
+          <input name="comment" required={required} />
         </label>
       ) : null}
       <button
         type="submit"
         disabled={pending}
         className={
-          ['reject', 'rejectPlan', 'cancel', 'cancelDeploymentRun'].includes(intent) ? 'danger' : undefined
+          ['reject', 'rejectPlan', 'skip', 'cancel', 'cancelDeploymentRun'].includes(intent)
+            ? 'danger'
+            : undefined
         }
       >
         {pending ? '…' : label}

@@ -8,12 +8,12 @@ import { Badge, StatusBadge } from '@/components/badges';
 import { PipelineGraph } from '@/components/pipeline-graph';
 import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
-import type { RunStatus } from '@/lib/graphql-types';
+import type { Role, RunStatus } from '@/lib/graphql-types';
 import { statuses } from '@/lib/labels';
 import { ActionItem } from './action-item';
 import { FreezeHold } from './freeze-hold';
+import { HoldControls } from './hold-controls';
 import { follow, liveClient } from './live-client';
-import { RunControl } from './run-control';
 
 const finished = (status: RunStatus) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
 
@@ -27,12 +27,12 @@ const liveness = {
 export function RunLive({
   initial,
   renderedAt,
-  admin,
+  role,
 }: {
   initial: RunView;
   renderedAt: number;
-  /** Whether the viewer may override a freeze (the API decides; this only hides a button it would refuse). */
-  admin: boolean;
+  /** The viewer's role: which decisions the page offers. */
+  role: Role;
 }) {
   const [run, setRun] = useState(initial);
   // Durations of what still runs count to this clock: the server's render time first (so the page hydrates
@@ -67,11 +67,7 @@ export function RunLive({
 
   const current = run.stages.find((s) => s.id === run.currentStage?.id);
   const ran = took(run.startedAt, run.finishedAt);
-  // A failed run waits for a manual retry of its failed actions for a while (the API refuses once it has ended).
-  // An approval that timed out is retried too: its gate opens again.
-  const canRetry =
-    run.status === 'FAILED' &&
-    run.stages.some((s) => s.actions.some((a) => a.status === 'FAILED' || a.status === 'TIMED_OUT'));
+  const admin = role === 'ADMIN';
   return (
     <section data-run-status={run.status}>
       <p className="muted">
@@ -107,12 +103,7 @@ export function RunLive({
       {!finished(run.status) && run.freezeWindowsHolding.length > 0 ? (
         <FreezeHold runId={run.id} windows={run.freezeWindowsHolding} admin={admin} />
       ) : null}
-      <div className="controls">
-        {canRetry ? <RunControl intent="retry" target={run.id} label="Retry failed actions" /> : null}
-        {!finished(run.status) ? (
-          <RunControl intent="cancel" target={run.id} label="Cancel run" comment="Reason" />
-        ) : null}
-      </div>
+      <HoldControls run={run} role={role} ended={finished(run.status)} />
       <PipelineGraph label="Run graph" stages={run.stages} currentStageId={run.currentStage?.id} />
       <ol className="stages">
         {run.stages.map((stage) => (
