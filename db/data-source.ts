@@ -30,6 +30,7 @@ import { Releases1763830800000 } from './migrations/1763830800000-releases';
 import { ApiTokenExpiry1763834400000 } from './migrations/1763834400000-api-token-expiry';
 import { EnvironmentPipelines1764489600000 } from './migrations/1764489600000-environment-pipelines';
 import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
+import { DoraDeferredRefresh1764590400000 } from './migrations/1764590400000-dora-deferred-refresh';
 
 export const entities = [
   PrincipalEntity,
@@ -66,6 +67,7 @@ export const migrations = [
   ApiTokenExpiry1763834400000,
   EnvironmentPipelines1764489600000,
   Triggers1763829000000,
+  DoraDeferredRefresh1764590400000,
 ];
 
 export interface DataSourceOptions {

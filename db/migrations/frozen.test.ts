@@ -49,6 +49,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: 'ff53123264691cf8279db7fe280f729d1d8a76a9184a21a40bb83c592f964b3b',
     down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
   },
+  DoraDeferredRefresh1764590400000: {
+    up: '2ce4946f55f6d6597fbf43a1e968f9fac5af32ce9b5a38ba96f3c0d4650374aa',
+    down: 'd54550f077b5798f54cbe3ffe38dbbd32707f26484a253020e889649bbc48ec2',
+  },
   Triggers1763829000000: {
     up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
     down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',
