@@ -51,6 +51,53 @@ export class DoraDeferredRefresh1764590400000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION dora_defer_refresh() RETURNS void
       LANGUAGE sql AS $$ SELECT set_config('lockstep.dora_deferred', 'on', true) $$`);
+    // dora_refresh for many services at once: the same locks in the same order, the same range per service
+    // (from the latest earlier deployment in each production environment), but one statement per table
+    // for them all instead of four per service.
+    await q.query(`
+      CREATE FUNCTION dora_refresh_services(p_changed jsonb) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_services uuid[];
+        v_sinces timestamptz[];
+      BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'DORA facts are maintained under READ COMMITTED only (this transaction is %)',
+            current_setting('transaction_isolation');
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtextextended('lockstep.dora_refresh:' || l.service_id::text, 0))
+           FROM (SELECT DISTINCT (c ->> 'service_id')::uuid AS service_id FROM jsonb_array_elements(p_changed) c
+                  WHERE c ->> 'service_id' IS NOT NULL AND c ->> 'since' IS NOT NULL ORDER BY 1 OFFSET 0) l;
+        SELECT array_agg(s.service_id), array_agg(coalesce(least(s.since, (
+                 SELECT min((SELECT max(d.finished_at) FROM deployment_runs d
+                              WHERE d.service_id = s.service_id AND d.environment_id = e.id
+                                AND d.status = 'SUCCEEDED' AND d.finished_at < s.since))
+                   FROM environments e WHERE e.tier = 'PRODUCTION')), s.since))
+          INTO v_services, v_sinces
+          FROM (SELECT (c ->> 'service_id')::uuid AS service_id, min((c ->> 'since')::timestamptz) AS since
+                  FROM jsonb_array_elements(p_changed) c
+                 WHERE c ->> 'service_id' IS NOT NULL AND c ->> 'since' IS NOT NULL
+                 GROUP BY 1) s;
+        IF v_services IS NULL THEN
+          RETURN;
+        END IF;
+
+        DELETE FROM dora_deployment_facts f USING unnest(v_services, v_sinces) r (service_id, since)
+         WHERE f.service_id = r.service_id AND f.finished_at >= r.since;
+        INSERT INTO dora_deployment_facts
+               (deployment_run_id, service_id, finished_at, change_failed, rework, recovery_seconds, lead_time_seconds)
+        SELECT d.deployment_run_id, d.service_id, d.finished_at, d.change_failed, d.rework,
+               EXTRACT(EPOCH FROM d.restored_at - d.finished_at)::double precision, d.lead_time_seconds
+          FROM unnest(v_services, v_sinces) r (service_id, since)
+          JOIN dora_deployments d ON d.service_id = r.service_id AND d.finished_at >= r.since;
+
+        DELETE FROM dora_commit_facts f USING unnest(v_services, v_sinces) r (service_id, since)
+         WHERE f.service_id = r.service_id AND f.finished_at >= r.since;
+        INSERT INTO dora_commit_facts (deployment_run_id, sha, service_id, finished_at, lead_seconds)
+        SELECT c.deployment_run_id, c.sha, c.service_id, c.finished_at, c.lead_seconds
+          FROM unnest(v_services, v_sinces) r (service_id, since)
+          JOIN dora_commits c ON c.service_id = r.service_id AND c.finished_at >= r.since;
+      END $$`);
     await q.query(`
       CREATE FUNCTION dora_refresh_deferred() RETURNS void
       LANGUAGE plpgsql AS $$
@@ -60,13 +107,14 @@ export class DoraDeferredRefresh1764590400000 implements MigrationInterface {
         PERFORM set_config('lockstep.dora_deferred', 'off', true);
         PERFORM set_config('lockstep.dora_pending', '', true);
         IF v_pending <> '' THEN
-          PERFORM dora_refresh_changed(v_pending::jsonb, NULL);
+          PERFORM dora_refresh_services(v_pending::jsonb);
         END IF;
       END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION dora_refresh_deferred()`);
+    await q.query(`DROP FUNCTION dora_refresh_services(jsonb)`);
     await q.query(`DROP FUNCTION dora_defer_refresh()`);
     // The function as DoraFacts created it.
     await q.query(`
