@@ -53,10 +53,13 @@ export class DoraDeferredRefresh1764590400000 implements MigrationInterface {
       LANGUAGE sql AS $$ SELECT set_config('lockstep.dora_deferred', 'on', true) $$`);
     // dora_refresh for many services at once: the same locks in the same order, the same range per service
     // (from the latest earlier deployment in each production environment), but one statement per table
-    // for them all instead of four per service.
+    // for them all instead of four per service. Each service's range is read through its indexes (LATERAL,
+    // OFFSET 0 keeps the views from being flattened into a join the planner would hash), which makes one
+    // plan right for any batch: the plans are made once per connection (force_generic_plan), where planning
+    // the views for each call cost more than running them.
     await q.query(`
       CREATE FUNCTION dora_refresh_services(p_changed jsonb) RETURNS void
-      LANGUAGE plpgsql AS $$
+      LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
       DECLARE
         v_services uuid[];
         v_sinces timestamptz[];
@@ -82,21 +85,27 @@ export class DoraDeferredRefresh1764590400000 implements MigrationInterface {
           RETURN;
         END IF;
 
-        DELETE FROM dora_deployment_facts f USING unnest(v_services, v_sinces) r (service_id, since)
-         WHERE f.service_id = r.service_id AND f.finished_at >= r.since;
+        DELETE FROM dora_deployment_facts WHERE ctid = ANY (ARRAY(
+          SELECT f.ctid FROM unnest(v_services, v_sinces) r (service_id, since)
+           CROSS JOIN LATERAL (SELECT ctid FROM dora_deployment_facts
+                                WHERE service_id = r.service_id AND finished_at >= r.since OFFSET 0) f));
         INSERT INTO dora_deployment_facts
                (deployment_run_id, service_id, finished_at, change_failed, rework, recovery_seconds, lead_time_seconds)
         SELECT d.deployment_run_id, d.service_id, d.finished_at, d.change_failed, d.rework,
                EXTRACT(EPOCH FROM d.restored_at - d.finished_at)::double precision, d.lead_time_seconds
           FROM unnest(v_services, v_sinces) r (service_id, since)
-          JOIN dora_deployments d ON d.service_id = r.service_id AND d.finished_at >= r.since;
+         CROSS JOIN LATERAL (SELECT * FROM dora_deployments
+                              WHERE service_id = r.service_id AND finished_at >= r.since OFFSET 0) d;
 
-        DELETE FROM dora_commit_facts f USING unnest(v_services, v_sinces) r (service_id, since)
-         WHERE f.service_id = r.service_id AND f.finished_at >= r.since;
+        DELETE FROM dora_commit_facts WHERE ctid = ANY (ARRAY(
+          SELECT f.ctid FROM unnest(v_services, v_sinces) r (service_id, since)
+           CROSS JOIN LATERAL (SELECT ctid FROM dora_commit_facts
+                                WHERE service_id = r.service_id AND finished_at >= r.since OFFSET 0) f));
         INSERT INTO dora_commit_facts (deployment_run_id, sha, service_id, finished_at, lead_seconds)
         SELECT c.deployment_run_id, c.sha, c.service_id, c.finished_at, c.lead_seconds
           FROM unnest(v_services, v_sinces) r (service_id, since)
-          JOIN dora_commits c ON c.service_id = r.service_id AND c.finished_at >= r.since;
+         CROSS JOIN LATERAL (SELECT * FROM dora_commits
+                              WHERE service_id = r.service_id AND finished_at >= r.since OFFSET 0) c;
       END $$`);
     await q.query(`
       CREATE FUNCTION dora_refresh_deferred() RETURNS void

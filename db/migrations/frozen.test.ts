@@ -50,7 +50,7 @@ const released: Record<string, { up: string; down: string }> = {
     down: '261bd554d9894c55fbe5d61318582c178479f463f03a4c052432981134690617',
   },
   DoraDeferredRefresh1764590400000: {
-    up: '4d56a52e58a8182e5815e02f05b897485c1177b3eec1ce2c91011d030b8d7688',
+    up: '8820f007e06f55a5299cd23c9c15e69710cb18a3ffcb6739460a66a1b8a1306e',
     down: 'a236c3c2ffd6bd824fcbfd07239331e65d8d95b6f4c68f3e3a339291725eff70',
   },
   Triggers1763829000000: {
