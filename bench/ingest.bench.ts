@@ -98,7 +98,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   );
   const [{ id: environmentId }] = (
     await pool.query(`SELECT id FROM environments WHERE name = 'bench-production'`)
-  ).rows as Array<{ id: string }>;
+  ).rows as [{ id: string }];
   const services = (await pool.query(`SELECT id FROM services ORDER BY name`)).rows.map(
     (row: { id: string }) => row.id,
   );
@@ -106,7 +106,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   const file = path.join(scratch, 'history.ndjson');
   progress(`writing ${h.deployments} deployments with ${h.commitsPerDeployment} commits each to ${file}`);
   let started = performance.now();
-  const bytes = await writeHistory(file, { ...h, end, services, environmentId: environmentId! });
+  const bytes = await writeHistory(file, { ...h, end, services, environmentId });
   const writeMs = performance.now() - started;
 
   progress(`lockstep import -f ${file} --concurrency ${plan.concurrency}`);
@@ -143,7 +143,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   progress(
     `${plan.single.deployments} recordExternalDeployment mutations without the facts triggers, then with`,
   );
-  const target = { http, url, environmentId: environmentId!, services };
+  const target = { http, url, environmentId, services };
   const now = (n: number) => new Date(end.getTime() + n * 1000);
   await factsTriggers(pool, false);
   const withoutFacts = await reportOneByOne(target, plan.single.deployments, plan.single.commits, now);
