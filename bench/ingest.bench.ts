@@ -47,7 +47,7 @@ interface Results {
   file: { deployments: number; megabytes: number; writeMs: number };
   imported: { deployments: number; recorded: number; seconds: number; commits: number; facts: number };
   window: { deployments: number };
-  read: Spread;
+  read: { fresh: Spread; vacuumed: Spread; vacuumSeconds: number };
   single: { withoutFacts: number; withFacts: number };
   uptime: { before: string; after: string };
 }
@@ -137,8 +137,21 @@ async function measure(teardown: Teardown): Promise<Results> {
   progress(`reading doraMetrics for the last 90 days, weekly, right after the import`);
   const first = await read();
   for (let i = 1; i < plan.reads.warmup; i++) await read();
-  const samples: number[] = [];
-  for (let i = 0; i < plan.reads.samples; i++) samples.push((await read()).ms);
+  const sample = async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < plan.reads.samples; i++) samples.push((await read()).ms);
+    return spread(samples);
+  };
+  const fresh = await sample();
+  // What autovacuum does after a while: statistics for the planner, the visibility map for index-only scans
+  // (the facts were all written moments ago) and the dead rows of the lead-time bin counts.
+  progress('VACUUM ANALYZE of the imported tables, then the same reads');
+  started = performance.now();
+  await pool.query(`VACUUM ANALYZE deployment_runs, deployment_run_commits, dora_deployment_facts,
+                      dora_commit_facts, dora_lead_hours, dora_lead_days`);
+  const vacuumSeconds = (performance.now() - started) / 1000;
+  for (let i = 0; i < plan.reads.warmup; i++) await read();
+  const vacuumed = await sample();
 
   progress(
     `${plan.single.deployments} recordExternalDeployment mutations without the facts triggers, then with`,
@@ -155,7 +168,7 @@ async function measure(teardown: Teardown): Promise<Results> {
     file: { deployments: h.deployments, megabytes: bytes / 1e6, writeMs },
     imported: { ...imported, seconds: importSeconds, ...counts! },
     window: { deployments: first.deployments },
-    read: spread(samples),
+    read: { fresh, vacuumed, vacuumSeconds },
     single: { withoutFacts, withFacts },
     uptime: { before, after: uptime() },
   };
@@ -178,19 +191,18 @@ function report(r: Results): string {
       `(${(r.imported.deployments / r.imported.seconds).toFixed(0)}/s; goal < ${goals.importSeconds} s: ` +
       `${verdict(r.imported.seconds < goals.importSeconds)})`,
     '',
-    `doraMetrics, last 90 days, weekly, all five metrics, all services (${r.window.deployments} deployments), right after:`,
+    `doraMetrics, last 90 days, weekly, all five metrics, all services (${r.window.deployments} deployments):`,
     table([
       ['read', 'p50', 'p95', 'min', 'max', 'n'],
-      [
-        'doraMetrics via API',
-        ms(r.read.p50),
-        ms(r.read.p95),
-        ms(r.read.min),
-        ms(r.read.max),
-        String(r.read.n),
-      ],
+      ...(
+        [
+          ['right after the import', r.read.fresh],
+          [`after VACUUM ANALYZE (${r.read.vacuumSeconds.toFixed(0)} s)`, r.read.vacuumed],
+        ] as const
+      ).map(([label, x]) => [label, ms(x.p50), ms(x.p95), ms(x.min), ms(x.max), String(x.n)]),
     ]),
-    `p50 goal <= ${goals.readMs} ms: ${verdict(r.read.p50 <= goals.readMs)}`,
+    `p50 goal <= ${goals.readMs} ms: right after ${verdict(r.read.fresh.p50 <= goals.readMs)}, ` +
+      `after VACUUM ANALYZE ${verdict(r.read.vacuumed.p50 <= goals.readMs)}`,
     '',
     `recordExternalDeployment one at a time (${plan.single.commits} commits each), on top of the import:`,
     `  without the facts triggers ${r.single.withoutFacts.toFixed(1)}/s; with them ${r.single.withFacts.toFixed(1)}/s; ` +
