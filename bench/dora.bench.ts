@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { GraphqlHttpClient } from './api-load';
 import { rebuildDoraFacts, seedDoraHistory, type DoraSeedShape } from './dora-seed';
+import { factsTriggers, reportOneByOne } from './single-reports';
 import { startReadOnlyApi } from './environment';
 import { progress, runBench } from './runner';
 import { ms, ratio, spread, table, type Spread } from './stats';
@@ -162,44 +163,13 @@ async function measure(teardown: Teardown): Promise<Results> {
   const services = (await pool.query(`SELECT id FROM services WHERE name LIKE 'bench-service-%'`)).rows.map(
     (row: { id: string }) => row.id,
   );
-  let sequence = 0;
-  const ingest = async (finishedAt: (n: number) => Date): Promise<number> => {
-    const t0 = performance.now();
-    for (let i = 0; i < plan.ingest.deployments; i++) {
-      const n = ++sequence;
-      const finished = finishedAt(n);
-      const commits = Array.from({ length: plan.ingest.commits }, (_, c) => ({
-        sha: `be${n.toString(16).padStart(8, '0')}${c}`,
-        committedAt: new Date(finished.getTime() - (c + 1) * 3_600_000).toISOString(),
-      }));
-      await http.data(
-        url,
-        `mutation($i: ExternalDeploymentInput!) { recordExternalDeployment(input: $i) { id } }`,
-        {
-          i: {
-            serviceId: services[n % services.length],
-            environmentId,
-            status: 'SUCCEEDED',
-            startedAt: new Date(finished.getTime() - 300_000).toISOString(),
-            finishedAt: finished.toISOString(),
-            revision: commits.at(-1),
-            commits,
-          },
-        },
-      );
-    }
-    return plan.ingest.deployments / ((performance.now() - t0) / 1000);
-  };
+  const target = { http, url, environmentId, services };
+  const ingest = (finishedAt: (n: number) => Date) =>
+    reportOneByOne(target, plan.ingest.deployments, plan.ingest.commits, finishedAt);
   const now = (n: number) => new Date(end.getTime() + n * 1000);
-  const toggle = (on: boolean) =>
-    pool.query(
-      ['deployment_runs', 'deployment_run_commits', 'incidents']
-        .map((t) => `ALTER TABLE ${t} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER USER`)
-        .join('; '),
-    );
-  await toggle(false);
+  await factsTriggers(pool, false);
   const withoutFacts = await ingest(now);
-  await toggle(true);
+  await factsTriggers(pool, true);
   const withFacts = await ingest(now);
   // Reported a month late: every later deployment of the service is re-decided.
   const late = await ingest((n) => new Date(end.getTime() - 30 * day + n * 1000));

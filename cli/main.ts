@@ -4,6 +4,7 @@ import { registerApplyCommand } from './commands/apply';
 import { registerControlCommands } from './commands/control';
 import { registerDecisionCommands } from './commands/decide';
 import { exitCodes, reportable } from './commands/errors';
+import { registerImportCommand } from './commands/import';
 import { registerLiveCommand } from './commands/live';
 import { registerLogCommands } from './commands/logs';
 import { registerRunCommands } from './commands/runs';
@@ -21,6 +22,7 @@ export function lockstepProgram(): Command {
   registerDecisionCommands(program);
   registerControlCommands(program);
   registerLiveCommand(program);
+  registerImportCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -33,6 +33,7 @@ import { Triggers1763829000000 } from './migrations/1763829000000-triggers';
 import { FreezeWindows1764576000000 } from './migrations/1764576000000-freeze-windows';
 import { AuditLogFilters1764586800000 } from './migrations/1764586800000-audit-log-filters';
 import { ApprovalOutcomes1764579600000 } from './migrations/1764579600000-approval-outcomes';
+import { DoraDeferredRefresh1764590400000 } from './migrations/1764590400000-dora-deferred-refresh';
 
 export const entities = [
   PrincipalEntity,
@@ -72,6 +73,7 @@ export const migrations = [
   FreezeWindows1764576000000,
   AuditLogFilters1764586800000,
   ApprovalOutcomes1764579600000,
+  DoraDeferredRefresh1764590400000,
 ];
 
 export interface DataSourceOptions {

@@ -30,6 +30,13 @@ export type ActionStatus =
   | 'TIMED_OUT'
   | 'WAITING_FOR_APPROVAL';
 
+export type ArtifactInput = {
+  digest?: string | null | undefined;
+  name: string;
+  uri?: string | null | undefined;
+  version: string;
+};
+
 export type CommitInput = {
   author?: string | null | undefined;
   /** the author date */
@@ -70,6 +77,19 @@ export type ExecutionMode =
   | 'PARALLEL'
   | 'QUEUED'
   | 'SUPERSEDED';
+
+export type ExternalDeploymentInput = {
+  /** what it deployed */
+  artifacts?: Array<ArtifactInput> | null | undefined;
+  commits?: Array<CommitInput> | null | undefined;
+  environmentId: string;
+  finishedAt?: string | null | undefined;
+  isRollback?: boolean | null | undefined;
+  revision?: RevisionInput | null | undefined;
+  serviceId: string;
+  startedAt: string;
+  status: DeploymentRunStatus;
+};
 
 export type PipelineInput = {
   allowOlderThanLive?: boolean | null | undefined;
@@ -257,6 +277,13 @@ export type PromoteMutationVariables = Exact<{
 
 
 export type PromoteMutation = { promote: { id: string, number: number, pipeline: { name: string } } };
+
+export type RecordExternalDeploymentsMutationVariables = Exact<{
+  input: Array<ExternalDeploymentInput> | ExternalDeploymentInput;
+}>;
+
+
+export type RecordExternalDeploymentsMutation = { recordExternalDeployments: number };
 
 export type RunViewFragment = { id: string, number: number, status: RunStatus, failureReason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, temporalWorkflowId: string, pipeline: { id: string, name: string }, revision: { sha: string, message: string | null, author: string | null, committedAt: string }, triggeredBy: { name: string }, stages: Array<{ id: string, name: string, position: number, status: StageStatus, startedAt: string | null, finishedAt: string | null, actions: Array<{ id: string, name: string, kind: ActionKind, runOrder: number, status: ActionStatus, startedAt: string | null, finishedAt: string | null, attempts: Array<{ number: number, error: string | null }>, deploymentRun: { id: string, status: DeploymentRunStatus } | null }> }> };
 
@@ -545,6 +572,11 @@ export const PromoteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PromoteMutation, PromoteMutationVariables>;
+export const RecordExternalDeploymentsDocument = new TypedDocumentString(`
+    mutation RecordExternalDeployments($input: [ExternalDeploymentInput!]!) {
+  recordExternalDeployments(input: $input)
+}
+    `) as unknown as TypedDocumentString<RecordExternalDeploymentsMutation, RecordExternalDeploymentsMutationVariables>;
 export const PipelineByIdDocument = new TypedDocumentString(`
     query PipelineById($id: ID!) {
   pipeline(id: $id) {

@@ -53,6 +53,10 @@ const released: Record<string, { up: string; down: string }> = {
     up: 'e41fc10dd320796db3395f1cc5f3421c5df824c2bfb9a8dab83dc54a227907a3',
     down: 'aec9e84054b7ab825d65fcbdeb00b21d0a9b0b55fe887b38f2a210e0b7ecc381',
   },
+  DoraDeferredRefresh1764590400000: {
+    up: '8820f007e06f55a5299cd23c9c15e69710cb18a3ffcb6739460a66a1b8a1306e',
+    down: 'a236c3c2ffd6bd824fcbfd07239331e65d8d95b6f4c68f3e3a339291725eff70',
+  },
   Triggers1763829000000: {
     up: '86d6037a5824ea9cd1fd880970ff91ec8ea7d450db1f853651d0ad3d5bb1b651',
     down: 'b3816c456c9ae2af8862a060665cacaba4a39678c73002ac0e36b1c833dcbc68',

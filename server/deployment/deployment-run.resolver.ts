@@ -70,6 +70,16 @@ export class DeploymentRunResolver {
     return ctx.services.externalDeployments.record(input);
   }
 
+  @GuardedMutation('OPERATOR', () => Int, {
+    description: 'up to 1,000 at once, all or none (importing history); how many were recorded',
+  })
+  recordExternalDeployments(
+    @Arg('input', () => [ExternalDeploymentInput]) input: ExternalDeploymentInput[],
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.externalDeployments.recordMany(input);
+  }
+
   @GuardedMutation('APPROVER', () => DeploymentRun)
   approveDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,

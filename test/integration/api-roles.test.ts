@@ -609,6 +609,24 @@ const mutationCases: MutationCase[] = [
     state: count('deployment_runs'),
   },
   {
+    name: 'recordExternalDeployments',
+    role: 'OPERATOR',
+    document: `mutation($input: [ExternalDeploymentInput!]!) { recordExternalDeployments(input: $input) }`,
+    variables: (w) => ({
+      input: [
+        {
+          serviceId: w.serviceId,
+          environmentId: w.environmentId,
+          status: 'SUCCEEDED',
+          startedAt: '2026-11-01T10:00:00Z',
+          finishedAt: '2026-11-01T10:05:00Z',
+          revision: { sha: 'abcdef1', committedAt: '2026-11-01T08:00:00Z' },
+        },
+      ],
+    }),
+    state: count('deployment_runs'),
+  },
+  {
     name: 'openIncident',
     role: 'OPERATOR',
     document: `mutation($input: IncidentInput!) { openIncident(input: $input) { id } }`,

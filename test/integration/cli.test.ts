@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
+import { lockstep, runCommand as run, type CliResult } from '../support/cli-process';
 import { eventually, test, type Harness } from '../support/fixtures';
 import { command, createPipeline } from '../support/pipelines';
 import { sharedFolder } from '../support/shared-folder';
@@ -11,37 +12,7 @@ const root = path.join(__dirname, '..', '..');
 const example = path.join(root, 'examples', 'lockstep.yaml');
 const scratch = mkdtempSync(path.join(tmpdir(), 'lockstep-cli-'));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * A command against the harness's API (LOCKSTEP_API_URL, LOCKSTEP_TOKEN). Never spawnSync: the API runs in
- * this process and must keep answering.
- */
-function run(h: Harness, file: string, args: string[], token = h.adminToken): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: root,
-      env: { ...process.env, LOCKSTEP_API_URL: h.apiUrl, LOCKSTEP_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** `npx lockstep ...`, as a user runs it. */
-const lockstep = (h: Harness, args: string[], token = h.adminToken) =>
-  run(h, 'npx', ['--no-install', 'lockstep', ...args], token);
-
-const json = <T>(result: Result): T => JSON.parse(result.stdout) as T;
+const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
 
 /** The stored definition of the example's pipeline, to tell that a refused file changed nothing. */
 const definitionOf = async (h: Harness, name: string) =>
