@@ -40,10 +40,17 @@ export interface ApiServerOptions {
   /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
   limits?: ApiLimits;
   log?: (message: string) => void;
+  /**
+   * Subscribers of one operation, variables and role share one execution per event (default on); off
+   * only for the fan-out benchmark's "before".
+   */
+  shareSubscriptionExecutions?: boolean;
 }
 
 export interface ApiServer {
   httpServer: Server;
+  /** Subscription events executed so far by this process (tests and benchmarks). */
+  subscriptionExecutions(): number;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -108,6 +115,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     contextOf,
     formatError,
     log,
+    shareExecutions: options.shareSubscriptionExecutions,
   });
 
   const apollo = new ApolloServer<Context>({
@@ -195,6 +203,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   return {
     httpServer,
+    subscriptionExecutions: () => ws.executions(),
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
