@@ -1,10 +1,4 @@
-import {
-  createSourceEventStream,
-  execute,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context } from '../context';
 
 /**
@@ -60,14 +54,9 @@ export class SharedExecution {
 
 /** Who may share an execution: the same operation with the same variables, asked with the same role. */
 function groupOf(args: ExecutionArgs): string {
-  const operation = args.document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === 'OperationDefinition' &&
-      (args.operationName == null || definition.name?.value === args.operationName),
-  );
   const text = args.document.loc?.source.body ?? JSON.stringify(args.document);
   const role = (args.contextValue as Context).principal?.role ?? 'anonymous';
-  return JSON.stringify([text, operation?.name?.value ?? null, canonical(args.variableValues ?? {}), role]);
+  return JSON.stringify([text, args.operationName ?? null, canonical(args.variableValues ?? {}), role]);
 }
 
 /** Variables with their object keys sorted, so `{a, b}` and `{b, a}` are one group. */
