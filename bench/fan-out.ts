@@ -43,7 +43,7 @@ interface Timed {
  * to pipeline_events, then `pg_notify('lockstep_events', {eventId, runId, pipelineId})`. Here they are
  * two statements on one connection so the clock can start right before the NOTIFY is sent.
  */
-/** Event keys are unique per run: one sequence for the whole process. */
+/** Event keys are unique per run: one sequence per process, and the process id. */
 let sequence = 0;
 
 class EventEmitter {
@@ -53,7 +53,7 @@ class EventEmitter {
   ) {}
 
   async insert(): Promise<string> {
-    const key = `bench-fan-out-${++sequence}`;
+    const key = `bench-fan-out-${process.pid}-${++sequence}`;
     const { rows } = await this.connection.query<{ id: string }>(
       `INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
        VALUES ($1, $2, $3, 'ACTION_SUCCEEDED', 'stage-1', 'action-1', NULL, now()) RETURNING id::text`,
@@ -86,8 +86,11 @@ const deadline = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> 
 export async function measureFanOut(
   pool: Pool,
   options: {
-    wsUrl: string;
-    token: string;
+    /** Subscriber i connects to wsUrls[i % length]... */
+    wsUrls: string[];
+    /** ...with tokens[floor(i / subscribersPerToken)] (each token may only hold so many per API process). */
+    tokens: string[];
+    subscribersPerToken: number;
     run: { runId: string; pipelineId: string };
     subscribers: number;
     events: number;
@@ -117,10 +120,12 @@ export async function measureFanOut(
     for (let i = 0; i < options.subscribers; i++) {
       let closedNow: () => void = () => undefined;
       const closed = new Promise<void>((resolve) => (closedNow = resolve));
+      const token = options.tokens[Math.floor(i / options.subscribersPerToken)];
+      if (token === undefined) throw new Error(`no token for subscriber ${i}`);
       const client = createClient({
-        url: options.wsUrl,
+        url: options.wsUrls[i % options.wsUrls.length]!,
         webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${options.token}` },
+        connectionParams: { authorization: `Bearer ${token}` },
         retryAttempts: 0,
         lazy: true,
         on: { closed: () => closedNow() },
