@@ -17,6 +17,8 @@ export interface ApiProcess {
 export async function startApiProcess(spec: ApiProcessSpec, teardown: Teardown): Promise<ApiProcess> {
   const child: ChildProcess = fork(path.join(__dirname, 'api-process.ts'), [JSON.stringify(spec)], {
     execArgv: ['--import', 'tsx'],
+    // tsx compiles with the tsconfig of its working directory, and only for the files under it.
+    cwd: spec.kind === 'lockstep' ? spec.root : undefined,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

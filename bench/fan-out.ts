@@ -166,7 +166,7 @@ export async function measureFanOut(
     })().catch((error: unknown) => fail(new Error(`announcing a probe event failed: ${String(error)}`)));
     await deadline(
       Promise.race([everyoneLive, failing]),
-      120_000,
+      Math.max(120_000, options.subscribers * 30),
       `all ${options.subscribers} subscribers live`,
     );
     await probing;
