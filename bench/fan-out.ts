@@ -142,7 +142,7 @@ export async function measureFanOut(
           closed: () => closedNow(),
           connected: () => {
             connected++;
-            if (connected % connectBatch === 0) batchDone();
+            if (connected % connectBatch === 0 || connected === options.subscribers) batchDone();
           },
         },
       });
@@ -167,12 +167,21 @@ export async function measureFanOut(
               if (timed.delays.length === options.subscribers) timed.all();
             }
           },
-          error: (error) => fail(new Error(`subscriber ${i} failed: ${JSON.stringify(error).slice(0, 500)}`)),
+          error: (error) => {
+            const { code, reason } = error as { code?: number; reason?: string }; // a CloseEvent
+            const what =
+              code === undefined ? JSON.stringify(error).slice(0, 500) : `closed ${code} ${reason}`;
+            fail(new Error(`subscriber ${i} failed: ${what}`));
+          },
           complete: () => fail(new Error(`subscriber ${i} was completed by the server`)),
         },
       );
     }
 
+    if (connected < options.subscribers) {
+      const acknowledged = new Promise<void>((resolve) => (batchDone = resolve));
+      await deadline(Promise.race([acknowledged, failing]), 60_000, `all subscribers connected`);
+    }
     // Subscribers count as live once a probe reaches them: probes go out until every one has seen one.
     probing = (async () => {
       while (live < options.subscribers && !stopProbing) {
