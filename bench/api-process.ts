@@ -1,6 +1,7 @@
 // A server of the API benchmarks in a process of its own (started by `api-processes.ts`): Lockstep's API
 // from a source tree (this one, or an earlier revision's: `revision-tree.ts`), or the graphql-js baseline.
-// It answers its parent over IPC: its port once listening, its peak memory when asked; it stops on `stop`.
+// It answers its parent over IPC: its port once listening, its peak memory and CPU time used when asked;
+// it stops on `stop`.
 import 'reflect-metadata';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +23,7 @@ export interface ApiProcessSpec {
 
 export type ApiProcessMessage =
   | { type: 'listening'; port: number }
-  | { type: 'memory'; peakRssBytes: number; peakHeapBytes: number }
+  | { type: 'memory'; peakRssBytes: number; peakHeapBytes: number; cpuMicros: number }
   | { type: 'failed'; message: string };
 
 const send = (message: ApiProcessMessage) => process.send?.(message);
@@ -89,7 +90,13 @@ async function main(): Promise<void> {
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') {
       sample();
-      send({ type: 'memory', peakRssBytes: peakRss, peakHeapBytes: peakHeap });
+      const cpu = process.cpuUsage();
+      send({
+        type: 'memory',
+        peakRssBytes: peakRss,
+        peakHeapBytes: peakHeap,
+        cpuMicros: cpu.user + cpu.system,
+      });
     } else if (message.type === 'reset-memory') {
       peakRss = 0;
       peakHeap = 0;

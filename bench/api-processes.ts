@@ -7,8 +7,8 @@ import type { Teardown } from './teardown';
 
 export interface ApiProcess {
   url: string;
-  /** Peak RSS and heap since start (or the last `resetMemory`), bytes. */
-  memory(): Promise<{ peakRssBytes: number; peakHeapBytes: number }>;
+  /** Peak RSS and heap since start (or the last `resetMemory`), bytes; CPU time used since start, µs. */
+  memory(): Promise<{ peakRssBytes: number; peakHeapBytes: number; cpuMicros: number }>;
   resetMemory(): void;
   stop(): Promise<void>;
 }

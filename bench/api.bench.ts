@@ -11,7 +11,7 @@ import path from 'node:path';
 import { startBaselineServer, type BaselineServer } from './api-baseline';
 import { closedLoop, GraphqlHttpClient, runsQuery, StatementCounter } from './api-load';
 import type { ApiProcessSpec } from './api-process';
-import { revisionTree, startApiProcess } from './api-processes';
+import { revisionTree, startApiProcess, type ApiProcess } from './api-processes';
 import { seedRuns, type SeededPipeline } from './api-seed';
 import { createBenchDatabase, postgresServer, temporalServer } from './environment';
 import { progress, runBench } from './runner';
@@ -39,6 +39,8 @@ interface Results {
   origin: { database: string; temporal: string };
   /** Requests/s of each round, in the order run (baseline, before, after; twice). */
   throughput: { ours: number[]; before: number[]; baseline: number[] };
+  /** CPU time of the server's process per request sent, ms, each round. */
+  cpuPerRequest: { ours: number[]; before: number[]; baseline: number[] };
   /** Statements per request, by page size. */
   statements: Array<{ first: number; ours: number; baseline: number }>;
   /** The 1-minute load average when the throughput rounds started and ended. */
@@ -144,20 +146,31 @@ async function measure(teardown: Teardown): Promise<Results> {
       `baseline, before (${plan.before}), after, ${t.rounds} rounds`,
   );
   const throughput: Results['throughput'] = { ours: [], before: [], baseline: [] };
-  const load = (url: string) =>
-    closedLoop(() => http.post(url, runsQuery, { n: t.first }), {
-      concurrency: t.concurrency,
-      warmupMs: t.warmupMs,
-      durationMs: t.durationMs,
-    });
+  const cpuPerRequest: Results['cpuPerRequest'] = { ours: [], before: [], baseline: [] };
+  // Requests/s depend on what else the machine runs; the server's CPU time per request much less.
+  const timed = async (server: ApiProcess, into: keyof Results['throughput']) => {
+    let sent = 0;
+    const cpuBefore = (await server.memory()).cpuMicros;
+    const { perSecond } = await closedLoop(
+      () => {
+        sent++;
+        return http.post(server.url, runsQuery, { n: t.first });
+      },
+      { concurrency: t.concurrency, warmupMs: t.warmupMs, durationMs: t.durationMs },
+    );
+    const cpuMicros = (await server.memory()).cpuMicros - cpuBefore;
+    throughput[into].push(perSecond);
+    cpuPerRequest[into].push(cpuMicros / 1000 / sent);
+  };
   const loadAtStart = os.loadavg()[0]!;
   for (let round = 0; round < t.rounds; round++) {
-    throughput.baseline.push((await load(baselineProcess.url)).perSecond);
-    throughput.before.push((await load(beforeProcess.url)).perSecond);
-    throughput.ours.push((await load(afterProcess.url)).perSecond);
+    await timed(baselineProcess, 'baseline');
+    await timed(beforeProcess, 'before');
+    await timed(afterProcess, 'ours');
+    const figures = (key: keyof Results['throughput']) =>
+      `${throughput[key].at(-1)!.toFixed(1)} req/s (${cpuPerRequest[key].at(-1)!.toFixed(2)} CPU ms/req)`;
     progress(
-      `    round ${round + 1}: baseline ${throughput.baseline.at(-1)!.toFixed(1)} req/s, ` +
-        `before ${throughput.before.at(-1)!.toFixed(1)} req/s, after ${throughput.ours.at(-1)!.toFixed(1)} req/s`,
+      `    round ${round + 1}: baseline ${figures('baseline')}, before ${figures('before')}, after ${figures('ours')}`,
     );
   }
   const loadAtEnd = os.loadavg()[0]!;
@@ -198,6 +211,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   return {
     origin: { database: postgres.origin, temporal: temporalAt.origin },
     throughput,
+    cpuPerRequest,
     statements,
     load: [loadAtStart, loadAtEnd],
   };
@@ -206,7 +220,7 @@ async function measure(teardown: Teardown): Promise<Results> {
 const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-function report({ origin, throughput, statements, load }: Results): string {
+function report({ origin, throughput, cpuPerRequest, statements, load }: Results): string {
   const baselineRate = mean(throughput.baseline);
   const beforeRate = mean(throughput.before);
   const oursRate = mean(throughput.ours);
@@ -234,6 +248,22 @@ function report({ origin, throughput, statements, load }: Results): string {
       baselineRate.toFixed(1),
       ratio(rateRatio),
       `>= ${ratio(goals.throughputRatio)} ${met(rateRatio >= goals.throughputRatio)}`,
+    ],
+    [
+      '   server CPU time per request',
+      `ms before (${plan.before})`,
+      mean(cpuPerRequest.before).toFixed(2),
+      mean(cpuPerRequest.baseline).toFixed(2),
+      ratio(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.before)),
+      '',
+    ],
+    [
+      '',
+      'ms after (this checkout)',
+      mean(cpuPerRequest.ours).toFixed(2),
+      mean(cpuPerRequest.baseline).toFixed(2),
+      ratio(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.ours)),
+      `>= ${ratio(goals.throughputRatio)} ${met(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.ours) >= goals.throughputRatio)}`,
     ],
     ...statements.map((row, index) => [
       index === 0 ? '2. SQL statements per request' : '',
@@ -267,7 +297,9 @@ function report({ origin, throughput, statements, load }: Results): string {
     `     node:http, hand-written SQL (the runs page with the count, then stages and actions by = ANY($1)), the`,
     `     token looked up in api_tokens on every request. All answered with the same data before timing.`,
     `     Rounds alternate baseline/before/after: baseline ${rounds(throughput.baseline)} req/s;`,
-    `     before ${rounds(throughput.before)} req/s; after ${rounds(throughput.ours)} req/s.`,
+    `     before ${rounds(throughput.before)} req/s; after ${rounds(throughput.ours)} req/s. CPU time: each server`,
+    `     process's user + system time over its warm-up and window, per request sent (the row's ratio is`,
+    `     baseline/ours, the requests/s one CPU-bound server would reach relative to the baseline).`,
     `  2. Statements the API's DataSource was shown (a counting TypeORM logger, an API in this process) after`,
     `     one warm-up request, ${plan.statements.requests} requests per page size: ours with the token cached; the baseline's include its`,
     `     token lookup. Subscription fan-out has its own benchmark: npm run bench:fanout.`,
