@@ -7,20 +7,23 @@ import { createDataSource, migrate } from '../db/data-source';
 import { createApiServer, type ApiServer } from '../server/app';
 import { TokenService } from '../server/auth/token.service';
 import { parseConfig } from '../main/config';
+import path from 'node:path';
 import { startBaselineServer, type BaselineServer } from './api-baseline';
 import { closedLoop, GraphqlHttpClient, runsQuery, StatementCounter } from './api-load';
+import type { ApiProcessSpec } from './api-process';
+import { revisionTree, startApiProcess, type ApiProcess } from './api-processes';
 import { seedRuns, type SeededPipeline } from './api-seed';
 import { createBenchDatabase, postgresServer, temporalServer } from './environment';
 import { progress, runBench } from './runner';
-import { measureFanOut, type FanOut } from './fan-out';
-import { percentile, ratio, table } from './stats';
+import { ratio, table } from './stats';
 import { type Teardown } from './teardown';
 
 const plan = {
   seed: { runs: 150, stages: 3, actions: 3 },
   throughput: { first: 20, concurrency: 10, warmupMs: 2000, durationMs: 8000, rounds: 2 },
   statements: { pageSizes: [5, 20, 100], requests: 5 },
-  fanOut: { sizes: [100, 1000], events: 20 },
+  /** The revision whose API is measured as "before" beside this checkout's ("after"). */
+  before: process.env.BENCH_API_BEFORE ?? 'b71cfee',
   /** Connections of each server's pool (the product's default). */
   poolSize: 10,
 } as const;
@@ -30,18 +33,18 @@ const goals = {
   throughputRatio: 0.5,
   /** SQL statements per runs-list request, at most, whatever the page size. */
   statements: 4,
-  /** Fan-out delivery at the largest size, at most. */
-  p50Ms: 20,
-  p99Ms: 100,
 } as const;
 
 interface Results {
   origin: { database: string; temporal: string };
-  /** Requests/s of each round, in the order run (baseline then ours, twice). */
-  throughput: { ours: number[]; baseline: number[] };
+  /** Requests/s of each round, in the order run (baseline, before, after; twice). */
+  throughput: { ours: number[]; before: number[]; baseline: number[] };
+  /** CPU time of the server's process per request sent, ms, each round. */
+  cpuPerRequest: { ours: number[]; before: number[]; baseline: number[] };
   /** Statements per request, by page size. */
   statements: Array<{ first: number; ours: number; baseline: number }>;
-  fanOut: FanOut[];
+  /** The 1-minute load average when the throughput rounds started and ended. */
+  load: [number, number];
 }
 
 interface RunsPage {
@@ -115,38 +118,66 @@ async function measure(teardown: Teardown): Promise<Results> {
     const port = await api.listen(0);
     return { api, url: `http://127.0.0.1:${port}/graphql` };
   };
-  const ours = await startApi(dataSource);
-  teardown.add('stop the API server', () => ours.api.close());
-  const baseline: BaselineServer = await startBaselineServer(databaseUrl, plan.poolSize);
-  teardown.add('stop the baseline server', () => baseline.close());
+  // The servers timed run in child processes of their own, so the load generator here takes no CPU
+  // from their event loops: the baseline, this revision's API ("after") and an earlier one's ("before").
+  progress(`extracting revision ${plan.before} for "before"`);
+  const beforeRoot = await revisionTree(plan.before, teardown);
+  const spec = (kind: ApiProcessSpec['kind'], root: string): ApiProcessSpec => ({
+    kind,
+    root,
+    databaseUrl,
+    temporalAddress: temporalAt.address,
+    namespace: config.temporal.namespace,
+    poolSize: plan.poolSize,
+    shareSubscriptionExecutions: true,
+  });
+  const baselineProcess = await startApiProcess(spec('baseline', ''), teardown);
+  const beforeProcess = await startApiProcess(spec('lockstep', beforeRoot), teardown);
+  const afterProcess = await startApiProcess(spec('lockstep', path.resolve(__dirname, '..')), teardown);
   const http = new GraphqlHttpClient(admin.token, plan.throughput.concurrency);
   teardown.add('close the HTTP client', async () => http.close());
 
-  await checkSameAnswer(http, ours.url, baseline.url, seeded);
+  await checkSameAnswer(http, afterProcess.url, baselineProcess.url, seeded);
+  await checkSameAnswer(http, beforeProcess.url, baselineProcess.url, seeded);
 
   const t = plan.throughput;
   progress(
-    `1/3 runs list: ${t.concurrency} loops, ${t.warmupMs / 1000} s warm-up + ${t.durationMs / 1000} s, ` +
-      `baseline then ours, ${t.rounds} rounds`,
+    `1/2 runs list: ${t.concurrency} loops, ${t.warmupMs / 1000} s warm-up + ${t.durationMs / 1000} s, ` +
+      `baseline, before (${plan.before}), after, ${t.rounds} rounds`,
   );
-  const throughput: Results['throughput'] = { ours: [], baseline: [] };
-  const load = (url: string) =>
-    closedLoop(() => http.post(url, runsQuery, { n: t.first }), {
-      concurrency: t.concurrency,
-      warmupMs: t.warmupMs,
-      durationMs: t.durationMs,
-    });
+  const throughput: Results['throughput'] = { ours: [], before: [], baseline: [] };
+  const cpuPerRequest: Results['cpuPerRequest'] = { ours: [], before: [], baseline: [] };
+  // Requests/s depend on what else the machine runs; the server's CPU time per request much less.
+  const timed = async (server: ApiProcess, into: keyof Results['throughput']) => {
+    let sent = 0;
+    const cpuBefore = (await server.memory()).cpuMicros;
+    const { perSecond } = await closedLoop(
+      () => {
+        sent++;
+        return http.post(server.url, runsQuery, { n: t.first });
+      },
+      { concurrency: t.concurrency, warmupMs: t.warmupMs, durationMs: t.durationMs },
+    );
+    const cpuMicros = (await server.memory()).cpuMicros - cpuBefore;
+    throughput[into].push(perSecond);
+    cpuPerRequest[into].push(cpuMicros / 1000 / sent);
+  };
+  const loadAtStart = os.loadavg()[0]!;
   for (let round = 0; round < t.rounds; round++) {
-    throughput.baseline.push((await load(baseline.url)).perSecond);
-    throughput.ours.push((await load(ours.url)).perSecond);
+    await timed(baselineProcess, 'baseline');
+    await timed(beforeProcess, 'before');
+    await timed(afterProcess, 'ours');
+    const figures = (key: keyof Results['throughput']) =>
+      `${throughput[key].at(-1)!.toFixed(1)} req/s (${cpuPerRequest[key].at(-1)!.toFixed(2)} CPU ms/req)`;
     progress(
-      `    round ${round + 1}: baseline ${throughput.baseline.at(-1)!.toFixed(1)} req/s, ` +
-        `ours ${throughput.ours.at(-1)!.toFixed(1)} req/s`,
+      `    round ${round + 1}: baseline ${figures('baseline')}, before ${figures('before')}, after ${figures('ours')}`,
     );
   }
+  const loadAtEnd = os.loadavg()[0]!;
+  for (const server of [baselineProcess, beforeProcess, afterProcess]) await server.stop();
 
   const st = plan.statements;
-  progress(`2/3 statements per request: first ${st.pageSizes.join(', ')}, ${st.requests} requests each`);
+  progress(`2/2 statements per request: first ${st.pageSizes.join(', ')}, ${st.requests} requests each`);
   const counter = new StatementCounter();
   const counted = createDataSource({
     url: databaseUrl,
@@ -157,6 +188,8 @@ async function measure(teardown: Teardown): Promise<Results> {
   teardown.add('close the counted API pool', () => counted.destroy());
   const countedApi = await startApi(counted);
   teardown.add('stop the counted API server', () => countedApi.api.close());
+  const baseline: BaselineServer = await startBaselineServer(databaseUrl, plan.poolSize);
+  teardown.add('stop the baseline server', () => baseline.close());
   await http.post(countedApi.url, runsQuery, { n: 20 }); // the token cache warm, TypeORM's metadata read
   await http.post(baseline.url, runsQuery, { n: 20 });
   const statements: Results['statements'] = [];
@@ -174,38 +207,23 @@ async function measure(teardown: Teardown): Promise<Results> {
     progress(`    first ${first}: ours ${statements.at(-1)!.ours}, baseline ${statements.at(-1)!.baseline}`);
   }
 
-  const fanOut: FanOut[] = [];
-  for (const subscribers of plan.fanOut.sizes) {
-    progress(`3/3 fan-out: ${subscribers} subscribers, ${plan.fanOut.events} events`);
-    const result = await measureFanOut(benchPool, {
-      wsUrl: ours.url.replace(/^http/, 'ws'),
-      token: admin.token,
-      run: { runId: seeded.runIds.at(-1)!, pipelineId: seeded.pipelineId },
-      subscribers,
-      events: plan.fanOut.events,
-    });
-    fanOut.push(result);
-    progress(
-      `    N=${subscribers}: p50 ${ms(percentile(result.delays, 50))}, p99 ${ms(percentile(result.delays, 99))}`,
-    );
-  }
-
   progress('cleaning up');
   return {
     origin: { database: postgres.origin, temporal: temporalAt.origin },
     throughput,
+    cpuPerRequest,
     statements,
-    fanOut,
+    load: [loadAtStart, loadAtEnd],
   };
 }
 
 const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-function report({ origin, throughput, statements, fanOut }: Results): string {
-  const oursRate = mean(throughput.ours);
+function report({ origin, throughput, cpuPerRequest, statements, load }: Results): string {
   const baselineRate = mean(throughput.baseline);
+  const beforeRate = mean(throughput.before);
+  const oursRate = mean(throughput.ours);
   const rateRatio = oursRate / baselineRate;
   const t = plan.throughput;
   const counts = statements.map((row) => row.ours);
@@ -217,11 +235,35 @@ function report({ origin, throughput, statements, fanOut }: Results): string {
     ['measurement', '', 'ours', 'baseline', 'ours/baseline', 'goal'],
     [
       `1. runs list, first ${t.first}, ${t.concurrency} concurrent`,
-      'req/s',
+      `req/s before (${plan.before})`,
+      beforeRate.toFixed(1),
+      baselineRate.toFixed(1),
+      ratio(beforeRate / baselineRate),
+      '',
+    ],
+    [
+      '',
+      'req/s after (this checkout)',
       oursRate.toFixed(1),
       baselineRate.toFixed(1),
       ratio(rateRatio),
       `>= ${ratio(goals.throughputRatio)} ${met(rateRatio >= goals.throughputRatio)}`,
+    ],
+    [
+      '   server CPU time per request',
+      `ms before (${plan.before})`,
+      mean(cpuPerRequest.before).toFixed(2),
+      mean(cpuPerRequest.baseline).toFixed(2),
+      ratio(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.before)),
+      '',
+    ],
+    [
+      '',
+      'ms after (this checkout)',
+      mean(cpuPerRequest.ours).toFixed(2),
+      mean(cpuPerRequest.baseline).toFixed(2),
+      ratio(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.ours)),
+      `>= ${ratio(goals.throughputRatio)} ${met(mean(cpuPerRequest.baseline) / mean(cpuPerRequest.ours) >= goals.throughputRatio)}`,
     ],
     ...statements.map((row, index) => [
       index === 0 ? '2. SQL statements per request' : '',
@@ -231,22 +273,6 @@ function report({ origin, throughput, statements, fanOut }: Results): string {
       '',
       index === 0 ? `constant, <= ${goals.statements} ${met(constant && fewEnough)}` : '',
     ]),
-    ...fanOut.flatMap((result, index) => {
-      const p50 = percentile(result.delays, 50);
-      const p99 = percentile(result.delays, 99);
-      const last = index === fanOut.length - 1;
-      return [
-        [
-          `${index === 0 ? '3.' : '  '} pipelineEvents fan-out, N=${result.subscribers}`,
-          'p50',
-          ms(p50),
-          '',
-          '',
-          last ? `<= ${ms(goals.p50Ms)} ${met(p50 <= goals.p50Ms)}` : '',
-        ],
-        ['', 'p99', ms(p99), '', '', last ? `<= ${ms(goals.p99Ms)} ${met(p99 <= goals.p99Ms)}` : ''],
-      ];
-    }),
   ];
   const rounds = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
   return [
@@ -255,37 +281,29 @@ function report({ origin, throughput, statements, fanOut }: Results): string {
     `  PostgreSQL: ${origin.database}, a fresh database migrated for this run`,
     `  Temporal:   ${origin.temporal} (a client only: nothing here starts a workflow)`,
     `  machine:    ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    `  load:       ${load[0].toFixed(1)} when the runs list started, ${load[1].toFixed(1)} when it ended (1-minute average)`,
     '',
     table(rows),
     '',
     'What is compared:',
     `  Data: one pipeline of ${plan.seed.stages} stages x ${plan.seed.actions} actions and ${plan.seed.runs} SUCCEEDED runs with their stage and`,
-    `  action runs, written with SQL. Everything runs in this one process, the load and the clients too.`,
+    `  action runs, written with SQL.`,
     `  1. pipelineRuns(first: ${t.first}) with totalCount, each run's stages and their actions, as an ADMIN bearer`,
     `     token, over HTTP keep-alive from ${t.concurrency} loops that each send the next request when the last is`,
-    `     answered; ${t.warmupMs / 1000} s warm-up, then requests answered in ${t.durationMs / 1000} s. ours: createApiServer (Apollo Server,`,
-    `     type-graphql, TypeORM, pool of ${plan.poolSize}). baseline: graphql-js (buildSchema, a root value, documents`,
-    `     parsed once) and pg (pool of ${plan.poolSize}) over node:http, hand-written SQL (the runs page with the count,`,
-    `     then stages and actions by = ANY($1)), the token looked up in api_tokens on every request. Both`,
-    `     answered with the same data before timing. Rounds alternate baseline/ours:`,
-    `     baseline ${rounds(throughput.baseline)} req/s; ours ${rounds(throughput.ours)} req/s.`,
-    `  2. Statements the API's DataSource was shown (a counting TypeORM logger) after one warm-up request,`,
-    `     ${plan.statements.requests} requests per page size: ours with the token cached; the baseline's include its token lookup.`,
-    `  3. graphql-ws clients (one socket each, in this process) subscribed to the pipeline's events. Per event:`,
-    `     a pipeline_events row inserted, then the clock started and pg_notify('lockstep_events', {eventId,`,
-    `     runId, pipelineId}) sent, as the engine does; the delay to each subscriber's \`next\`. ${plan.fanOut.events} events, one`,
-    `     at a time, each once the last reached everyone. The first delivery of an event comes roughly when`,
-    `     the server has sent it to all N (its work runs without yielding to I/O); the rest is the clients'.`,
-    ...fanOut.map((result) => {
-      const first = result.perEvent.map((event) => event.first);
-      const last = result.perEvent.map((event) => event.last);
-      return (
-        `     N=${result.subscribers}: ${result.delays.length} deliveries; per event, first delivery p50 ` +
-        `${ms(percentile(first, 50))}, last p50 ${ms(percentile(last, 50))}; all subscribed in ` +
-        `${(result.subscribeMs / 1000).toFixed(1)} s.`
-      );
-    }),
-    '  Percentiles are nearest-rank. One process on a shared machine: read the ratios more than the figures.',
+    `     answered; ${t.warmupMs / 1000} s warm-up, then requests answered in ${t.durationMs / 1000} s. Each server runs in a child process of`,
+    `     its own; the load comes from this one. after: createApiServer of this checkout (Apollo Server,`,
+    `     type-graphql, TypeORM, pool of ${plan.poolSize}); before: the same from revision ${plan.before} (git archive).`,
+    `     baseline: graphql-js (buildSchema, a root value, documents parsed once) and pg (pool of ${plan.poolSize}) over`,
+    `     node:http, hand-written SQL (the runs page with the count, then stages and actions by = ANY($1)), the`,
+    `     token looked up in api_tokens on every request. All answered with the same data before timing.`,
+    `     Rounds alternate baseline/before/after: baseline ${rounds(throughput.baseline)} req/s;`,
+    `     before ${rounds(throughput.before)} req/s; after ${rounds(throughput.ours)} req/s. CPU time: each server`,
+    `     process's user + system time over its warm-up and window, per request sent (the row's ratio is`,
+    `     baseline/ours, the requests/s one CPU-bound server would reach relative to the baseline).`,
+    `  2. Statements the API's DataSource was shown (a counting TypeORM logger, an API in this process) after`,
+    `     one warm-up request, ${plan.statements.requests} requests per page size: ours with the token cached; the baseline's include its`,
+    `     token lookup. Subscription fan-out has its own benchmark: npm run bench:fanout.`,
+    '  A shared machine: read the ratios more than the figures.',
     '',
   ].join('\n');
 }

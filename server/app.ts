@@ -48,10 +48,17 @@ export interface ApiServerOptions {
   metricsRegistry?: Registry;
   /** LOCKSTEP_METRICS_TOKEN: GET /metrics then wants it as a bearer token. */
   metricsToken?: string;
+  /**
+   * Subscribers of one operation, variables and role share one execution per event (default on); off
+   * only for the fan-out benchmark's "before".
+   */
+  shareSubscriptionExecutions?: boolean;
 }
 
 export interface ApiServer {
   httpServer: Server;
+  /** Subscription events executed so far by this process (tests and benchmarks). */
+  subscriptionExecutions(): number;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -124,6 +131,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     contextOf,
     formatError,
     log,
+    shareExecutions: options.shareSubscriptionExecutions,
   });
 
   const apollo = new ApolloServer<Context>({
@@ -214,6 +222,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   return {
     httpServer,
+    subscriptionExecutions: () => ws.executions(),
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -17,6 +17,7 @@ import { ServiceEntity } from '../../db/entities/service.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 import { windowsHoldingRuns, type FreezeWindowRow } from '../../db/freeze/freeze-windows.sql';
+import { PlainRows } from './plain-rows';
 
 type Entity<T> = new () => T;
 
@@ -61,7 +62,10 @@ function rowsBy<T>(dataSource: DataSource, sql: string) {
 export function createLoaders(dataSource: DataSource) {
   const byId = <T extends ObjectLiteral & { id: string }>(entity: Entity<T>) =>
     new DataLoader<string, T | null>(async (ids) => {
-      const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
+      const plain = PlainRows.of(dataSource, entity);
+      const rows = plain
+        ? await plain.where('id', ids)
+        : await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
@@ -72,9 +76,12 @@ export function createLoaders(dataSource: DataSource) {
     order: Partial<Record<keyof T & string, 'ASC' | 'DESC'>>,
   ) =>
     new DataLoader<string, T[]>(async (keys) => {
-      const rows = await dataSource
-        .getRepository(entity)
-        .find({ where: { [key]: In([...keys]) } as never, order: order as never });
+      const plain = PlainRows.of(dataSource, entity);
+      const rows = plain
+        ? await plain.where(key, keys, order)
+        : await dataSource
+            .getRepository(entity)
+            .find({ where: { [key]: In([...keys]) } as never, order: order as never });
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const row of rows) groups.get(String(row[key]))?.push(row);
       return keys.map((k) => groups.get(k) ?? []);

@@ -68,6 +68,11 @@ const logSources = {
  */
 export class LiveFeeds {
   private readonly eventSubscribers = new Set<EventSubscriber>();
+  /** The subscribers of each watched run, and how to stop listening for it once none is left. */
+  private readonly runWatches = new Map<
+    string,
+    { members: Set<AsyncQueue<PipelineRunEntity>>; stop: () => void }
+  >();
   /** Announced events are read and handed on one at a time, in the order they were announced. */
   private deliveries: Promise<void> = Promise.resolve();
   private readonly pageSize: number;
@@ -125,19 +130,40 @@ export class LiveFeeds {
     return queue;
   }
 
-  /** The run as it is now, then again after each change. */
+  /**
+   * The run as it is now, then again after each change. The subscribers of one run share its reloads:
+   * one read per change, the same row handed to each (so their executions are shared too).
+   */
   async runUpdates(runId: string, onOverflow?: () => void): Promise<AsyncQueue<PipelineRunEntity>> {
     const runs = this.dataSource.getRepository(PipelineRunEntity);
     const first = isUuid(runId) ? await runs.findOneBy({ id: runId }) : null;
     if (!first) throw notFound('pipeline run', runId);
     const queue = new AsyncQueue<PipelineRunEntity>(this.queueLimit, onOverflow);
     queue.push(first);
-    const reload = coalesced(async () => {
-      const run = await runs.findOneBy({ id: runId });
-      if (run) queue.push(run);
+    let watch = this.runWatches.get(runId);
+    if (!watch) {
+      const members = new Set<AsyncQueue<PipelineRunEntity>>();
+      // A reload goes to those watching when it started: a later one read the run itself, afterwards.
+      const reload = coalesced(async () => {
+        const to = [...members];
+        const run = await runs.findOneBy({ id: runId });
+        if (run) for (const member of to) member.push(run);
+      });
+      const detach = [
+        this.hub.on('runs', (message) => message.runId === runId && reload()),
+        this.hub.on('reconnected', reload),
+      ];
+      watch = { members, stop: () => detach.forEach((off) => off()) };
+      this.runWatches.set(runId, watch);
+    }
+    const { members, stop } = watch;
+    members.add(queue);
+    queue.onClose(() => {
+      members.delete(queue);
+      if (members.size > 0) return;
+      stop();
+      if (this.runWatches.get(runId)?.members === members) this.runWatches.delete(runId);
     });
-    queue.onClose(this.hub.on('runs', (message) => message.runId === runId && reload()));
-    queue.onClose(this.hub.on('reconnected', reload));
     return queue;
   }
 

@@ -1,7 +1,6 @@
 import {
   execute,
   specifiedRules,
-  subscribe,
   validate,
   type ExecutionArgs,
   type ExecutionResult,
@@ -20,6 +19,7 @@ import { DomainError } from '../errors';
 import { queryLimitsRule } from '../graphql/limits';
 import { costRefusal } from '../graphql/query-cost';
 import type { NotificationHub } from './notification-hub';
+import { SharedExecution } from './shared-execution';
 
 /** Close codes this server sends besides graphql-ws's own; graphql-ws clients retry 4008, not 4403. */
 export const closeCodes = {
@@ -44,6 +44,17 @@ export interface GraphqlWsOptions {
   contextOf: (principal: AuthenticatedPrincipal | null, onSlowConsumer: () => void) => Context;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   log: (message: string) => void;
+  /** One execution per event for subscribers of one group (`shared-execution.ts`); default on. */
+  shareExecutions?: boolean;
+}
+
+export interface GraphqlWs {
+  /** Subscription events executed so far (one per group and event while shared). */
+  executions(): number;
+  dispose(): Promise<void>;
+  /** What is open now, for the API's metrics. */
+  openConnections(): number;
+  openOperations(): number;
 }
 
 /** Node timers take at most 2^31-1 ms; a later expiry is re-armed when that one fires. */
@@ -55,11 +66,7 @@ const maxTimerMs = 2 ** 31 - 1;
  * or its expiry closes the connections that use it. Each connection and each token may have a bounded
  * number of operations open, and each operation passes the same document limits and cost ceiling as HTTP.
  */
-export function serveGraphqlWs(options: GraphqlWsOptions): {
-  dispose(): Promise<void>;
-  openConnections(): number;
-  openOperations(): number;
-} {
+export function serveGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   const { limits, formatError } = options;
   const connectionsByToken = new Map<string, Set<Connection>>();
 
@@ -104,13 +111,18 @@ export function serveGraphqlWs(options: GraphqlWsOptions): {
     });
     return error ? { errors: [error] } : null;
   };
-  const formatResult = (result: ExecutionResult): ExecutionResult =>
-    result.errors
-      ? {
-          ...result,
-          errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
-        }
-      : result;
+  // A shared result is formatted once, by its execution, and sent as it is to every subscriber.
+  const formatted = new WeakSet<ExecutionResult>();
+  const formatResult = (result: ExecutionResult): ExecutionResult => {
+    if (!result.errors || formatted.has(result)) return result;
+    const masked = {
+      ...result,
+      errors: result.errors.map((error) => formatError(error.toJSON(), error) as GraphQLError),
+    };
+    formatted.add(masked);
+    return masked;
+  };
+  const shared = new SharedExecution(formatResult, options.shareExecutions ?? true);
 
   const wsServer = new WebSocketServer({
     server: options.httpServer,
@@ -122,7 +134,7 @@ export function serveGraphqlWs(options: GraphqlWsOptions): {
       schema: options.schema,
       validate: (target, document) => validate(target, document, [...specifiedRules, queryLimitsRule]),
       execute: (args) => refusal(args) ?? execute(args),
-      subscribe: (args) => refusal(args) ?? subscribe(args),
+      subscribe: (args) => refusal(args) ?? shared.subscribe(args),
       onConnect: async (connection) => {
         const principal = await options
           .authenticate(connection.connectionParams?.authorization)
@@ -181,6 +193,7 @@ export function serveGraphqlWs(options: GraphqlWsOptions): {
   );
   const connections = () => [...connectionsByToken.values()].flatMap((set) => [...set]);
   return {
+    executions: () => shared.executions,
     dispose: async () => void (await server.dispose()),
     /** What is open now, for the API's metrics. */
     openConnections: () => connections().length,
