@@ -459,6 +459,11 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
     },
     // Approval outcomes (recorded after a timeout decided TIMED_OUT and plan approvals took a gate's options).
     'approval-timed-out': { input: twoStages('timed-out', [gate({ timeoutSeconds: 1 })]), hold: 1 },
+    // The same once events are written with their state: TIMED_OUT with the stage's and the run's status.
+    'approval-timed-out-in-one-step': {
+      input: twoStages('timed-out-in-one-step', [gate({ timeoutSeconds: 1 })]),
+      hold: 1,
+    },
     'plan-approval-two-approvers': {
       input: deploymentPipeline('plan-two-approvers', catalog.twoApproversId),
       drive: async (t, runId) => {

@@ -46,6 +46,7 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'traced-deployment-plan-approved.child-1.json',
         // Approval outcomes: a gate's timeout decides TIMED_OUT; a plan approval that needs two approvers.
         'approval-timed-out.json',
+        'approval-timed-out-in-one-step.json',
         'plan-approval-two-approvers.json',
         'plan-approval-two-approvers.child-1.json',
         // Decisions after failure: a forged skip refused then a proven one, a stage retried whole, and a
