@@ -343,6 +343,15 @@ describe('dashboard', () => {
       .poll(() => page.getByRole('list', { name: 'Decisions after failure' }).textContent())
       .toContain('failed actions skipped by dash-hold-approver: flaky, OPS-9');
     await screenshot(page, 'run-skipped');
+
+    // The run has ended: rerun its last stage, reusing the build (a new run, opened at once).
+    const deployStage = page.locator('li.stage', { has: page.getByRole('heading', { name: /deploy/ }) });
+    await deployStage.getByRole('button', { name: 'Rerun from here' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/runs/') && !u.pathname.endsWith(triggerPipeline.id));
+    await page.locator('section[data-run-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-action="package"][data-action-status="SKIPPED"]').waitFor();
+    await page.locator('[data-action="ship"][data-action-status="SUCCEEDED"]').waitFor();
+    await screenshot(page, 'run-rerun-from-stage');
     await context.close();
   });
 

@@ -1066,6 +1066,19 @@ export type RejectDeploymentPlanMutationVariables = {
 };
 export const RejectDeploymentPlanDocument = `mutation RejectDeploymentPlan($d:ID!$c:String){rejectDeploymentPlan(deploymentRunId:$d comment:$c){id}}` as TypedDocument<RejectDeploymentPlanMutation, RejectDeploymentPlanMutationVariables>;
 
+/** app/runs/[id]/run.graphql */
+export type RerunFromStageMutation = {
+  rerunFromStage: {
+    id: string;
+  };
+};
+export type RerunFromStageMutationVariables = {
+  r: string;
+  s: string;
+  u?: boolean | null;
+};
+export const RerunFromStageDocument = `mutation RerunFromStage($r:ID!$s:ID!$u:Boolean){rerunFromStage(runId:$r stageRunId:$s rerunUpstream:$u){id}}` as TypedDocument<RerunFromStageMutation, RerunFromStageMutationVariables>;
+
 /** app/services/services.graphql */
 export type ServicesQuery = {
   viewer: {

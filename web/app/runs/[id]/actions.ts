@@ -1,5 +1,6 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { attempt, gql } from '@/lib/api';
 import { field, type ActionResult } from '@/lib/form';
 import {
@@ -10,6 +11,7 @@ import {
   OverrideFreezeDocument,
   RejectActionDocument,
   RejectDeploymentPlanDocument,
+  RerunFromStageDocument,
   RetryFailedActionsDocument,
   RetryStageDocument,
   SkipFailedActionsDocument,
@@ -48,4 +50,19 @@ export async function controlRun(_state: ActionResult, form: FormData): Promise<
     default:
       return { error: 'Unknown action' };
   }
+}
+
+/** Rerun from a stage: a new run of the same revision (earlier stages reused unless asked), then opens it. */
+export async function rerunFrom(_state: ActionResult, form: FormData): Promise<ActionResult> {
+  let started = '';
+  const outcome = await attempt(async () => {
+    const variables = {
+      r: field(form, 'runId'),
+      s: field(form, 'stageRunId'),
+      u: field(form, 'upstream') === 'on',
+    };
+    started = (await gql(RerunFromStageDocument, variables)).rerunFromStage.id;
+  });
+  if (outcome.error) return outcome;
+  redirect(`/runs/${started}`);
 }

@@ -1,11 +1,8 @@
 import { dateTime } from '@/lib/format';
 import type { RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { Role } from '@/lib/graphql-types';
+import { may } from '@/lib/roles';
 import { RunControl } from './run-control';
-
-const ranks: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, APPROVER: 2, ADMIN: 3 };
-/** Whether the viewer's role is at least `needed` (the API decides; this only hides what it would refuse). */
-const may = (role: Role, needed: Role) => ranks[role] >= ranks[needed];
 
 /**
  * What a person may do with a run, by role: while a failed run holds, retry its failed actions or the

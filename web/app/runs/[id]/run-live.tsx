@@ -10,10 +10,12 @@ import { dateTime, duration, elapsed, short } from '@/lib/format';
 import { RunUpdatedDocument, type RunViewFragment as RunView } from '@/lib/graphql-operations';
 import type { Role, RunStatus } from '@/lib/graphql-types';
 import { statuses } from '@/lib/labels';
+import { may } from '@/lib/roles';
 import { ActionItem } from './action-item';
 import { FreezeHold } from './freeze-hold';
 import { HoldControls } from './hold-controls';
 import { follow, liveClient } from './live-client';
+import { RerunControl } from './rerun-control';
 
 const finished = (status: RunStatus) => ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED'].includes(status);
 
@@ -117,6 +119,9 @@ export function RunLive({
               {stage.position + 1}. {stage.name} <StatusBadge status={stage.status} />
               <span className="muted"> {took(stage.startedAt, stage.finishedAt) ?? ''}</span>
             </h2>
+            {finished(run.status) && may(role, 'OPERATOR') ? (
+              <RerunControl runId={run.id} stageRunId={stage.id} first={stage.position === 0} />
+            ) : null}
             {stage.deploymentRun ? (
               <p>
                 <Link href={`/deployment-runs/${stage.deploymentRun.id}`}>Deployment run</Link>{' '}
