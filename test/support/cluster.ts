@@ -8,9 +8,9 @@ import { test as base } from 'vitest';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres, type LocalPostgres } from '../../db/local-postgres';
 import { parseConfig } from '../../main/config';
-import { createTestDatabase, eventually, graphql, type Harness } from './fixtures';
+import { createTestDatabase, graphql, type Harness } from './fixtures';
 import { answers, ManagedProcess, OutputLog, type ChildService, type Restartable } from './managed-process';
-import { freePort, processesMatching } from './processes';
+import { endProcessesMatching, freePort } from './processes';
 
 export type { ChildService, Restartable };
 
@@ -118,20 +118,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await cleanup().catch((error: Error) => problems.push(error.message));
     }
     // Whatever is left (commands of a killed worker, above all) still carries TMPDIR=<dir>.
-    const leftovers = await eventually(
-      async () => {
-        for (const { pid } of processesMatching(dir)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-        return processesMatching(dir);
-      },
-      (left) => left.length === 0,
-      10_000,
-    ).catch(() => processesMatching(dir));
+    const leftovers = await endProcessesMatching(dir);
     if (leftovers.length > 0) problems.push(`processes survived the cluster: ${JSON.stringify(leftovers)}`);
     await rm(dir, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`stopping the cluster: ${problems.join('; ')}`);
