@@ -75,38 +75,21 @@ export function createCommandActivities({
     }
   }
 
-  /**
-   * The attempt's row and log, its workspace and its secrets, prepared at once: they do not depend on one
-   * another, and each is a round trip or a few system calls that would otherwise add up on every action. A
-   * workspace opened while another part failed is released (its uid freed).
-   */
-  async function prepare(ctx: Context, input: RunCommandInput) {
-    const [started, opened, found] = await Promise.allSettled([
-      beginAttempt(dataSource, ctx, input).then(async (attempt) => ({
-        attempt,
-        logs: await LogWriter.open(
-          dataSource,
-          { kind: 'action', actionRunId: input.actionRunId, attempt },
-          { limitBytes: logLimitBytes },
-        ),
-      })),
-      sandbox.open('lockstep-action'),
-      // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
-      retryTransient(() =>
-        secretsInScope(dataSource, secretBox, {
-          pipelineId: input.pipelineId,
-          environmentId: input.environmentId,
-        }),
-      ),
-    ]);
-    if (started.status === 'fulfilled' && opened.status === 'fulfilled' && found.status === 'fulfilled')
-      return { ...started.value, workspace: opened.value, secrets: found.value };
-    if (opened.status === 'fulfilled') await opened.value.release();
-    throw [started, opened, found].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
-  }
-
   async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
-    const { attempt, logs, workspace, secrets } = await prepare(ctx, input);
+    const attempt = await beginAttempt(dataSource, ctx, input);
+    const workspace = await sandbox.open('lockstep-action');
+    const logs = await LogWriter.open(
+      dataSource,
+      { kind: 'action', actionRunId: input.actionRunId, attempt },
+      { limitBytes: logLimitBytes },
+    );
+    // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
+    const secrets = await retryTransient(() =>
+      secretsInScope(dataSource, secretBox, {
+        pipelineId: input.pipelineId,
+        environmentId: input.environmentId,
+      }),
+    );
     const mask = createMasker(Object.values(secrets));
     let error: string | null = null;
     let recorded = false;
@@ -164,16 +147,11 @@ export function createCommandActivities({
       error ??= failureMessage(failure);
       throw failure;
     } finally {
-      // The attempt's outcome is recorded (after its lines, even if they were lost) while the workspace goes.
-      const recording = recorded
-        ? Promise.resolve()
-        : logs
-            .flush()
-            .catch(() => undefined)
-            .then(() => finishAttempt(dataSource, input.actionRunId, attempt, error, cancelled));
-      await Promise.allSettled([recording, workspace.release()]).then((settled) => {
-        for (const result of settled) if (result.status === 'rejected') throw result.reason;
-      });
+      if (!recorded) {
+        await logs.flush().catch(() => undefined); // the attempt's outcome is recorded even if lines were lost
+        await finishAttempt(dataSource, input.actionRunId, attempt, error, cancelled);
+      }
+      await workspace.release();
     }
   }
 
