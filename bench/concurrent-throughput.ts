@@ -7,7 +7,10 @@ export interface Throughput {
   runs: number;
   /** Wall time of each round, from the first start request to the last result. */
   oursMs: number[];
+  /** Bare workflows of no-op activities (the old baseline). */
   bareMs: number[];
+  /** Bare workflows whose activities each spawn `true`, as our COMMAND actions do (the fair baseline). */
+  bareCommandMs: number[];
 }
 
 /** Starts `runs` runs at once and waits for all of them; returns the wall time. */
@@ -20,7 +23,8 @@ async function burst(runs: number, start: () => Promise<unknown>): Promise<numbe
 /**
  * Throughput of `runs` concurrent runs of a pipeline of `actions` sequential no-op COMMAND actions (execution
  * mode PARALLEL, so the pipeline's lane does not serialize them), against as many concurrent bare workflows
- * of `actions` no-op activities. Rounds alternate bare/ours.
+ * of `actions` no-op activities, and of `actions` activities that each spawn `true`. Rounds alternate
+ * bare/bare command/ours.
  */
 export async function measureConcurrentThroughput(
   env: BenchEnvironment,
@@ -30,9 +34,12 @@ export async function measureConcurrentThroughput(
   const pipeline = await env.pipelines.create(
     sequentialCommandPipeline(`bench-concurrent-${options.actions}`, options.actions, 'PARALLEL'),
   );
-  const result: Throughput = { runs: options.runs, oursMs: [], bareMs: [] };
+  const result: Throughput = { runs: options.runs, oursMs: [], bareMs: [], bareCommandMs: [] };
   for (let round = 0; round < options.rounds; round++) {
     result.bareMs.push(await burst(options.runs, () => timeBareRun(env, options.actions)));
+    result.bareCommandMs.push(
+      await burst(options.runs, () => timeBareRun(env, options.actions, 'bareCommandWorkflow')),
+    );
     result.oursMs.push(await burst(options.runs, () => timeOurRun(env, pipeline.id, principal)));
   }
   return result;

@@ -1,5 +1,6 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -113,7 +114,15 @@ export async function startBenchEnvironment(teardown: Teardown): Promise<BenchEn
   });
   const workerConnection = await NativeConnection.connect({ address: temporalAt.address });
   teardown.add('close the worker connection', () => workerConnection.close());
-  const bareActivities: BareActivities = { noop: async () => undefined };
+  const bareActivities: BareActivities = {
+    noop: async () => undefined,
+    spawnTrue: () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn('true', { stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`true exited ${code}`))));
+      }),
+  };
   // The options of createPipelineWorker (workflows/worker.ts), with the baseline's activity added.
   const worker = await Worker.create({
     connection: workerConnection,

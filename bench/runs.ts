@@ -113,16 +113,25 @@ export async function timeOurRun(
 }
 
 /** One bare baseline workflow end to end: from the start request to its result. */
-export async function timeBareRun(env: BenchEnvironment, activities: number): Promise<TimedRun> {
+export async function timeBareRun(
+  env: BenchEnvironment,
+  activities: number,
+  /** bareSequentialWorkflow (no-op activities) or bareCommandWorkflow (each spawns `true`). */
+  workflow: 'bareSequentialWorkflow' | 'bareCommandWorkflow' = 'bareSequentialWorkflow',
+): Promise<TimedRun> {
   const started = performance.now();
   const workflowId = `bench-bare-${randomUUID()}`;
-  const handle = await env.temporal.workflow.start<typeof bareSequentialWorkflow>('bareSequentialWorkflow', {
+  const handle = await env.temporal.workflow.start<typeof bareSequentialWorkflow>(workflow, {
     taskQueue: env.taskQueue,
     workflowId,
     args: [activities],
   });
   env.openWorkflows.add(workflowId);
-  await guarded(env, `bare workflow ${workflowId}`, handle.result());
+  await guarded(env, `bare workflow ${workflowId}`, handle.result()).catch((error: Error) => {
+    // The activity's failure is two causes down (workflow failed <- activity failed <- its error).
+    const cause = (error.cause as Error | undefined)?.cause as Error | undefined;
+    throw new Error(`${workflow} ${workflowId} failed: ${cause?.message ?? error.message}`, { cause: error });
+  });
   env.openWorkflows.delete(workflowId);
   return { workflowId, ms: performance.now() - started };
 }

@@ -23,6 +23,7 @@ import { isUuid } from '../graphql/validate';
 import { carryOver } from './carry-over';
 import { rerunPlan } from './rerun';
 import { findRun, workflowOpen } from './run-workflow';
+import { KeyedQueue } from './keyed-queue';
 import { revisionFact } from './revision';
 import type { CommitInput, RevisionInput } from './revision.types';
 import { planFromDefinition, planFromSnapshot } from './run-plan';
@@ -54,6 +55,9 @@ function revisionOfRun(run: PipelineRunEntity): RevisionFact {
 
 /** Starts pipeline runs: snapshot the definition into the run's rows, then start its workflow. */
 export class RunService {
+  /** A pipeline's triggers wait here for its row lock, holding no connection (keyed-queue.ts). */
+  private readonly triggers = new KeyedQueue();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly temporal: Client,
@@ -71,7 +75,7 @@ export class RunService {
     const revision = revisionFact('revision', revisionInput);
     if ((commitInputs?.length ?? 0) > 1000) throw badInput('commits', 'at most 1000 commits per run');
     const commits = (commitInputs ?? []).map((commit, i) => revisionFact(`commits[${i}]`, commit));
-    return this.start(async (manager) => {
+    return this.start(pipelineId, async (manager) => {
       const pipeline = await this.lockPipeline(manager, pipelineId);
       const plan = await planFromDefinition(manager, pipelineId);
       return { pipeline, plan, revision, commits, principal, rollbackOfRunId: null };
@@ -90,7 +94,7 @@ export class RunService {
   ): Promise<PipelineRunEntity> {
     if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
     if (!isUuid(toRunId)) throw notFound('pipeline run', toRunId);
-    return this.start(async (manager) => {
+    return this.start(pipelineId, async (manager) => {
       const pipeline = await this.lockPipeline(manager, pipelineId);
       const target = await manager.findOneBy(PipelineRunEntity, { id: toRunId });
       if (!target || target.pipelineId !== pipelineId) throw notFound('pipeline run', toRunId);
@@ -125,7 +129,7 @@ export class RunService {
   ): Promise<PipelineRunEntity> {
     if (!isUuid(pipelineId)) throw notFound('pipeline', pipelineId);
     if (!isUuid(fromRunId)) throw notFound('pipeline run', fromRunId);
-    return this.start(async (manager) => {
+    return this.start(pipelineId, async (manager) => {
       const pipeline = await this.lockPipeline(manager, pipelineId);
       const source = await manager.findOneBy(PipelineRunEntity, { id: fromRunId });
       if (!source) throw notFound('pipeline run', fromRunId);
@@ -196,8 +200,40 @@ export class RunService {
     return pipeline;
   }
 
-  private async start(prepare: (manager: EntityManager) => Promise<NewRun>): Promise<PipelineRunEntity> {
-    const { run, input } = await this.dataSource.transaction(async (manager) => {
+  private async start(
+    pipelineId: string,
+    prepare: (manager: EntityManager) => Promise<NewRun>,
+  ): Promise<PipelineRunEntity> {
+    const { run, input } = await this.triggers.run(pipelineId, () => this.snapshot(prepare));
+
+    try {
+      await this.temporal.workflow.start(pipelineRunWorkflowType, {
+        taskQueue: this.taskQueue,
+        workflowId: run.temporalWorkflowId,
+        args: [input],
+        typedSearchAttributes: [
+          { key: runSearchAttributes.pipelineId, value: run.pipelineId },
+          { key: runSearchAttributes.status, value: run.status },
+        ],
+      });
+    } catch (error) {
+      // Started already (the worker's reconciler found the row first): that is the workflow wanted.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return run;
+      await this.dataSource.query(
+        `UPDATE pipeline_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2, lane_released_at = now()
+          WHERE id = $1`,
+        [run.id, 'the run could not be started: Temporal did not accept the workflow'],
+      );
+      throw error;
+    }
+    return run;
+  }
+
+  /** The run's rows, its definition snapshotted, in one transaction under the pipeline's row lock. */
+  private snapshot(
+    prepare: (manager: EntityManager) => Promise<NewRun>,
+  ): Promise<{ run: PipelineRunEntity; input: PipelineRunInput }> {
+    return this.dataSource.transaction(async (manager) => {
       const { pipeline, plan, revision, commits, principal, rollbackOfRunId, promotedFromRunId, carried } =
         await prepare(manager);
       const counter: [Array<{ run_counter: number }>, number] = await manager.query(
@@ -270,27 +306,5 @@ export class RunService {
       };
       return { run, input };
     });
-
-    try {
-      await this.temporal.workflow.start(pipelineRunWorkflowType, {
-        taskQueue: this.taskQueue,
-        workflowId: run.temporalWorkflowId,
-        args: [input],
-        typedSearchAttributes: [
-          { key: runSearchAttributes.pipelineId, value: run.pipelineId },
-          { key: runSearchAttributes.status, value: run.status },
-        ],
-      });
-    } catch (error) {
-      // Started already (the worker's reconciler found the row first): that is the workflow wanted.
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return run;
-      await this.dataSource.query(
-        `UPDATE pipeline_runs SET status = 'FAILED', finished_at = now(), failure_reason = $2, lane_released_at = now()
-          WHERE id = $1`,
-        [run.id, 'the run could not be started: Temporal did not accept the workflow'],
-      );
-      throw error;
-    }
-    return run;
   }
 }

@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,8 +8,11 @@ import { test as base } from 'vitest';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres, type LocalPostgres } from '../../db/local-postgres';
 import { parseConfig } from '../../main/config';
-import { createTestDatabase, eventually, graphql, type Harness } from './fixtures';
-import { freePort, processesMatching } from './processes';
+import { createTestDatabase, graphql, type Harness } from './fixtures';
+import { answers, ManagedProcess, OutputLog, type ChildService, type Restartable } from './managed-process';
+import { endProcessesMatching, freePort } from './processes';
+
+export type { ChildService, Restartable };
 
 /**
  * Lockstep as it runs in production, one process per component, with services of its own: a Temporal dev
@@ -22,27 +24,11 @@ import { freePort, processesMatching } from './processes';
  * process the cluster ever started (commands of killed workers included) can be found and ended at the end.
  */
 
-const root = path.resolve(__dirname, '..', '..');
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface ClusterOptions {
   /** `own`: a private PostgreSQL that the test may stop and start; `shared`: a database on the test server. */
   postgres: 'own' | 'shared';
   /** More environment for the worker and the API (metrics ports, an OTLP endpoint, LOG_FORMAT...). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A service the test can take down and bring back. */
-export interface Restartable {
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-export interface ChildService extends Restartable {
-  readonly pid: number | undefined;
-  readonly running: boolean;
-  /** Ends the process at once (SIGKILL), as a crash or the OOM killer would, and waits for its exit. */
-  kill(): Promise<void>;
 }
 
 export interface Cluster {
@@ -68,123 +54,6 @@ export interface Cluster {
   output(): string;
   /** Stops every process the cluster started and removes its folder and database. */
   stop(): Promise<void>;
-}
-
-/** Interleaved output of the cluster's processes; only the tail is kept. */
-class OutputLog {
-  private readonly lines: string[] = [];
-  private readonly started = Date.now();
-
-  write(source: string, text: string): void {
-    const at = ((Date.now() - this.started) / 1000).toFixed(1).padStart(6);
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      this.lines.push(`${at}s [${source}] ${line}`);
-      if (this.lines.length > 3000) this.lines.shift();
-    }
-  }
-
-  text(): string {
-    return this.lines.join('\n');
-  }
-}
-
-interface ProcessSpec {
-  name: string;
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  /** Resolves true once the process serves; polled until it does. */
-  ready: (output: string) => Promise<boolean>;
-  readyTimeoutMs: number;
-  /** How long a SIGTERM may take before SIGKILL. */
-  stopGraceMs: number;
-}
-
-/** One child process that can be started again after it stopped or was killed, same command and env. */
-class ManagedProcess implements ChildService {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private incarnation = 0;
-  private recent = '';
-
-  constructor(
-    private readonly spec: ProcessSpec,
-    private readonly log: OutputLog,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.running ? this.child?.pid : undefined;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) throw new Error(`${this.spec.name} is already running`);
-    this.incarnation += 1;
-    const source = `${this.spec.name}#${this.incarnation}`;
-    this.recent = '';
-    const child = spawn(this.spec.command, this.spec.args, {
-      cwd: root,
-      env: this.spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const capture = (chunk: Buffer) => {
-      const text = chunk.toString();
-      this.recent = (this.recent + text).slice(-20_000);
-      this.log.write(source, text);
-    };
-    child.stdout?.on('data', capture);
-    child.stderr?.on('data', capture);
-    this.exited = new Promise<void>((resolve) => {
-      child.once('error', (error) => {
-        this.log.write(source, `failed to start: ${error.message}`);
-        resolve();
-      });
-      child.once('exit', (code, signal) => {
-        this.log.write(source, `exited (${signal ?? `code ${code}`})`);
-        resolve();
-      });
-    });
-    const deadline = Date.now() + this.spec.readyTimeoutMs;
-    while (!(await this.spec.ready(this.recent))) {
-      if (!this.running)
-        throw new Error(`${source} exited before it was ready; its output:\n${this.recent.trim()}`);
-      if (Date.now() > deadline)
-        throw new Error(
-          `${source} was not ready within ${this.spec.readyTimeoutMs} ms; its output:\n${this.recent.trim()}`,
-        );
-      await delay(200);
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.end('SIGTERM', this.spec.stopGraceMs);
-  }
-
-  async kill(): Promise<void> {
-    await this.end('SIGKILL', 0);
-  }
-
-  private async end(signal: NodeJS.Signals, graceMs: number): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    child.kill(signal);
-    const timer = graceMs > 0 ? setTimeout(() => child.kill('SIGKILL'), graceMs) : undefined;
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(3000) })).status === 200;
-  } catch {
-    return false;
-  }
 }
 
 async function temporalServes(address: string): Promise<boolean> {
@@ -251,20 +120,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await cleanup().catch((error: Error) => problems.push(error.message));
     }
     // Whatever is left (commands of a killed worker, above all) still carries TMPDIR=<dir>.
-    const leftovers = await eventually(
-      async () => {
-        for (const { pid } of processesMatching(dir)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-        return processesMatching(dir);
-      },
-      (left) => left.length === 0,
-      10_000,
-    ).catch(() => processesMatching(dir));
+    const leftovers = await endProcessesMatching(dir);
     if (leftovers.length > 0) problems.push(`processes survived the cluster: ${JSON.stringify(leftovers)}`);
     await rm(dir, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`stopping the cluster: ${problems.join('; ')}`);

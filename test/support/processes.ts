@@ -65,3 +65,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Ends every live process whose command line or environment holds `needle` (a folder the test handed its
+ * children as TMPDIR: commands of a killed worker carry it too), retrying for up to 10 s; what survives.
+ */
+export async function endProcessesMatching(needle: string): Promise<Array<{ pid: number; cmdline: string }>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = processesMatching(needle);
+    if (found.length === 0 || Date.now() > deadline) return found;
+    for (const { pid } of found) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

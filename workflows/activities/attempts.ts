@@ -9,8 +9,10 @@ export const lostAttemptError = 'lost: the worker running this attempt stopped';
 /**
  * Records the start of an activity attempt and returns its number. Numbers run on across executions (manual
  * retries): attempt k of execution e is numbered after every attempt of the executions before it, so the
- * same (execution, attempt) always maps to the same row. An earlier attempt of this execution that never
- * finished was lost with its worker (Temporal retried it after its heartbeats stopped): it is closed as lost.
+ * same (execution, attempt) always maps to the same row. Temporal starts another attempt only when the
+ * earlier ones did not complete, so an earlier attempt of this execution that never finished, or finished
+ * without an error, was lost with its worker (its heartbeats stopped before its result reached Temporal): it
+ * is closed as lost, and an action never shows two successful attempts. Failed attempts stay as they were.
  */
 export async function beginAttempt(
   dataSource: DataSource,
@@ -27,8 +29,9 @@ export async function beginAttempt(
          ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL, lost = false
          RETURNING number),
        lost AS (
-         UPDATE action_attempts SET finished_at = $4, error = $5, lost = true
-          WHERE action_run_id = $1 AND execution = $2 AND finished_at IS NULL AND number < (SELECT number FROM attempt))
+         UPDATE action_attempts SET finished_at = COALESCE(finished_at, $4), error = $5, lost = true
+          WHERE action_run_id = $1 AND execution = $2 AND (finished_at IS NULL OR (error IS NULL AND NOT lost))
+            AND number < (SELECT number FROM attempt))
        SELECT number FROM attempt`,
       [action.actionRunId, action.execution, ctx.info.attempt, startedAt, lostAttemptError],
     ),

@@ -11,10 +11,17 @@ import { observeChange } from './projection-metrics';
  * never slows a run); and the run announced as changed, event or not (live views re-read it).
  * Parameters $1-$11: run, pipeline, key, type, stage, action, message, at, and the events, deliveries and
  * runs channels. Statements that embed it put their own parameters after these.
+ *
+ * Event ids are the order subscribers see and resume from (`afterEventId`), so they must become visible in
+ * id order: the id is taken under a transaction-level advisory lock, held until the writer commits, so no
+ * event commits (and is announced) before one with a lower id. Without it, two workers (or two parallel
+ * actions of one run) writing at once could commit 969 before 968: a subscriber would get them out of order,
+ * and a client resuming after 969 would never get 968. The lock is taken only when there is an event.
  */
 const eventPart = `event AS (
     INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
     SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz
+      FROM (SELECT pg_advisory_xact_lock(hashtext('lockstep.event-order'))) AS in_id_order
      WHERE $3::text IS NOT NULL
     ON CONFLICT (run_id, event_key) DO NOTHING
     RETURNING id),
