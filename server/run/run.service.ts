@@ -174,7 +174,7 @@ export class RunService {
           'rerun it once it has ended',
       );
     }
-    return this.start(async (manager) => {
+    return this.start(source.pipelineId, async (manager) => {
       const pipeline = await this.lockPipeline(manager, source.pipelineId);
       const { plan, artifacts } = await rerunPlan(manager, source, stageRunId, rerunUpstream);
       return {
