@@ -24,7 +24,7 @@ export function RerunControl({
       <input type="hidden" name="runId" value={runId} />
       <input type="hidden" name="stageRunId" value={stageRunId} />
       {first ? null : (
-        <label>
+        <label className="check">
           <input type="checkbox" name="upstream" /> also earlier stages
         </label>
       )}
