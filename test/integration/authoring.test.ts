@@ -1,28 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
-import { type Harness, ok, test } from '../support/fixtures';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { screenshot, signedIn, watchErrors } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
+import { ok, test } from '../support/fixtures';
 import { command, createPipeline, ended, trigger, waitForRun } from '../support/pipelines';
 
 /** Authoring in the dashboard: the editor, the graph, environment pipelines, long logs; Debian's Chromium. */
 
-let browser: Browser;
-let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-});
-
-async function webFor(h: Harness) {
-  web ??= await startWeb(h.apiUrl);
-  return web.url;
-}
+const suite = browserSuite();
+const { errors, webFor } = suite;
 
 /** The stage names of a graph, in the order drawn. */
 const graphStages = async (page: Page, label: string) => {
@@ -48,7 +34,7 @@ describe('authoring in the dashboard', () => {
     harness: h,
   }) => {
     const url = await webFor(h);
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines`);
     await page.getByRole('link', { name: 'New pipeline' }).click();
@@ -108,7 +94,7 @@ describe('authoring in the dashboard', () => {
     const older = await trigger(h, pipeline.id);
     await waitForRun(h, older.id, ended);
 
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines/${pipeline.id}/edit`);
     await page.getByRole('button', { name: 'Move stage second up' }).focus();
@@ -135,7 +121,7 @@ describe('authoring in the dashboard', () => {
       name: 'authoring-viewer',
       stages: [{ name: 'only', actions: [command('noop', 'true')] }],
     });
-    const context = await signedIn(browser, url, await h.tokenFor('VIEWER', 'authoring-viewer'));
+    const context = await signedIn(suite.browser, url, await h.tokenFor('VIEWER', 'authoring-viewer'));
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines/${pipeline.id}`);
     await page.getByRole('link', { name: 'View definition' }).click();
@@ -153,7 +139,7 @@ describe('authoring in the dashboard', () => {
       name: 'authoring-invalid',
       stages: [{ name: 'only', actions: [command('run', 'echo ok')] }],
     });
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines/${pipeline.id}/edit`);
     const commandField = page.locator('[data-field="input.stages[0].actions[0].config.command"]');
@@ -178,7 +164,7 @@ describe('authoring in the dashboard', () => {
     harness: h,
   }) => {
     const url = await webFor(h);
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     const submit = async (form: string, fields: Record<string, string>, button: string) => {
       const scope = page.getByRole('form', { name: form });
@@ -282,7 +268,7 @@ describe('authoring in the dashboard', () => {
       stages: [{ name: 'only', actions: [command('chatty', 'sleep 3; seq 1 5000; sleep 2')] }],
     });
     const run = await trigger(h, pipeline.id);
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/runs/${run.id}`);
     const action = page.locator('[data-action="chatty"]');

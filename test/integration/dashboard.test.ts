@@ -1,36 +1,21 @@
-import type { Browser } from 'playwright-core';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
-import { type Harness, ok, test } from '../support/fixtures';
+import { describe, expect } from 'vitest';
+import { screenshot, signedIn, watchErrors } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
+import { ok, test } from '../support/fixtures';
 import { approval, command, createPipeline } from '../support/pipelines';
 
 /** The dashboard in Debian's Chromium, against the built web app, a real API, worker, PostgreSQL, Temporal. */
 
-let browser: Browser;
-let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-});
-
-async function webFor(h: Harness) {
-  web ??= await startWeb(h.apiUrl);
-  return web.url;
-}
+const suite = browserSuite();
+const { errors, webFor } = suite;
 
 describe('dashboard', () => {
   test('sign in: a bad token is refused with a message, a good one opens the page asked for', async ({
     harness: h,
   }) => {
     const url = await webFor(h);
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines`);
     await page.waitForURL(/\/login/);
@@ -57,7 +42,7 @@ describe('dashboard', () => {
     harness: h,
   }) => {
     const url = await webFor(h);
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/login?next=${encodeURIComponent('/\\evil.example/x')}`);
     await page.getByLabel('API token').fill(h.adminToken);
@@ -88,7 +73,7 @@ describe('dashboard', () => {
       name: 'dash-viewer-only',
       stages: [{ name: 'only', actions: [command('noop', 'true')] }],
     });
-    const context = await signedIn(browser, url, await h.tokenFor('VIEWER', 'dash-viewer'));
+    const context = await signedIn(suite.browser, url, await h.tokenFor('VIEWER', 'dash-viewer'));
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/pipelines/${pipeline.id}`);
     await page.getByLabel('Revision').fill('abcdef12');
@@ -139,7 +124,7 @@ describe('dashboard', () => {
         },
       });
     }
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/?days=30&interval=WEEK&team=dash`);
     const chart = page.locator('figure[data-chart="deployments"]');
@@ -206,7 +191,7 @@ describe('dashboard', () => {
         { name: 'production', actions: [approval('go-live'), command('deploy', 'echo live', 2)] },
       ],
     });
-    const admin = await signedIn(browser, url, h.adminToken);
+    const admin = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await admin.newPage(), errors);
     await page.goto(`${url}/pipelines/${pipeline.id}`);
     await screenshot(page, 'pipeline');
@@ -228,7 +213,7 @@ describe('dashboard', () => {
       .toContain('compiling');
     await screenshot(page, 'run-waiting');
 
-    const approver = await signedIn(browser, url, await h.tokenFor('APPROVER', 'dash-approver'));
+    const approver = await signedIn(suite.browser, url, await h.tokenFor('APPROVER', 'dash-approver'));
     const other = watchErrors(await approver.newPage(), errors);
     await other.goto(runUrl);
     const gate = other.getByRole('group', { name: 'Approval for go-live' });
@@ -274,7 +259,7 @@ describe('dashboard', () => {
       `mutation($p: ID!) { triggerPipeline(pipelineId: $p, revision: { sha: "badc0ffee", committedAt: "2026-01-01T00:00:00Z" }) { id } }`,
       { p: pipeline.id },
     );
-    const context = await signedIn(browser, url, h.adminToken);
+    const context = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await context.newPage(), errors);
     await page.goto(`${url}/runs/${triggerPipeline.id}`);
     const retry = page.getByRole('button', { name: 'Retry failed actions' });
@@ -312,7 +297,11 @@ describe('dashboard', () => {
     );
     const runUrl = `${url}/runs/${triggerPipeline.id}`;
     const offered = async (role: 'VIEWER' | 'OPERATOR' | 'APPROVER') => {
-      const context = await signedIn(browser, url, await h.tokenFor(role, `dash-hold-${role.toLowerCase()}`));
+      const context = await signedIn(
+        suite.browser,
+        url,
+        await h.tokenFor(role, `dash-hold-${role.toLowerCase()}`),
+      );
       const page = watchErrors(await context.newPage(), errors);
       await page.goto(runUrl);
       await page.locator('section[data-run-status="FAILED"]').waitFor({ timeout: 30_000 });

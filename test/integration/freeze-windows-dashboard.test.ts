@@ -1,24 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
+import { describe, expect } from 'vitest';
+import { screenshot, signedIn, watchErrors } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 import { test } from '../support/fixtures';
 import { command, createPipeline, trigger, waitForRun } from '../support/pipelines';
 import { ok, releaseCatalog } from '../support/releases';
 
 /** Freeze windows in the dashboard (Debian's Chromium, the built web app, a real API, worker and services). */
 
-let browser: Browser;
-let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-});
+const suite = browserSuite();
+const { errors, webFor } = suite;
 
 /** A `datetime-local` value in UTC, `minutes` from now. */
 const utcInput = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16);
@@ -27,8 +17,7 @@ describe('freeze windows in the dashboard', () => {
   test('an ADMIN declares a window, the held run shows it, the ADMIN overrides it with a reason; a VIEWER only reads', async ({
     harness: h,
   }) => {
-    web ??= await startWeb(h.apiUrl);
-    const url = web.url;
+    const url = await webFor(h);
     const { productionId } = await releaseCatalog(h, 'dash-freeze');
     const { environments } = await ok<{ environments: Array<{ id: string; name: string }> }>(
       h,
@@ -36,7 +25,7 @@ describe('freeze windows in the dashboard', () => {
     );
     const production = environments.find((e) => e.id === productionId)!.name;
 
-    const admin = await signedIn(browser, url, h.adminToken);
+    const admin = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await admin.newPage(), errors);
     await page.goto(`${url}/freeze-windows`);
     await page.getByRole('link', { name: 'Freeze windows' }).waitFor();
@@ -63,7 +52,7 @@ describe('freeze windows in the dashboard', () => {
     const run = await trigger(h, pipeline.id);
     await waitForRun(h, run.id, (r) => r.status === 'WAITING');
 
-    const viewer = await signedIn(browser, url, await h.tokenFor('VIEWER', 'dash-freeze-viewer'));
+    const viewer = await signedIn(suite.browser, url, await h.tokenFor('VIEWER', 'dash-freeze-viewer'));
     const look = watchErrors(await viewer.newPage(), errors);
     await look.goto(`${url}/runs/${run.id}`);
     await look.getByRole('status').filter({ hasText: 'Dashboard freeze' }).waitFor();

@@ -1,29 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
+import { describe, expect } from 'vitest';
+import { screenshot, signedIn, watchErrors } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
 import { eventually, type Harness, ok, test } from '../support/fixtures';
 import { approval, createPipeline, revision, trigger } from '../support/pipelines';
 import { processesMatching } from '../support/processes';
 
 /** A DEPLOYMENT action's plan approval and a timed-out gate on the run page, in Debian's Chromium. */
 
-let browser: Browser;
-let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-});
-
-async function webFor(h: Harness) {
-  web ??= await startWeb(h.apiUrl);
-  return web.url;
-}
+const suite = browserSuite();
+const { errors, webFor } = suite;
 
 /** A Deployment whose plan needs two approvers within ten minutes. */
 async function deployment(h: Harness): Promise<string> {
@@ -68,7 +53,7 @@ describe('plan approval on the run page', () => {
       ],
     });
     const run = await trigger(h, pipeline.id);
-    const first = await signedIn(browser, url, await h.tokenFor('APPROVER', 'dash-first'));
+    const first = await signedIn(suite.browser, url, await h.tokenFor('APPROVER', 'dash-first'));
     const page = watchErrors(await first.newPage(), errors);
     await page.goto(`${url}/runs/${run.id}`);
     await page
@@ -85,7 +70,7 @@ describe('plan approval on the run page', () => {
     expect(await gate.locator('[role="alert"]').count()).toBe(0);
     await screenshot(page, 'plan-approval-one-of-two');
 
-    const second = await signedIn(browser, url, await h.tokenFor('APPROVER', 'dash-second'));
+    const second = await signedIn(suite.browser, url, await h.tokenFor('APPROVER', 'dash-second'));
     const other = watchErrors(await second.newPage(), errors);
     await other.goto(`${url}/runs/${run.id}`);
     await other
@@ -108,7 +93,7 @@ describe('plan approval on the run page', () => {
       stages: [{ name: 'production', actions: [approval('go-live', { timeoutSeconds: 1 })] }],
     });
     const run = await trigger(h, pipeline.id);
-    const admin = await signedIn(browser, url, h.adminToken);
+    const admin = await signedIn(suite.browser, url, h.adminToken);
     const page = watchErrors(await admin.newPage(), errors);
     await page.goto(`${url}/runs/${run.id}`);
     const gate = page.locator('[data-action="go-live"][data-action-status="TIMED_OUT"]');
@@ -147,7 +132,7 @@ describe('plan approval on the run page', () => {
       (n) => n > 0,
       15_000,
     );
-    const operator = await signedIn(browser, url, await h.tokenFor('OPERATOR', 'dash-operator'));
+    const operator = await signedIn(suite.browser, url, await h.tokenFor('OPERATOR', 'dash-operator'));
     const page = watchErrors(await operator.newPage(), errors);
     await page.goto(`${url}/deployment-runs/${runDeployment.id}`);
     await page.getByLabel('Reason').fill('wrong revision');

@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { sharedFolder } from '../support/shared-folder';
-import { launchChromium, screenshot, signedIn, startWeb, watchErrors } from '../support/browser';
-import { test, type Harness } from '../support/fixtures';
+import { screenshot, signedIn, watchErrors } from '../support/browser';
+import { browserSuite } from '../support/browser-suite';
+import { test } from '../support/fixtures';
 import { approval, createPipeline } from '../support/pipelines';
 import {
   buildAction,
@@ -18,26 +18,17 @@ import {
 
 /** Releases in the dashboard (Debian's Chromium, the built web app, a real API, worker and services). */
 
-let browser: Browser;
-let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+const suite = browserSuite();
+const { errors, webFor } = suite;
 let scratch: string;
-const errors: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
   scratch = await sharedFolder('lockstep-releases-dash-', ['board-builds', 'diff-page-builds']);
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await rm(scratch, { recursive: true, force: true });
 });
 
-async function webFor(h: Harness) {
-  web ??= await startWeb(h.apiUrl);
-  return web.url;
-}
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
 
 describe('releases in the dashboard', () => {
   test('the live board shows what runs where; a viewer only reads it, an operator promotes a cell into production', async ({
@@ -75,7 +66,7 @@ describe('releases in the dashboard', () => {
     );
     const service = services.find((s) => s.id === serviceId)!.name;
 
-    const viewer = await signedIn(browser, url, await h.tokenFor('VIEWER', 'board-viewer'));
+    const viewer = await signedIn(suite.browser, url, await h.tokenFor('VIEWER', 'board-viewer'));
     const look = watchErrors(await viewer.newPage(), errors);
     await look.goto(`${url}/releases`);
     const stagingCell = look.locator(`td[data-cell^="${service}/"][data-cell$="-staging"]`);
@@ -87,7 +78,7 @@ describe('releases in the dashboard', () => {
     await screenshot(look, 'releases-board-viewer');
     await viewer.close();
 
-    const operator = await signedIn(browser, url, await h.tokenFor('OPERATOR', 'board-operator'));
+    const operator = await signedIn(suite.browser, url, await h.tokenFor('OPERATOR', 'board-operator'));
     const page = watchErrors(await operator.newPage(), errors);
     await page.goto(`${url}/releases`);
     const cell = page.locator(`td[data-cell^="${service}/"][data-cell$="-staging"]`);
@@ -168,7 +159,7 @@ describe('releases in the dashboard', () => {
     const candidate = revisionAt(410);
     const runId = await triggerRevision(h, pipeline.id, candidate, [live, revisionAt(405), candidate]);
 
-    const approver = await signedIn(browser, url, await h.tokenFor('APPROVER', 'diff-page-approver'));
+    const approver = await signedIn(suite.browser, url, await h.tokenFor('APPROVER', 'diff-page-approver'));
     const page = watchErrors(await approver.newPage(), errors);
     await page.goto(`${url}/runs/${runId}`);
     const gate = page.getByRole('group', { name: 'Approval for go-live' });
