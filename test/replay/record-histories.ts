@@ -120,6 +120,24 @@ interface Scenario {
   drive?: (t: Tools, runId: string) => Promise<void>;
 }
 
+/** A run into a frozen environment: a window of `seconds` declared first, then (`override`) an ADMIN's override. */
+const frozenRun = (
+  environmentId: string,
+  seconds: number,
+  override: boolean,
+): Pick<Scenario, 'start' | 'drive'> => ({
+  start: async (t, pipelineId) => {
+    await freezeWindow(t, environmentId, seconds);
+    return t.trigger(pipelineId);
+  },
+  ...(override && {
+    drive: async (t, runId) => {
+      await until(t.dataSource, 'SELECT 1 FROM freeze_holds WHERE run_id = $1', [runId]);
+      await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
+    },
+  }),
+});
+
 /** A freeze window over an environment, from a second ago for `seconds` more. */
 const freezeWindow = (t: Tools, environmentId: string, seconds: number) =>
   new FreezeService(t.dataSource, t.temporal).create(
@@ -417,10 +435,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         ],
       },
       // A window of a few seconds: the run waits BLOCKED, then goes on by itself when it ends.
-      start: async (t, pipelineId) => {
-        await freezeWindow(t, catalog.frozenId, 4);
-        return t.trigger(pipelineId);
-      },
+      ...frozenRun(catalog.frozenId, 4, false),
     },
     'freeze-overridden': {
       input: {
@@ -430,14 +445,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
           { name: 'production', environmentId: catalog.overriddenId, actions: [command('ship', 'true')] },
         ],
       },
-      start: async (t, pipelineId) => {
-        await freezeWindow(t, catalog.overriddenId, 3600);
-        return t.trigger(pipelineId);
-      },
-      drive: async (t, runId) => {
-        await until(t.dataSource, 'SELECT 1 FROM freeze_holds WHERE run_id = $1', [runId]);
-        await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
-      },
+      ...frozenRun(catalog.overriddenId, 3600, true),
     },
     // A freeze held and overridden once events are written with their state (FREEZE_HELD and the run's
     // WAITING in one step).
@@ -448,14 +456,7 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
           { name: 'production', environmentId: catalog.heldInOneStepId, actions: [command('ship', 'true')] },
         ],
       },
-      start: async (t, pipelineId) => {
-        await freezeWindow(t, catalog.heldInOneStepId, 3600);
-        return t.trigger(pipelineId);
-      },
-      drive: async (t, runId) => {
-        await until(t.dataSource, 'SELECT 1 FROM freeze_holds WHERE run_id = $1', [runId]);
-        await new FreezeService(t.dataSource, t.temporal).override(runId, 'recorded override', t.admin);
-      },
+      ...frozenRun(catalog.heldInOneStepId, 3600, true),
     },
     // Approval outcomes (recorded after a timeout decided TIMED_OUT and plan approvals took a gate's options).
     'approval-timed-out': { input: twoStages('timed-out', [gate({ timeoutSeconds: 1 })]), hold: 1 },
