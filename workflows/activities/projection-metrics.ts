@@ -1,48 +1,42 @@
-import type { DataSource } from 'typeorm';
 import { finishedStatuses } from '../../db/domain';
 import type { RunChange } from '../definitions';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 
 const seconds = (from: Date, to: string) => Math.max(0, (Date.parse(to) - from.getTime()) / 1000);
 
+/** The changed row as the change's statement returns it: an action's kind, a run's creation, the start. */
+export interface ChangedRow {
+  kind: string | null;
+  created_at: Date | null;
+  started_at: Date | null;
+}
+
 /**
  * Counts a projected change in the worker's metrics, once it is committed: a run's first start (with the
  * time it queued), a run's or an action's end (with its duration; an approval gate's is its wait). The
- * times are the rows' own, so the numbers agree with what the API shows. A projection retried after a crash
- * may count once more (Prometheus counters are for rates, not for bookkeeping); a failure to read is
- * ignored: metrics never fail a run.
+ * times are the row's own as the change's statement returned it (no second read), so the numbers agree with
+ * what the API shows. A projection retried after a crash may count once more (Prometheus counters are for
+ * rates, not for bookkeeping); a row not found counts nothing.
  */
-export async function observeChange(
-  metrics: WorkerMetrics,
-  dataSource: DataSource,
-  change: RunChange,
-): Promise<void> {
-  try {
-    if (change.target === 'run') await observeRun(metrics, dataSource, change);
-    else if (change.target === 'action' && finishedStatuses.has(change.status))
-      await observeAction(metrics, dataSource, change);
-  } catch {
-    // see above
-  }
+export function observeChange(metrics: WorkerMetrics, change: RunChange, row: ChangedRow | undefined): void {
+  if (!row) return;
+  if (change.target === 'run') observeRun(metrics, change, row);
+  else if (change.target === 'action' && finishedStatuses.has(change.status))
+    observeAction(metrics, change, row);
 }
 
-async function observeRun(
+function observeRun(
   metrics: WorkerMetrics,
-  dataSource: DataSource,
   change: Extract<RunChange, { target: 'run' }>,
-): Promise<void> {
+  row: ChangedRow,
+): void {
   const finished = finishedStatuses.has(change.status);
   if (change.status !== 'RUNNING' && !finished) return;
-  const [row] = await dataSource.query<Array<{ created_at: Date; started_at: Date | null }>>(
-    `SELECT created_at, started_at FROM pipeline_runs WHERE id = $1`,
-    [change.runId],
-  );
-  if (!row) return;
   if (change.status === 'RUNNING') {
     // RUNNING again after a wait keeps the first start: only the change that set it counts.
     if (row.started_at?.getTime() !== Date.parse(change.at)) return;
     metrics.runsStarted.inc();
-    metrics.queueWait.observe(seconds(row.created_at, change.at));
+    if (row.created_at) metrics.queueWait.observe(seconds(row.created_at, change.at));
     return;
   }
   metrics.runsFinished.inc({ status: change.status });
@@ -50,17 +44,12 @@ async function observeRun(
     metrics.runDuration.observe({ status: change.status }, seconds(row.started_at, change.at));
 }
 
-async function observeAction(
+function observeAction(
   metrics: WorkerMetrics,
-  dataSource: DataSource,
   change: Extract<RunChange, { target: 'action' }>,
-): Promise<void> {
-  const [row] = await dataSource.query<Array<{ kind: string; started_at: Date | null }>>(
-    `SELECT kind, started_at FROM action_runs WHERE id = $1`,
-    [change.actionRunId],
-  );
-  if (!row) return;
-  const labels = { kind: row.kind, status: change.status };
+  row: ChangedRow,
+): void {
+  const labels = { kind: row.kind ?? 'UNKNOWN', status: change.status };
   metrics.actionsFinished.inc(labels);
   if (!row.started_at) return; // skipped or reused without starting
   const duration = seconds(row.started_at, change.at);

@@ -3,7 +3,7 @@ import { finishedStatuses } from '../../db/domain';
 import { notifyChannels } from '../../db/notify';
 import type { ApprovalRecord, EventRecord, RunChange, RunStep } from '../definitions';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
-import { observeChange } from './projection-metrics';
+import { observeChange, type ChangedRow } from './projection-metrics';
 
 /**
  * An event ($3 null: none) appended once per key, announced on the events channel, and queued for every
@@ -18,7 +18,7 @@ import { observeChange } from './projection-metrics';
  * actions of one run) writing at once could commit 969 before 968: a subscriber would get them out of order,
  * and a client resuming after 969 would never get 968. The lock is taken only when there is an event.
  */
-const eventPart = `event AS (
+const eventCtes = `event AS (
     INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
     SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz
       FROM (SELECT pg_advisory_xact_lock(hashtext('lockstep.event-order'))) AS in_id_order
@@ -32,11 +32,13 @@ const eventPart = `event AS (
       JOIN webhook_subscriptions s
         ON (s.pipeline_id IS NULL OR s.pipeline_id = $2::uuid)
        AND (cardinality(s.event_types) = 0 OR $4::text = ANY (s.event_types))
-    RETURNING 1)
-  SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text)
+    RETURNING 1)`;
+const eventNotify = `SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text)
     FROM event
   UNION ALL SELECT pg_notify($10::text, '') WHERE EXISTS (SELECT 1 FROM queued)
   UNION ALL SELECT pg_notify($11::text, json_build_object('runId', $1::text, 'pipelineId', $2::text)::text)`;
+const eventPart = `${eventCtes}
+  ${eventNotify}`;
 
 function eventParams(ids: { runId: string; pipelineId: string }, event: EventRecord | undefined): unknown[] {
   return [
@@ -86,10 +88,27 @@ const firstStart = `COALESCE(started_at, $14::timestamptz)`;
 const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip_reason),
        reused_from_action_run_id = COALESCE(($18::jsonb->>'reusedFrom')::uuid, reused_from_action_run_id),
        approval_expired = approval_expired OR COALESCE(($18::jsonb->>'approvalExpired')::boolean, false)`;
+/**
+ * A change's statement hands back what the worker's metrics need of the row as it is now (`ChangedRow`), so
+ * counting a change costs no second query; the notifications are sent whether the row was found or not.
+ */
+const changeStatement = (update: string, returning: string) =>
+  `WITH changed AS (${update} RETURNING true AS found, ${returning}), ${eventCtes},
+  notified AS (${eventNotify})
+  SELECT changed.* FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
 const changeStatements = {
-  run: `WITH changed AS (UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  stage: `WITH changed AS (UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL RETURNING 1), ${eventPart}`,
-  action: `WITH changed AS (UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet} WHERE id = $12 RETURNING 1), ${eventPart}`,
+  run: changeStatement(
+    `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
+    'NULL::text AS kind, created_at, started_at',
+  ),
+  stage: changeStatement(
+    `UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
+    'NULL::text AS kind, NULL::timestamptz AS created_at, started_at',
+  ),
+  action: changeStatement(
+    `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet} WHERE id = $12`,
+    'kind, NULL::timestamptz AS created_at, started_at',
+  ),
 } as const;
 
 /** The releases facts of an action change, as $18 (null: none). */
@@ -116,7 +135,7 @@ export function createProjectionActivities({
    * One change as one statement (atomic on its own, one round trip): the row's new status and times, and
    * the event it raises, appended once per key and announced with NOTIFY.
    */
-  async function applyChange(manager: EntityManager, change: RunChange): Promise<void> {
+  async function applyChange(manager: EntityManager, change: RunChange): Promise<ChangedRow | undefined> {
     // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
     const startedAt =
       change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
@@ -135,20 +154,31 @@ export function createProjectionActivities({
       change.target === 'action' && change.outputs ? JSON.stringify(change.outputs) : null,
       releaseFacts(change),
     ];
-    await manager.query(changeStatements[change.target], params);
+    const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
+      changeStatements[change.target],
+      params,
+    );
+    return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
+  }
+
+  /** Applies changes in one transaction, in order; then counts them (once committed). */
+  async function applyChanges(changes: RunChange[], approvals: ApprovalRecord[] = []): Promise<void> {
+    const rows = await dataSource.transaction(async (manager) => {
+      for (const approval of approvals) await applyApproval(manager, approval);
+      const applied: Array<ChangedRow | undefined> = [];
+      for (const change of changes) applied.push(await applyChange(manager, change));
+      return applied;
+    });
+    changes.forEach((change, i) => observeChange(metrics, change, rows[i]));
   }
 
   async function recordRunChange(change: RunChange): Promise<void> {
-    await applyChange(dataSource.manager, change);
-    await observeChange(metrics, dataSource, change);
+    observeChange(metrics, change, await applyChange(dataSource.manager, change));
   }
 
   /** Several changes in one transaction, in order (closing what a run leaves unfinished). */
   async function recordRunChanges(changes: RunChange[]): Promise<void> {
-    await dataSource.transaction(async (manager) => {
-      for (const change of changes) await applyChange(manager, change);
-    });
-    for (const change of changes) await observeChange(metrics, dataSource, change);
+    await applyChanges(changes);
   }
 
   /** An accepted approval decision (once per person and execution) with its event. */
@@ -178,11 +208,7 @@ export function createProjectionActivities({
    * NOTIFYs are delivered at commit, so a subscriber that reads the run on an event sees the whole step.
    */
   async function recordRunStep(step: RunStep): Promise<void> {
-    await dataSource.transaction(async (manager) => {
-      for (const approval of step.approvals ?? []) await applyApproval(manager, approval);
-      for (const change of step.changes) await applyChange(manager, change);
-    });
-    for (const change of step.changes) await observeChange(metrics, dataSource, change);
+    await applyChanges(step.changes, step.approvals);
   }
 
   return { recordRunChange, recordRunChanges, recordApproval, recordRunStep };
