@@ -32,6 +32,11 @@ export interface ActiveFreezeRow {
   overrideReason: string | null;
 }
 
+/** A window `w` covers environment $1: its own, or one for every PRODUCTION environment and $1 is one. */
+const coversEnvironment = `(w.environment_id = $1::uuid
+           OR (w.environment_id IS NULL
+               AND EXISTS (SELECT 1 FROM environments e WHERE e.id = $1::uuid AND e.tier = 'PRODUCTION')))`;
+
 /** The windows active now over `environmentId`, each with `runId`'s override of it (if any), by end. */
 export const activeFreezes = statement<{ environmentId: string; runId: string }, ActiveFreezeRow[]>(
   `SELECT w.id, w.name, w.ends_at AS "endsAt",
@@ -40,9 +45,7 @@ export const activeFreezes = statement<{ environmentId: string; runId: string },
      FROM freeze_windows w
      LEFT JOIN freeze_overrides o ON o.window_id = w.id AND o.run_id = $2::uuid
     WHERE w.ends_at > now() AND w.starts_at <= now()
-      AND (w.environment_id = $1::uuid
-           OR (w.environment_id IS NULL
-               AND EXISTS (SELECT 1 FROM environments e WHERE e.id = $1::uuid AND e.tier = 'PRODUCTION')))
+      AND ${coversEnvironment}
     ORDER BY w.ends_at, w.id`,
   (p) => [p.environmentId, p.runId],
 );
@@ -57,9 +60,7 @@ export const freezeWindowList = statement<
 >(
   `SELECT ${columns}
      FROM freeze_windows w
-    WHERE ($1::uuid IS NULL OR w.environment_id = $1::uuid
-           OR (w.environment_id IS NULL
-               AND EXISTS (SELECT 1 FROM environments e WHERE e.id = $1::uuid AND e.tier = 'PRODUCTION')))
+    WHERE ($1::uuid IS NULL OR ${coversEnvironment})
       AND ($2::timestamptz IS NULL OR (w.starts_at <= $2::timestamptz AND w.ends_at > $2::timestamptz))
     ORDER BY w.starts_at, w.id
     LIMIT 500`,

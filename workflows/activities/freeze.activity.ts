@@ -22,6 +22,11 @@ export function createFreezeActivities({
    * in one transaction. A SUPERSEDED-mode run held here is replaced by the newest run waiting behind it.
    */
   async function readFreeze(request: FreezeRequest): Promise<FreezeState> {
+    // Nearly always nothing is frozen: one read, and a hold left from a wait here is removed, no transaction.
+    if ((await run(dataSource, activeFreezes, request)).length === 0) {
+      await run(dataSource, releaseFreezeHold, request);
+      return { holding: [], overridden: [], supersededBy: null };
+    }
     let superseded: string[] = [];
     const state = await dataSource.transaction(async (manager): Promise<FreezeState> => {
       const windows = await run(manager, activeFreezes, request);
