@@ -89,16 +89,8 @@ export const carryArtifacts = statement<{ runId: string; artifacts: readonly Art
   (p) => [p.runId, p.artifacts.map((a) => a.name), p.artifacts.map((a) => a.id)],
 );
 
-/** What a run carries now, by name. */
-export const artifactsOfRun = statement<{ runId: string }, ArtifactRef[]>(
-  `SELECT a.id, a.name, a.version, a.digest, a.uri
-     FROM pipeline_run_artifacts c JOIN artifacts a ON a.id = c.artifact_id
-    WHERE c.run_id = $1 ORDER BY a.name`,
-  (p) => [p.runId],
-);
-
 /** What a run carries now, by name, with the action run that published each (null: reported from outside). */
-export const artifactsOfRunWithPublisher = statement<
+export const artifactsOfRun = statement<
   { runId: string },
   Array<ArtifactRef & { actionRunId: string | null }>
 >(
@@ -107,6 +99,15 @@ export const artifactsOfRunWithPublisher = statement<
     WHERE c.run_id = $1 ORDER BY a.name`,
   (p) => [p.runId],
 );
+
+/** The reference alone (what a run's workflow is handed), without what a query read beside it. */
+export const artifactRef = ({ id, name, version, digest, uri }: ArtifactRef): ArtifactRef => ({
+  id,
+  name,
+  version,
+  digest,
+  uri,
+});
 
 /** Records what a deployment run deploys; the same name again changes nothing. */
 export async function recordDeployedArtifacts(

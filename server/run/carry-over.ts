@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { run } from '../../db/dora/statement';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
-import { artifactsOfRun, type ArtifactRef } from '../../db/releases/artifacts';
+import { artifactRef, artifactsOfRun, type ArtifactRef } from '../../db/releases/artifacts';
 import type { ActionPlan, RunPlan } from '../../workflows/definitions';
 
 /** An action of the known-good run that published (or itself reused) artifacts the run carries. */
@@ -25,7 +25,8 @@ export async function carryOver(
   sourcePipelineName: string,
   plan: RunPlan,
 ): Promise<{ plan: RunPlan; artifacts: ArtifactRef[] }> {
-  const artifacts = await run(manager, artifactsOfRun, { runId: source.id });
+  const carried = await run(manager, artifactsOfRun, { runId: source.id });
+  const artifacts = carried.map(artifactRef);
   if (artifacts.length === 0) return { plan, artifacts };
   const publishers: Publisher[] = await manager.query(
     `SELECT s.name AS "stageName", a.name AS "actionName", COALESCE(a.reused_from_action_run_id, a.id) AS origin,
@@ -35,11 +36,6 @@ export async function carryOver(
         AND EXISTS (SELECT 1 FROM artifacts x WHERE x.action_run_id = COALESCE(a.reused_from_action_run_id, a.id))`,
     [source.id],
   );
-  const published: Array<{ id: string; actionRunId: string }> = await manager.query(
-    'SELECT id, action_run_id AS "actionRunId" FROM artifacts WHERE action_run_id = ANY($1)',
-    [publishers.map((p) => p.origin)],
-  );
-  const carried = new Map(artifacts.map((a) => [a.id, a]));
   const find = (stageName: string, action: ActionPlan): Publisher | undefined => {
     const exact = publishers.find((p) => p.stageName === stageName && p.actionName === action.name);
     if (exact) return exact;
@@ -54,9 +50,7 @@ export async function carryOver(
         actions: stage.actions.map((action) => {
           const publisher = action.kind === 'COMMAND' ? find(stage.name, action) : undefined;
           if (!publisher) return action;
-          const reused = published
-            .filter((p) => p.actionRunId === publisher.origin)
-            .flatMap((p) => carried.get(p.id) ?? []);
+          const reused = carried.filter((a) => a.actionRunId === publisher.origin).map(artifactRef);
           if (reused.length === 0) return action;
           const what = reused.map((a) => `${a.name} ${a.version}`).join(', ');
           return {

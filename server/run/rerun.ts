@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { run } from '../../db/dora/statement';
 import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
-import { artifactsOfRunWithPublisher, type ArtifactRef } from '../../db/releases/artifacts';
+import { artifactRef, artifactsOfRun, type ArtifactRef } from '../../db/releases/artifacts';
 import type { RunPlan } from '../../workflows/definitions';
 import { badInput, conflict } from '../errors';
 import { planFromSnapshot } from './run-plan';
@@ -67,20 +67,13 @@ export async function rerunPlan(
       .filter((s) => !reusedAt(s.position))
       .flatMap((s) => s.actions.flatMap((a) => [a.actionRunId, oldAction.get(a.actionRunId)?.origin ?? ''])),
   );
-  const carried = (await run(manager, artifactsOfRunWithPublisher, { runId: source.id })).filter(
+  const carried = (await run(manager, artifactsOfRun, { runId: source.id })).filter(
     (a) => a.actionRunId === null || !rebuilt.has(a.actionRunId),
   );
-  const ref = ({ id, name, version, digest, uri }: ArtifactRef): ArtifactRef => ({
-    id,
-    name,
-    version,
-    digest,
-    uri,
-  });
   const reason = `reused from run #${source.number}: rerun from stage "${from.name}"`;
 
   return {
-    artifacts: carried.map(ref),
+    artifacts: carried.map(artifactRef),
     plan: {
       stages: fresh.stages.map((stage, i) => {
         if (!reusedAt(stage.position)) return stage;
@@ -96,7 +89,7 @@ export async function rerunPlan(
               reuse: {
                 fromActionRunId: origin,
                 outputs: old?.outputs ?? {},
-                artifacts: carried.filter((a) => a.actionRunId === origin).map(ref),
+                artifacts: carried.filter((a) => a.actionRunId === origin).map(artifactRef),
                 reason,
               },
             };
