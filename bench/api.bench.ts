@@ -15,7 +15,7 @@ import { revisionTree, startApiProcess, type ApiProcess } from './api-processes'
 import { seedRuns, type SeededPipeline } from './api-seed';
 import { createBenchDatabase, postgresServer, temporalServer } from './environment';
 import { progress, runBench } from './runner';
-import { ratio, table } from './stats';
+import { met, ratio, table } from './stats';
 import { type Teardown } from './teardown';
 
 const plan = {
@@ -217,7 +217,6 @@ async function measure(teardown: Teardown): Promise<Results> {
   };
 }
 
-const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 function report({ origin, throughput, cpuPerRequest, statements, load }: Results): string {

@@ -2,6 +2,7 @@
 // it, beside what node and npx cost on their own on this machine. Prints figures, asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -61,10 +62,7 @@ runBench<Results>(
   async (teardown) => {
     if (!bundleIsCurrent()) throw new Error('the CLI bundle is stale: run `npm run cli:build` first');
     const project = installedProject();
-    teardown.add(`remove ${project}`, async () => {
-      const { rm } = await import('node:fs/promises');
-      await rm(project, { recursive: true, force: true });
-    });
+    teardown.add(`remove ${project}`, () => rm(project, { recursive: true, force: true }));
     const cases: Case[] = [
       { label: 'node -e 0 (floor)', cwd: root, command: 'node', args: ['-e', '0'] },
       {

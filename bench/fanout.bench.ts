@@ -13,7 +13,7 @@ import { createBenchDatabase, postgresServer, temporalServer } from './environme
 import type { FanOut } from './fan-out';
 import type { FanOutMessage, FanOutSpec } from './fan-out-process';
 import { progress, runBench } from './runner';
-import { percentile, table } from './stats';
+import { met, ms, percentile, table } from './stats';
 import type { Teardown } from './teardown';
 
 const size = (name: string, fallback: number) => {
@@ -136,9 +136,6 @@ async function measure(teardown: Teardown): Promise<Results> {
   progress('cleaning up');
   return { origin: { database: postgres.origin, temporal: temporalAt.origin }, runs };
 }
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
 
 function report({ origin, runs }: Results): string {
   const cpu = os.cpus();

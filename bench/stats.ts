@@ -27,6 +27,8 @@ export function spread(samples: readonly number[]): Spread {
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 export const perSecond = (value: number) => `${value.toFixed(1)} runs/s`;
 export const ratio = (value: number) => `${value.toFixed(2)}x`;
+/** A goal's verdict beside its figure. */
+export const met = (ok: boolean) => (ok ? '(met)' : '(NOT met)');
 
 /** A plain-text table: the first row is the header; columns padded to their widest cell. */
 export function table(rows: string[][]): string {

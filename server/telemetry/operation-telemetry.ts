@@ -52,7 +52,6 @@ export function operationSpan(): RequestHandler {
   return (req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER }, parent);
-    res.locals.span = span;
     res.once('close', () => span.end());
     context.with(trace.setSpan(parent, span), next);
   };
@@ -67,13 +66,14 @@ export function operationTelemetryPlugin(
     requestDidStart: async () => {
       const started = process.hrtime.bigint();
       let operation: OperationDefinitionNode | undefined;
+      let field = 'none';
       const span: Span | undefined = trace.getActiveSpan();
       return {
         didResolveOperation: async (request) => {
           const resolved = request.operation;
           if (!resolved) return;
           operation = resolved;
-          const field = rootFieldOf(schema, resolved);
+          field = rootFieldOf(schema, resolved);
           span?.updateName(`graphql ${resolved.operation} ${field}`);
           span?.setAttribute('graphql.operation.type', resolved.operation);
           span?.setAttribute('graphql.operation.root_field', field);
@@ -83,7 +83,7 @@ export function operationTelemetryPlugin(
           const outcome = outcomeOf(errors);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.operationDuration.observe(
-            { type: operation?.operation ?? 'none', operation: rootFieldOf(schema, operation), outcome },
+            { type: operation?.operation ?? 'none', operation: field, outcome },
             seconds,
           );
           if (outcome !== 'ok') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
