@@ -1,12 +1,12 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { activeDeploymentRunStatuses, isIn } from '../../db/domain';
 import { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
-import { cancelReasonSignal, deploymentRunWorkflowId } from '../../workflows/definitions';
+import { deploymentRunWorkflowId } from '../../workflows/definitions';
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { badInput, conflict, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
-import { settle } from '../run/run-workflow';
+import { cancelWorkflow, settle } from '../run/run-workflow';
 
 /**
  * Cancels deployment runs started alone (`runDeployment`). Like a pipeline run's cancel: the reason reaches
@@ -45,18 +45,14 @@ export class DeploymentRunControlService {
     }
     const text = optionalText('reason', reason, 500);
     const handle = this.temporal.workflow.getHandle(deploymentRunWorkflowId(run.id));
-    try {
-      await handle.signal(cancelReasonSignal, { reason: text, requestedBy: principal.id });
-      await handle.cancel();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // No workflow behind the row (its start was lost): end the row itself.
-      await this.dataSource.query(
+    // No workflow behind the row (its start was lost): end the row itself.
+    await cancelWorkflow(handle, { reason: text, requestedBy: principal.id }, () =>
+      this.dataSource.query(
         `UPDATE deployment_runs SET status = 'CANCELLED', finished_at = now(), failure_reason = $2
           WHERE id = $1 AND status = ANY($3)`,
         [run.id, text ? `cancelled: ${text}` : 'cancelled', activeDeploymentRunStatuses],
-      );
-    }
+      ),
+    );
     await settle(
       async () => !isIn(activeDeploymentRunStatuses, (await runs.findOneByOrFail({ id: run.id })).status),
     );

@@ -8,7 +8,6 @@ import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageEntity } from '../../db/entities/stage.entity';
 import {
   approvalSignal,
-  cancelReasonSignal,
   deploymentRunWorkflowId,
   pipelineRunWorkflowId,
   planDecisionSignal,
@@ -19,7 +18,7 @@ import {
 import type { AuthenticatedPrincipal } from '../auth/principal';
 import { conflict, forbidden, notFound } from '../errors';
 import { isUuid, optionalText } from '../graphql/validate';
-import { findRun, settle, workflowOpen } from './run-workflow';
+import { cancelWorkflow, findRun, settle, workflowOpen } from './run-workflow';
 
 /**
  * Decisions people make about running runs: approve or reject a gate, cancel, open or close a stage's
@@ -170,20 +169,15 @@ export class RunControlService {
     if (!cancellable) throw conflict(`run #${run.number} has already ended (${run.status})`);
     const text = optionalText('reason', reason, 500);
     await this.dataSource.query('UPDATE pipeline_runs SET cancel_reason = $2 WHERE id = $1', [run.id, text]);
-    const handle = this.handle(run.id);
-    try {
-      await handle.signal(cancelReasonSignal, { reason: text, requestedBy: principal.id });
-      await handle.cancel();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      // No workflow behind the row (its start was lost): end the row itself and free the lane.
-      await this.dataSource.query(
+    // No workflow behind the row (its start was lost): end the row itself and free the lane.
+    await cancelWorkflow(this.handle(run.id), { reason: text, requestedBy: principal.id }, () =>
+      this.dataSource.query(
         `UPDATE pipeline_runs SET status = 'CANCELLED', finished_at = now(), failure_reason = $2,
                 lane_released_at = COALESCE(lane_released_at, now())
           WHERE id = $1`,
         [run.id, text ? `cancelled: ${text}` : 'cancelled'],
-      );
-    }
+      ),
+    );
     await settle(async () => (await this.getRun(run.id)).status === 'CANCELLED');
     return this.getRun(run.id);
   }

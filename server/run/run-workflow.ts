@@ -1,7 +1,7 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
-import { pipelineRunWorkflowId } from '../../workflows/definitions';
+import { cancelReasonSignal, pipelineRunWorkflowId } from '../../workflows/definitions';
 import { notFound } from '../errors';
 import { isUuid } from '../graphql/validate';
 
@@ -29,5 +29,23 @@ export async function workflowOpen(temporal: Client, runId: string): Promise<boo
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
+  }
+}
+
+/**
+ * Cancels a workflow (a pipeline run's or a standalone deployment run's), telling it first why and who
+ * asked; when no workflow is behind the row (its start was lost), `endRow` ends the row itself.
+ */
+export async function cancelWorkflow(
+  handle: WorkflowHandle,
+  request: { reason: string | null; requestedBy: string },
+  endRow: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await handle.signal(cancelReasonSignal, request);
+    await handle.cancel();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    await endRow();
   }
 }
