@@ -9,7 +9,15 @@ import { createDataSource, migrate } from '../../db/data-source';
 import { startLocalPostgres, type LocalPostgres } from '../../db/local-postgres';
 import { parseConfig } from '../../main/config';
 import { createTestDatabase, graphql, type Harness } from './fixtures';
-import { answers, ManagedProcess, OutputLog, type ChildService, type Restartable } from './managed-process';
+import {
+  answers,
+  apiProcess,
+  ManagedProcess,
+  OutputLog,
+  workerProcess,
+  type ChildService,
+  type Restartable,
+} from './managed-process';
 import { endProcessesMatching, freePort } from './processes';
 
 export type { ChildService, Restartable };
@@ -184,31 +192,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     const healthUrl = `http://127.0.0.1:${apiPort}/healthz`;
 
-    const worker = new ManagedProcess(
-      {
-        name: 'worker',
-        command: process.execPath,
-        args: ['--import', 'tsx', 'main/worker.ts'],
-        env: serviceEnv,
-        // Printed once the worker was created (workflow code bundled), right before it starts polling.
-        ready: async (output) => output.includes(`worker polling task queue ${taskQueue}`),
-        readyTimeoutMs: 120_000,
-        stopGraceMs: 15_000,
-      },
-      log,
-    );
-    const api = new ManagedProcess(
-      {
-        name: 'api',
-        command: process.execPath,
-        args: ['--import', 'tsx', 'main/api.ts'],
-        env: { ...serviceEnv, PORT: String(apiPort), LOCKSTEP_ADMIN_TOKEN: adminToken },
-        ready: () => answers(healthUrl),
-        readyTimeoutMs: 90_000,
-        stopGraceMs: 10_000,
-      },
-      log,
-    );
+    const worker = workerProcess('worker', serviceEnv, taskQueue, log);
+    const api = apiProcess('api', { ...serviceEnv, LOCKSTEP_ADMIN_TOKEN: adminToken }, apiPort, log);
     // Stopped before the servers they talk to; the worker at once (its commands are swept up after).
     cleanups.push(
       () => api.stop(),

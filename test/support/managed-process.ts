@@ -138,3 +138,50 @@ export async function answers(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The worker as `npm run worker` runs it (`main/worker.ts`): ready once it prints that it polls its task
+ * queue (the workflow code is bundled by then).
+ */
+export function workerProcess(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  taskQueue: string,
+  log: OutputLog,
+  readyTimeoutMs = 120_000,
+): ManagedProcess {
+  return new ManagedProcess(
+    {
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'main/worker.ts'],
+      env,
+      ready: async (output) => output.includes(`worker polling task queue ${taskQueue}`),
+      readyTimeoutMs,
+      stopGraceMs: 15_000,
+    },
+    log,
+  );
+}
+
+/** The API as `npm run api` runs it (`main/api.ts`) on `port`: ready once `/healthz` answers. */
+export function apiProcess(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  log: OutputLog,
+  readyTimeoutMs = 90_000,
+): ManagedProcess {
+  return new ManagedProcess(
+    {
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'main/api.ts'],
+      env: { ...env, PORT: String(port) },
+      ready: () => answers(`http://127.0.0.1:${port}/healthz`),
+      readyTimeoutMs,
+      stopGraceMs: 10_000,
+    },
+    log,
+  );
+}

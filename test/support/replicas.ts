@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SecretBox } from '../../db/secret-box';
-import { answers, ManagedProcess, OutputLog } from './managed-process';
+import { apiProcess, OutputLog, workerProcess, type ManagedProcess } from './managed-process';
 import { endProcessesMatching, freePort } from './processes';
 
 /**
@@ -76,36 +76,24 @@ export async function startReplicas(options: ReplicaOptions): Promise<Replicas> 
     LOCKSTEP_SECRET_KEY: SecretBox.generateKey(),
     ...options.env,
   };
-  const workers = Array.from(
-    { length: options.workers },
-    (_, i) =>
-      new ManagedProcess(
-        {
-          name: `worker${i + 1}`,
-          command: process.execPath,
-          args: ['--import', 'tsx', 'main/worker.ts'],
-          env: { ...shared, LOCKSTEP_COMMAND_UIDS: commandUidsOf(i) },
-          ready: async (output) => output.includes(`worker polling task queue ${taskQueue}`),
-          readyTimeoutMs: 150_000,
-          stopGraceMs: 15_000,
-        },
-        log,
-      ),
+  const workers = Array.from({ length: options.workers }, (_, i) =>
+    workerProcess(
+      `worker${i + 1}`,
+      { ...shared, LOCKSTEP_COMMAND_UIDS: commandUidsOf(i) },
+      taskQueue,
+      log,
+      150_000,
+    ),
   );
   const apis = await Promise.all(
     Array.from({ length: options.apis }, async (_, i) => {
       const port = await freePort();
-      const api = new ManagedProcess(
-        {
-          name: `api${i + 1}`,
-          command: process.execPath,
-          args: ['--import', 'tsx', 'main/api.ts'],
-          env: { ...shared, PORT: String(port), LOCKSTEP_ADMIN_TOKEN: adminToken },
-          ready: () => answers(`http://127.0.0.1:${port}/healthz`),
-          readyTimeoutMs: 120_000,
-          stopGraceMs: 10_000,
-        },
+      const api = apiProcess(
+        `api${i + 1}`,
+        { ...shared, LOCKSTEP_ADMIN_TOKEN: adminToken },
+        port,
         log,
+        120_000,
       );
       return Object.assign(api, { url: `http://127.0.0.1:${port}/graphql` });
     }),
