@@ -12,12 +12,17 @@ export async function reuseAction(
   action: ActionPlan,
   reuse: ActionReuse,
 ): Promise<ActionOutcome> {
-  await run.projector.action(action.actionRunId, 'SKIPPED', {
+  await run.projector.record(reusedChange(run, action, reuse));
+  return { ok: true, outputs: reuse.outputs, artifacts: reuse.artifacts };
+}
+
+/** A reused action's change: SKIPPED with the reason, its outputs and the action run it reuses. */
+function reusedChange(run: RunContext, action: ActionPlan, reuse: ActionReuse) {
+  return run.projector.actionChange(action.actionRunId, 'SKIPPED', {
     outputs: reuse.outputs,
     skipReason: reuse.reason,
     reusedFromActionRunId: reuse.fromActionRunId,
   });
-  return { ok: true, outputs: reuse.outputs, artifacts: reuse.artifacts };
 }
 
 /**
@@ -31,13 +36,7 @@ export async function reuseStage(run: RunContext, stage: StagePlan): Promise<voi
   for (const action of stage.actions) {
     const reuse = action.reuse;
     if (!reuse) continue; // the API marks a stage reused only when each of its actions carries a reuse
-    changes.push(
-      projector.actionChange(action.actionRunId, 'SKIPPED', {
-        outputs: reuse.outputs,
-        skipReason: reuse.reason,
-        reusedFromActionRunId: reuse.fromActionRunId,
-      }),
-    );
+    changes.push(reusedChange(run, action, reuse));
     state.actionStatus.set(action.actionRunId, 'SUCCEEDED');
     Object.assign(state.outputs, reuse.outputs);
     for (const artifact of reuse.artifacts) state.artifacts.set(artifact.name, artifact);
