@@ -46,15 +46,20 @@ interface Results {
   origin: string;
   file: { deployments: number; megabytes: number; writeMs: number };
   imported: { deployments: number; recorded: number; seconds: number; commits: number; facts: number };
+  /** `vacuumDoraFacts`, the last step of `lockstep import`, timed on its own. */
+  vacuum: { seconds: number; reported: number };
   window: { deployments: number };
-  read: { fresh: Spread; vacuumed: Spread; vacuumSeconds: number };
+  read: { fresh: Spread; vacuumed: Spread };
   single: { withoutFacts: number; withFacts: number };
   uptime: { before: string; after: string };
 }
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
-/** `lockstep import -f file --json`, as a user runs it: its JSON summary; its progress goes to our stderr. */
+/**
+ * `lockstep import -f file --json --no-vacuum`, as a user runs it but without its last step (the bench times
+ * that one itself, reading before and after it): its JSON summary; its progress goes to our stderr.
+ */
 function lockstepImport(
   apiUrl: string,
   token: string,
@@ -64,7 +69,7 @@ function lockstepImport(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [bin, 'import', '-f', file, '--json', '--concurrency', String(plan.concurrency)],
+      [bin, 'import', '-f', file, '--json', '--no-vacuum', '--concurrency', String(plan.concurrency)],
       {
         env: { ...process.env, LOCKSTEP_API_URL: apiUrl, LOCKSTEP_TOKEN: token },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -109,7 +114,7 @@ async function measure(teardown: Teardown): Promise<Results> {
   const bytes = await writeHistory(file, { ...h, end, services, environmentId });
   const writeMs = performance.now() - started;
 
-  progress(`lockstep import -f ${file} --concurrency ${plan.concurrency}`);
+  progress(`lockstep import -f ${file} --no-vacuum --concurrency ${plan.concurrency}`);
   started = performance.now();
   const imported = await lockstepImport(url, adminToken, file);
   const importSeconds = (performance.now() - started) / 1000;
@@ -134,7 +139,7 @@ async function measure(teardown: Teardown): Promise<Results> {
     );
     return { ms: performance.now() - t0, deployments: data.doraMetrics.deploymentFrequency.sampleSize };
   };
-  progress(`reading doraMetrics for the last 90 days, weekly, right after the import`);
+  progress(`reading doraMetrics for the last 90 days, weekly, right after the batches`);
   const first = await read();
   for (let i = 1; i < plan.reads.warmup; i++) await read();
   const sample = async () => {
@@ -143,13 +148,16 @@ async function measure(teardown: Teardown): Promise<Results> {
     return spread(samples);
   };
   const fresh = await sample();
-  // What autovacuum does after a while: statistics for the planner, the visibility map for index-only scans
-  // (the facts were all written moments ago) and the dead rows of the lead-time bin counts.
-  progress('VACUUM ANALYZE of the imported tables, then the same reads');
+  // The import's last step: what autovacuum does minutes later, now (statistics for the planner, the
+  // visibility map for index-only scans, the dead rows of the lead-time bin counts).
+  progress('vacuumDoraFacts (the last step of lockstep import), then the same reads');
   started = performance.now();
-  await pool.query(`VACUUM ANALYZE deployment_runs, deployment_run_commits, dora_deployment_facts,
-                      dora_commit_facts, dora_lead_hours, dora_lead_days`);
-  const vacuumSeconds = (performance.now() - started) / 1000;
+  const { vacuumDoraFacts: reported } = await http.data<{ vacuumDoraFacts: number }>(
+    url,
+    'mutation { vacuumDoraFacts }',
+    {},
+  );
+  const vacuum = { seconds: (performance.now() - started) / 1000, reported };
   for (let i = 0; i < plan.reads.warmup; i++) await read();
   const vacuumed = await sample();
 
@@ -167,8 +175,9 @@ async function measure(teardown: Teardown): Promise<Results> {
     origin,
     file: { deployments: h.deployments, megabytes: bytes / 1e6, writeMs },
     imported: { ...imported, seconds: importSeconds, ...counts! },
+    vacuum,
     window: { deployments: first.deployments },
-    read: { fresh, vacuumed, vacuumSeconds },
+    read: { fresh, vacuumed },
     single: { withoutFacts, withFacts },
     uptime: { before, after: uptime() },
   };
@@ -177,6 +186,7 @@ async function measure(teardown: Teardown): Promise<Results> {
 function report(r: Results): string {
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   const single = r.single.withFacts / r.single.withoutFacts;
+  const importSeconds = r.imported.seconds + r.vacuum.seconds;
   return [
     '',
     `Ingestion benchmark (${os.cpus().length} cores, ${r.origin})`,
@@ -188,21 +198,22 @@ function report(r: Results): string {
     `lockstep import (recordExternalDeployments, 1,000 per call, ${plan.concurrency} calls in flight): ` +
       `${r.imported.deployments} deployments (${r.imported.recorded} recorded), ${r.imported.commits} commits, ` +
       `${r.imported.facts} deployment facts in ${r.imported.seconds.toFixed(1)} s ` +
-      `(${(r.imported.deployments / r.imported.seconds).toFixed(0)}/s; goal < ${goals.importSeconds} s: ` +
-      `${verdict(r.imported.seconds < goals.importSeconds)})`,
+      `(${(r.imported.deployments / r.imported.seconds).toFixed(0)}/s), then vacuumDoraFacts in ` +
+      `${r.vacuum.seconds.toFixed(1)} s (${r.vacuum.reported.toFixed(1)} s in the server): ` +
+      `${importSeconds.toFixed(1)} s in all (goal < ${goals.importSeconds} s: ${verdict(importSeconds < goals.importSeconds)})`,
     '',
     `doraMetrics, last 90 days, weekly, all five metrics, all services (${r.window.deployments} deployments):`,
     table([
       ['read', 'p50', 'p95', 'min', 'max', 'n'],
       ...(
         [
-          ['right after the import', r.read.fresh],
-          [`after VACUUM ANALYZE (${r.read.vacuumSeconds.toFixed(0)} s)`, r.read.vacuumed],
+          ['right after the batches, before vacuumDoraFacts', r.read.fresh],
+          ['after vacuumDoraFacts: right after lockstep import', r.read.vacuumed],
         ] as const
       ).map(([label, x]) => [label, ms(x.p50), ms(x.p95), ms(x.min), ms(x.max), String(x.n)]),
     ]),
-    `p50 goal <= ${goals.readMs} ms: right after ${verdict(r.read.fresh.p50 <= goals.readMs)}, ` +
-      `after VACUUM ANALYZE ${verdict(r.read.vacuumed.p50 <= goals.readMs)}`,
+    `p50 goal <= ${goals.readMs} ms right after lockstep import: ${verdict(r.read.vacuumed.p50 <= goals.readMs)} ` +
+      `(without its vacuum: ${verdict(r.read.fresh.p50 <= goals.readMs)})`,
     '',
     `recordExternalDeployment one at a time (${plan.single.commits} commits each), on top of the import:`,
     `  without the facts triggers ${r.single.withoutFacts.toFixed(1)}/s; with them ${r.single.withFacts.toFixed(1)}/s; ` +

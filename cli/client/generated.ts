@@ -285,6 +285,11 @@ export type RecordExternalDeploymentsMutationVariables = Exact<{
 
 export type RecordExternalDeploymentsMutation = { recordExternalDeployments: number };
 
+export type VacuumDoraFactsMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VacuumDoraFactsMutation = { vacuumDoraFacts: number };
+
 export type RunViewFragment = { id: string, number: number, status: RunStatus, failureReason: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, temporalWorkflowId: string, pipeline: { id: string, name: string }, revision: { sha: string, message: string | null, author: string | null, committedAt: string }, triggeredBy: { name: string }, stages: Array<{ id: string, name: string, position: number, status: StageStatus, startedAt: string | null, finishedAt: string | null, actions: Array<{ id: string, name: string, kind: ActionKind, runOrder: number, status: ActionStatus, startedAt: string | null, finishedAt: string | null, attempts: Array<{ number: number, error: string | null }>, deploymentRun: { id: string, status: DeploymentRunStatus } | null }> }> };
 
 export type PipelineByIdQueryVariables = Exact<{
@@ -577,6 +582,11 @@ export const RecordExternalDeploymentsDocument = new TypedDocumentString(`
   recordExternalDeployments(input: $input)
 }
     `) as unknown as TypedDocumentString<RecordExternalDeploymentsMutation, RecordExternalDeploymentsMutationVariables>;
+export const VacuumDoraFactsDocument = new TypedDocumentString(`
+    mutation VacuumDoraFacts {
+  vacuumDoraFacts
+}
+    `) as unknown as TypedDocumentString<VacuumDoraFactsMutation, VacuumDoraFactsMutationVariables>;
 export const PipelineByIdDocument = new TypedDocumentString(`
     query PipelineById($id: ID!) {
   pipeline(id: $id) {

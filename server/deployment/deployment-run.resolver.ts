@@ -80,6 +80,15 @@ export class DeploymentRunResolver {
     return ctx.services.externalDeployments.recordMany(input);
   }
 
+  @GuardedMutation('OPERATOR', () => Float, {
+    description:
+      'after a bulk import: the DORA tables vacuumed and analyzed now rather than by autovacuum minutes ' +
+      'later, so doraMetrics reads the new history at full speed; the seconds it took',
+  })
+  vacuumDoraFacts(@Ctx() ctx: Context) {
+    return ctx.services.externalDeployments.vacuumFacts();
+  }
+
   @GuardedMutation('APPROVER', () => DeploymentRun)
   approveDeploymentPlan(
     @Arg('deploymentRunId', () => ID) deploymentRunId: string,

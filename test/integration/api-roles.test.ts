@@ -627,6 +627,20 @@ const mutationCases: MutationCase[] = [
     state: count('deployment_runs'),
   },
   {
+    name: 'vacuumDoraFacts',
+    role: 'OPERATOR',
+    document: `mutation { vacuumDoraFacts }`,
+    variables: () => ({}),
+    state: async (h) =>
+      (
+        await one<{ n: number }>(
+          h,
+          `SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE relname = 'dora_deployment_facts'`,
+          [],
+        )
+      ).n,
+  },
+  {
     name: 'openIncident',
     role: 'OPERATOR',
     document: `mutation($input: IncidentInput!) { openIncident(input: $input) { id } }`,

@@ -56,6 +56,15 @@ const stored = async (h: Harness, serviceId: string) =>
     )[0].n,
   );
 
+/** Manual VACUUM and ANALYZE runs over the four tables the DORA metrics read. */
+const vacuumCount = async (h: Harness) => {
+  const rows: Array<{ vacuumed: number; analyzed: number }> = await h.dataSource.query(
+    `SELECT sum(vacuum_count)::int AS vacuumed, sum(analyze_count)::int AS analyzed FROM pg_stat_user_tables
+      WHERE relname IN ('dora_deployment_facts', 'dora_commit_facts', 'dora_lead_hours', 'dora_lead_days')`,
+  );
+  return rows[0]!;
+};
+
 describe('lockstep import', () => {
   test('imports an NDJSON history in batches, with progress and a summary; again, it adds nothing', async ({
     harness: h,
@@ -65,13 +74,17 @@ describe('lockstep import', () => {
     lines.splice(700, 0, ''); // blank lines are skipped
     const file = write('history.ndjson', lines);
 
+    const vacuums = await vacuumCount(h);
     const first = await lockstep(h, ['import', '-f', file, '--concurrency', '2']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`${file}: 1500 deployments checked; importing`);
     expect(first.stderr).toContain('imported 1500/1500');
+    expect(first.stderr).toContain('vacuuming and analyzing the DORA tables');
     expect(first.stdout).toMatch(
-      /^imported 1500 deployments in \d+\.\d s \(\d+\/s; 1500 new or moved forward, 0 already known\)\n$/,
+      /^imported 1500 deployments in \d+\.\d s \(\d+\/s; 1500 new or moved forward, 0 already known; DORA tables vacuumed in \d+\.\d s\)\n$/,
     );
+    // The metrics' tables were vacuumed and analyzed by the import itself, not left to autovacuum.
+    expect(await vacuumCount(h)).toEqual({ vacuumed: vacuums.vacuumed + 4, analyzed: vacuums.analyzed + 4 });
     expect(await stored(h, ids.serviceId)).toBe(1500);
     const { doraMetrics } = await ok<{ doraMetrics: { leadTimeForChanges: { sampleSize: number } } }>(
       h,
@@ -84,7 +97,13 @@ describe('lockstep import', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe('');
     expect(JSON.parse(again.stdout)).toMatchObject({ file, deployments: 1500, recorded: 0 });
+    expect(JSON.parse(again.stdout).vacuumSeconds).toBeGreaterThanOrEqual(0);
     expect(await stored(h, ids.serviceId)).toBe(1500);
+
+    const skipped = await lockstep(h, ['--json', 'import', '-f', file, '--no-vacuum']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ deployments: 1500, vacuumSeconds: null });
+    expect(await vacuumCount(h)).toEqual({ vacuumed: vacuums.vacuumed + 8, analyzed: vacuums.analyzed + 8 });
   });
 
   test('a malformed file names its line, exits 2 and sends nothing', async ({ harness: h }) => {
