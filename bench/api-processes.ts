@@ -20,6 +20,8 @@ export async function startApiProcess(spec: ApiProcessSpec, teardown: Teardown):
     // tsx compiles with the tsconfig of its working directory, and only for the files under it.
     cwd: spec.kind === 'lockstep' ? spec.root : undefined,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // As deployed (Dockerfile, docker-compose.yml): graphql-js and Express leave out their development checks.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {

@@ -290,7 +290,7 @@ function report({ origin, throughput, cpuPerRequest, statements, load }: Results
     `  1. pipelineRuns(first: ${t.first}) with totalCount, each run's stages and their actions, as an ADMIN bearer`,
     `     token, over HTTP keep-alive from ${t.concurrency} loops that each send the next request when the last is`,
     `     answered; ${t.warmupMs / 1000} s warm-up, then requests answered in ${t.durationMs / 1000} s. Each server runs in a child process of`,
-    `     its own; the load comes from this one. after: createApiServer of this checkout (Apollo Server,`,
+    `     its own with NODE_ENV=production (as deployed); the load comes from this one. after: createApiServer of this checkout (Apollo Server,`,
     `     type-graphql, TypeORM, pool of ${plan.poolSize}); before: the same from revision ${plan.before} (git archive).`,
     `     baseline: graphql-js (buildSchema, a root value, documents parsed once) and pg (pool of ${plan.poolSize}) over`,
     `     node:http, hand-written SQL (the runs page with the count, then stages and actions by = ANY($1)), the`,

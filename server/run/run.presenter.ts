@@ -7,8 +7,20 @@ import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { emptyPage, keysetPage, pageSize, type Page } from '../graphql/page';
 import { intInRange, isUuid } from '../graphql/validate';
 
+/**
+ * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
+ * every row and often the largest part of it. No field of PipelineRun reads them; what needs them (a
+ * rollback, a rerun, a promotion, the run's controls) loads the run whole by id.
+ */
+const unlisted = ['definition', 'commits'] as const;
+
+/** A run as the list reads it. */
+export type ListedRun = Omit<PipelineRunEntity, (typeof unlisted)[number]>;
+
 /** Reads runs, newest first, and their logs. */
 export class RunPresenter {
+  private listedColumns: string[] | undefined;
+
   constructor(private readonly dataSource: DataSource) {}
 
   async get(id: string): Promise<PipelineRunEntity | null> {
@@ -26,9 +38,16 @@ export class RunPresenter {
     status?: RunStatus[] | null;
     first?: number | null;
     after?: string | null;
-  }): Promise<Page<PipelineRunEntity>> {
+  }): Promise<Page<ListedRun>> {
     const limit = pageSize(args.first);
-    const query = this.dataSource.getRepository(PipelineRunEntity).createQueryBuilder('r');
+    this.listedColumns ??= this.dataSource
+      .getMetadata(PipelineRunEntity)
+      .columns.filter((c) => !(unlisted as readonly string[]).includes(c.propertyName))
+      .map((c) => `r.${c.propertyName}`);
+    const query = this.dataSource
+      .getRepository(PipelineRunEntity)
+      .createQueryBuilder('r')
+      .select(this.listedColumns);
     if (args.pipelineId) {
       if (!isUuid(args.pipelineId)) return emptyPage();
       query.andWhere('r.pipeline_id = :pipelineId', { pipelineId: args.pipelineId });

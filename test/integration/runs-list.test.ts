@@ -1,0 +1,78 @@
+import { describe, expect } from 'vitest';
+import { ok, test } from '../support/fixtures';
+import { command, createPipeline, ended, trigger, waitForRun } from '../support/pipelines';
+
+/**
+ * `pipelineRuns`: newest first, paged by cursor, filtered. The list reads fewer columns than a run read by
+ * id (server/run/run.presenter.ts): every field of a listed run must still answer as the run's own does.
+ */
+const fields = `
+  id number status createdAt startedAt finishedAt failureReason temporalWorkflowId isRollback
+  revision { sha message author committedAt }
+  triggeredBy { name role }
+  pipeline { id name }
+  promotedFrom { id }
+  artifacts { name }
+  decisions { type }
+  freezeWindowsHolding { id }
+  currentStage { name }
+  stages { name status startedAt finishedAt actions { name status outputs startedAt finishedAt } }`;
+
+interface Listed {
+  pipelineRuns: {
+    totalCount: number;
+    edges: Array<{ node: { id: string; number: number } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+const listQuery = `query($pipelineId: ID, $first: Int, $after: String, $status: [RunStatus!]) {
+  pipelineRuns(pipelineId: $pipelineId, first: $first, after: $after, status: $status) {
+    totalCount edges { node { ${fields} } } pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe('pipelineRuns', () => {
+  test('lists runs newest first, page by page, each answering every field as the run read by id', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'listed-runs',
+      stages: [{ name: 'build', actions: [command('compile', 'echo "VERSION=1.2" >> "$LOCKSTEP_OUTPUT"')] }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await trigger(h, pipeline.id);
+      await waitForRun(h, run.id, ended);
+      ids.push(run.id);
+    }
+
+    const byId = async (id: string) =>
+      (
+        await ok<{ pipelineRun: unknown }>(h, `query($id: ID!) { pipelineRun(id: $id) { ${fields} } }`, {
+          id,
+        })
+      ).pipelineRun;
+    const first = await ok<Listed>(h, listQuery, { pipelineId: pipeline.id, first: 2 });
+    expect(first.pipelineRuns.totalCount).toBe(3);
+    expect(first.pipelineRuns.edges.map((e) => e.node.number)).toEqual([3, 2]);
+    for (const { node } of first.pipelineRuns.edges) expect(node).toEqual(await byId(node.id));
+    expect(first.pipelineRuns.edges[0]!.node).toMatchObject({
+      status: 'SUCCEEDED',
+      stages: [{ actions: [{ outputs: { VERSION: '1.2' } }] }],
+    });
+    expect(first.pipelineRuns.pageInfo.hasNextPage).toBe(true);
+
+    const second = await ok<Listed>(h, listQuery, {
+      pipelineId: pipeline.id,
+      first: 2,
+      after: first.pipelineRuns.pageInfo.endCursor,
+    });
+    expect(second.pipelineRuns.edges.map((e) => e.node.id)).toEqual([ids[0]]);
+    expect(second.pipelineRuns.edges[0]!.node).toEqual(await byId(ids[0]!));
+    expect(second.pipelineRuns.pageInfo.hasNextPage).toBe(false);
+
+    const failed = await ok<Listed>(h, listQuery, { pipelineId: pipeline.id, status: ['FAILED'] });
+    expect(failed.pipelineRuns).toMatchObject({ totalCount: 0, edges: [] });
+  });
+});
