@@ -4,23 +4,12 @@ import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
-import { emptyPage, keysetPage, pageSize, type Page } from '../graphql/page';
+import { emptyPage, pageSize, type Page } from '../graphql/page';
 import { intInRange, isUuid } from '../graphql/validate';
-
-/**
- * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
- * every row and often the largest part of it. No field of PipelineRun reads them; what needs them (a
- * rollback, a rerun, a promotion, the run's controls) loads the run whole by id.
- */
-const unlisted = ['definition', 'commits'] as const;
-
-/** A run as the list reads it. */
-export type ListedRun = Omit<PipelineRunEntity, (typeof unlisted)[number]>;
+import { listRuns, type ListedRun } from './run-list';
 
 /** Reads runs, newest first, and their logs. */
 export class RunPresenter {
-  private listedColumns: string[] | undefined;
-
   constructor(private readonly dataSource: DataSource) {}
 
   async get(id: string): Promise<PipelineRunEntity | null> {
@@ -40,24 +29,12 @@ export class RunPresenter {
     after?: string | null;
   }): Promise<Page<ListedRun>> {
     const limit = pageSize(args.first);
-    this.listedColumns ??= this.dataSource
-      .getMetadata(PipelineRunEntity)
-      .columns.filter((c) => !(unlisted as readonly string[]).includes(c.propertyName))
-      .map((c) => `r.${c.propertyName}`);
-    const query = this.dataSource
-      .getRepository(PipelineRunEntity)
-      .createQueryBuilder('r')
-      .select(this.listedColumns);
-    if (args.pipelineId) {
-      if (!isUuid(args.pipelineId)) return emptyPage();
-      query.andWhere('r.pipeline_id = :pipelineId', { pipelineId: args.pipelineId });
-    }
-    if (args.status && args.status.length > 0)
-      query.andWhere('r.status IN (:...status)', { status: args.status });
-    return keysetPage(
-      query,
-      { limit, after: args.after },
-      { column: 'created_at', instantOf: (r) => r.createdAt, direction: 'DESC' },
+    if (args.pipelineId && !isUuid(args.pipelineId)) return emptyPage();
+    return listRuns(
+      this.dataSource,
+      { pipelineId: args.pipelineId ?? null, status: args.status ?? null },
+      limit,
+      args.after,
     );
   }
 
