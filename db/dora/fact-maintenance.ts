@@ -1,7 +1,12 @@
 import type { DataSource } from 'typeorm';
 
-/** The tables every DORA metrics read scans (deployments.sql.ts, lead-time*.sql.ts). */
+/**
+ * What an import of deployments writes: the tables every DORA metrics read scans (deployments.sql.ts,
+ * lead-time*.sql.ts), and those the facts are refreshed from when a deployment is recorded later.
+ */
 export const doraReadTables = [
+  'deployment_runs',
+  'deployment_run_commits',
   'dora_deployment_facts',
   'dora_commit_facts',
   'dora_lead_hours',
@@ -9,11 +14,12 @@ export const doraReadTables = [
 ] as const;
 
 /**
- * `VACUUM (ANALYZE)` of the tables the metrics read: what autovacuum does a minute or more after a bulk
- * write, done now. The reads are index-only scans; rows written since the last vacuum are not yet marked
- * visible to all, so each costs a heap fetch (a 90-day read of a freshly imported million deployments: about
- * five times slower), and the planner's statistics miss the newest range. Vacuum only visits pages changed
- * since its last pass, so this costs about as much as was written.
+ * `VACUUM (ANALYZE)` of those tables: what autovacuum does a minute or more after a bulk write, done now.
+ * The metrics reads are index-only scans; rows written since the last vacuum are not yet marked visible to
+ * all, so each costs a heap fetch (a 90-day read of a freshly imported million deployments: three to four
+ * times slower), and the planner's statistics miss the newest range, for the reads and for the refreshes
+ * of the next deployments recorded. Vacuum only visits pages changed since its last pass, so this costs
+ * about as much as was written.
  *
  * VACUUM runs outside a transaction, on a connection of its own, without the pool's statement timeout.
  */
