@@ -278,6 +278,30 @@ export type PromoteMutationVariables = Exact<{
 
 export type PromoteMutation = { promote: { id: string, number: number, pipeline: { name: string } } };
 
+export type RetryStageMutationVariables = Exact<{
+  runId: string;
+}>;
+
+
+export type RetryStageMutation = { retryStage: { id: string, number: number, status: RunStatus, pipeline: { name: string } } };
+
+export type SkipFailedActionsMutationVariables = Exact<{
+  runId: string;
+  reason: string;
+}>;
+
+
+export type SkipFailedActionsMutation = { skipFailedActions: { id: string, number: number, status: RunStatus, pipeline: { name: string } } };
+
+export type RerunFromStageMutationVariables = Exact<{
+  runId: string;
+  stageRunId: string;
+  rerunUpstream?: boolean | null | undefined;
+}>;
+
+
+export type RerunFromStageMutation = { rerunFromStage: { id: string, number: number, pipeline: { name: string } } };
+
 export type RecordExternalDeploymentsMutationVariables = Exact<{
   input: Array<ExternalDeploymentInput> | ExternalDeploymentInput;
 }>;
@@ -577,6 +601,45 @@ export const PromoteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PromoteMutation, PromoteMutationVariables>;
+export const RetryStageDocument = new TypedDocumentString(`
+    mutation RetryStage($runId: ID!) {
+  retryStage(runId: $runId) {
+    id
+    number
+    status
+    pipeline {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RetryStageMutation, RetryStageMutationVariables>;
+export const SkipFailedActionsDocument = new TypedDocumentString(`
+    mutation SkipFailedActions($runId: ID!, $reason: String!) {
+  skipFailedActions(runId: $runId, reason: $reason) {
+    id
+    number
+    status
+    pipeline {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SkipFailedActionsMutation, SkipFailedActionsMutationVariables>;
+export const RerunFromStageDocument = new TypedDocumentString(`
+    mutation RerunFromStage($runId: ID!, $stageRunId: ID!, $rerunUpstream: Boolean) {
+  rerunFromStage(
+    runId: $runId
+    stageRunId: $stageRunId
+    rerunUpstream: $rerunUpstream
+  ) {
+    id
+    number
+    pipeline {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RerunFromStageMutation, RerunFromStageMutationVariables>;
 export const RecordExternalDeploymentsDocument = new TypedDocumentString(`
     mutation RecordExternalDeployments($input: [ExternalDeploymentInput!]!) {
   recordExternalDeployments(input: $input)

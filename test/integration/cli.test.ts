@@ -13,6 +13,12 @@ const example = path.join(root, 'examples', 'lockstep.yaml');
 const scratch = mkdtempSync(path.join(tmpdir(), 'lockstep-cli-'));
 
 const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
+const waitForStatus = (h: Harness, run: string, status: string) =>
+  eventually(
+    async () => json<{ status: string }>(await lockstep(h, ['--json', 'status', run])).status,
+    (now) => now === status,
+    60_000,
+  );
 
 /** The stored definition of the example's pipeline, to tell that a refused file changed nothing. */
 const definitionOf = async (h: Harness, name: string) =>
@@ -249,6 +255,73 @@ describe('lockstep runs', () => {
     expect(followed.stdout).toContain('build/sleep | started');
     const status = await lockstep(h, ['--json', 'status', 'slow#1']);
     expect(json<{ status: string }>(status).status).toBe('CANCELLED');
+  });
+
+  test('after a failure: retry the whole stage, skip past the failed actions, rerun from a stage', async ({
+    harness: h,
+  }) => {
+    // Commands run as a uid of their own per attempt (docs/security.md): the marker's folder is shared.
+    const counts = ['compile', 'test', 'upload', 'lint', 'publish'];
+    const folder = await sharedFolder('lockstep-cli-decide-', counts);
+    const marker = path.join(folder, 'failed-once');
+    const counted = (name: string, script = 'true') =>
+      command(name, `echo x >> ${folder}/${name}; ${script}`);
+    await createPipeline(h, {
+      name: 'held',
+      stages: [
+        {
+          name: 'build',
+          actions: [counted('compile'), counted('test', `test -f ${marker} || { touch ${marker}; exit 1; }`)],
+        },
+        { name: 'ship', actions: [counted('upload')] },
+      ],
+    });
+    const runs = (name: string) => readFileSync(path.join(folder, name), 'utf8').split('\n').length - 1;
+    expect((await lockstep(h, ['trigger', 'held', '--sha', 'ccc3333', '--wait'])).code).toBe(1);
+    const retried = await lockstep(h, ['retry', 'held#1', '--stage']);
+    expect(retried.stdout, retried.stderr).toMatch(/^held#1 retrying its failed stage/);
+    await waitForStatus(h, 'held#1', 'SUCCEEDED');
+    // The whole stage ran again: its action that had succeeded too.
+    expect([runs('compile'), runs('test'), runs('upload')]).toEqual([2, 2, 1]);
+
+    const rerun = await lockstep(h, ['rerun', 'held#1', '--from', 'ship']);
+    expect(rerun.stdout.trim(), rerun.stderr).toMatch(/^held#2 [0-9a-f-]{36} \(rerun of held#1 from ship\)$/);
+    await waitForStatus(h, 'held#2', 'SUCCEEDED');
+    expect([runs('compile'), runs('test'), runs('upload')]).toEqual([2, 2, 2]);
+    const unknown = await lockstep(h, ['rerun', 'held#1', '--from', 'deploy']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('lockstep: held#1 has no stage "deploy" (its stages: build, ship)');
+
+    await createPipeline(h, {
+      name: 'broken-check',
+      stages: [
+        { name: 'check', actions: [counted('lint', 'exit 3')] },
+        { name: 'ship', actions: [counted('publish')] },
+      ],
+    });
+    expect((await lockstep(h, ['trigger', 'broken-check', '--sha', 'ddd4444', '--wait'])).code).toBe(1);
+    // Skipping needs APPROVER: an OPERATOR may retry but not go on past a failure.
+    const operator = await h.tokenFor('OPERATOR', 'operator');
+    const refused = await lockstep(
+      h,
+      ['skip', 'broken-check#1', '--reason', 'lint is broken upstream'],
+      operator,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe('lockstep: This operation needs the APPROVER role');
+    const approver = await h.tokenFor('APPROVER', 'on-call');
+    const skipped = await lockstep(
+      h,
+      ['skip', 'broken-check#1', '--reason', 'lint is broken upstream'],
+      approver,
+    );
+    expect(skipped.stdout, skipped.stderr).toMatch(/^broken-check#1 skipping its failed actions/);
+    await waitForStatus(h, 'broken-check#1', 'SUCCEEDED');
+    expect(runs('publish')).toBe(1);
+    const status = await lockstep(h, ['--json', 'status', 'broken-check#1']);
+    const lint = json<{ stages: Array<{ actions: Array<{ status: string }> }> }>(status).stages[0]!
+      .actions[0]!;
+    expect(lint.status).toBe('SKIPPED');
   });
 
   test('promote carries a known-good run into another pipeline without rebuilding, and live shows it', async ({
