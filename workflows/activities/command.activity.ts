@@ -11,6 +11,7 @@ import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
 import { failureMessage, maskedFailure } from './masked-failure';
 import { checkOutputs, readOutputFile } from './output-policy';
+import { recordActionStart } from './projection.activity';
 import { keepAlive, runShell, type ShellOutcome } from './shell';
 import { retryTransient } from './transient';
 
@@ -76,11 +77,14 @@ export function createCommandActivities({
   }
 
   async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
-    const attempt = await beginAttempt(dataSource, ctx, input);
+    const { start } = input;
+    if (start) await retryTransient(() => recordActionStart(dataSource, start));
+    const { attempt, lastLogSeq } = await beginAttempt(dataSource, ctx, input);
     const workspace = await sandbox.open('lockstep-action');
-    const logs = await LogWriter.open(
+    const logs = LogWriter.after(
       dataSource,
       { kind: 'action', actionRunId: input.actionRunId, attempt },
+      lastLogSeq,
       { limitBytes: logLimitBytes },
     );
     // Values reach the command here and nowhere else: the workflow only knows the scope they come from.

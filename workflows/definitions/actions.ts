@@ -1,4 +1,5 @@
 /** What each action kind is configured with, and where an activity works. */
+import type { RunChange } from './projection';
 import type { ArtifactRef } from './releases';
 
 export interface CommandConfig {
@@ -29,6 +30,12 @@ export interface RunCommandInput extends ActionContext {
   maximumAttempts: number;
   /** Artifacts the run carries so far, handed to the command (absent in runs started before releases). */
   artifacts?: ArtifactRef[];
+  /**
+   * The action's RUNNING change with its ACTION_STARTED event, recorded by each attempt before its own row
+   * (the workflow then records none itself). Absent in runs started before the patch
+   * `engine-command-start-in-attempt`: their workflow recorded it before scheduling the command.
+   */
+  start?: Extract<RunChange, { target: 'action' }>;
 }
 
 export interface HttpConfig {

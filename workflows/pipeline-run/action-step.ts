@@ -32,14 +32,25 @@ export async function runAction(
   if (action.kind === 'APPROVAL') return awaitApproval(run, stage, action, context);
 
   const where = { stageName: stage.name, actionName: action.name };
-  await projector.action(action.actionRunId, 'RUNNING', { event: projector.event('ACTION_STARTED', where) });
+  const started = projector.actionChange(action.actionRunId, 'RUNNING', {
+    event: projector.event('ACTION_STARTED', where),
+  });
+  // A COMMAND's attempt records the start itself, in its first round trip: one local activity and one
+  // workflow activation less per action. Runs started before the patch recorded it here, and replay so.
+  const startInAttempt = action.kind === 'COMMAND' && patched('engine-command-start-in-attempt');
+  if (!startInAttempt) await projector.record(started);
   try {
     const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[] } =
       action.kind === 'DEPLOYMENT'
         ? await runDeployment(run, stage, action)
-        : await executeAction(run.input, stage, context, action, state.outputs, [
-            ...state.artifacts.values(),
-          ]);
+        : await executeAction(
+            run.input,
+            stage,
+            { ...context, ...(startInAttempt && { start: started }) },
+            action,
+            state.outputs,
+            [...state.artifacts.values()],
+          );
     await projector.action(action.actionRunId, 'SUCCEEDED', {
       outputs: result.outputs,
       event: projector.event('ACTION_SUCCEEDED', where),
