@@ -113,14 +113,15 @@ const changeStatements = {
 } as const;
 
 /**
- * An action's start as its command's attempt records it (`recordActionStart`): the action change's
- * statement, applied only while the action has not finished since the start was decided ($14), and its
- * event only with it. A cancellation recorded by the workflow while the attempt was being picked up is
- * not overwritten, and no ACTION_STARTED follows it.
+ * An action's change as its command's attempt records it (`recordAttemptChange`): the action change's
+ * statement, applied only while the action has not finished since its start was decided ($14), or for a
+ * success (no $14), while it has not finished otherwise (an attempt whose success reached PostgreSQL but
+ * not Temporal is run again and records it again); its event only with it. A cancellation the workflow
+ * recorded while an attempt was being picked up or was ending is not overwritten, and no event follows it.
  */
-const actionStartStatement = changeStatement(
+const attemptChangeStatement = changeStatement(
   `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
-    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz)`,
+    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13))`,
   'kind, NULL::timestamptz AS created_at, started_at',
   eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
 );
@@ -157,14 +158,19 @@ function changeParams(change: RunChange): unknown[] {
 }
 
 /**
- * Records the RUNNING change of a COMMAND action from inside its attempt (see `RunCommandInput.start`): one
- * statement, like the workflow's own changes, and as idempotent (every attempt records it again).
+ * Records a COMMAND action's start or success from inside its attempt (see `RunCommandInput`): one
+ * statement, like the workflow's own changes, as idempotent, and counted in the same metrics.
  */
-export async function recordActionStart(
+export async function recordAttemptChange(
   dataSource: DataSource,
+  metrics: WorkerMetrics,
   change: Extract<RunChange, { target: 'action' }>,
 ): Promise<void> {
-  await dataSource.query(actionStartStatement, changeParams(change));
+  const [row] = await dataSource.query<Array<ChangedRow & { found: boolean | null }>>(
+    attemptChangeStatement,
+    changeParams(change),
+  );
+  observeChange(metrics, change, row?.found ? row : undefined);
 }
 
 /**

@@ -35,10 +35,16 @@ export async function runAction(
   const started = projector.actionChange(action.actionRunId, 'RUNNING', {
     event: projector.event('ACTION_STARTED', where),
   });
-  // A COMMAND's attempt records the start itself, in its first round trip: one local activity and one
-  // workflow activation less per action. Runs started before the patch recorded it here, and replay so.
-  const startInAttempt = action.kind === 'COMMAND' && patched('engine-command-start-in-attempt');
-  if (!startInAttempt) await projector.record(started);
+  // A COMMAND's attempt records the action's start and success itself, in round trips it makes anyway: two
+  // local activities and two workflow activations less per action. Runs from before the patch record both
+  // here, and replay so.
+  const attemptRecords = action.kind === 'COMMAND' && patched('engine-command-attempt-records-action');
+  const success = attemptRecords
+    ? projector.actionChange(action.actionRunId, 'SUCCEEDED', {
+        event: projector.event('ACTION_SUCCEEDED', where),
+      })
+    : undefined;
+  if (!attemptRecords) await projector.record(started);
   try {
     const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[] } =
       action.kind === 'DEPLOYMENT'
@@ -46,15 +52,16 @@ export async function runAction(
         : await executeAction(
             run.input,
             stage,
-            { ...context, ...(startInAttempt && { start: started }) },
+            { ...context, ...(attemptRecords && { start: started, success }) },
             action,
             state.outputs,
             [...state.artifacts.values()],
           );
-    await projector.action(action.actionRunId, 'SUCCEEDED', {
-      outputs: result.outputs,
-      event: projector.event('ACTION_SUCCEEDED', where),
-    });
+    if (!attemptRecords)
+      await projector.action(action.actionRunId, 'SUCCEEDED', {
+        outputs: result.outputs,
+        event: projector.event('ACTION_SUCCEEDED', where),
+      });
     return { ok: true, outputs: result.outputs, artifacts: result.artifacts ?? [] };
   } catch (error) {
     if (isCancellation(error)) throw error;

@@ -13,11 +13,11 @@ import {
   type WaitConfig,
 } from '../definitions';
 
-/** Executes one COMMAND, HTTP or WAIT action; `start` goes to a COMMAND's attempts (RunCommandInput). */
+/** Executes one COMMAND, HTTP or WAIT action; `start` and `success` go to a COMMAND's attempts. */
 export async function executeAction(
   input: PipelineRunInput,
   stage: StagePlan,
-  context: ActionContext & Pick<RunCommandInput, 'start'>,
+  context: ActionContext & Pick<RunCommandInput, 'start' | 'success'>,
   action: ActionPlan,
   outputs: Record<string, string>,
   artifacts: ArtifactRef[],
