@@ -148,11 +148,9 @@ export function createCommandActivities({
       checkOutputs(outputs, input.command.env);
       const artifacts = await publishCommandArtifacts(dataSource, input, workspace.artifactsFile, mask);
       if (input.success) {
-        // The attempt's outcome first: whoever reads the run on ACTION_SUCCEEDED finds the attempt ended.
         await logs.flush();
-        await finishAttempt(dataSource, input.actionRunId, attempt, null);
+        await recordSuccess(input.success, outputs, attempt);
         recorded = true;
-        await recordSuccess(input.success, outputs);
       }
       return { outputs, artifacts };
     } catch (e) {
@@ -168,14 +166,18 @@ export function createCommandActivities({
     }
   }
 
-  /** The action's SUCCEEDED change as the workflow built it, with the outputs and the time it ended. */
+  /**
+   * The action's SUCCEEDED change as the workflow built it, with the outputs and the time it ended, and the
+   * attempt's own end, in one statement.
+   */
   async function recordSuccess(
     change: NonNullable<RunCommandInput['success']>,
     outputs: Record<string, string>,
+    attempt: number,
   ): Promise<void> {
     const at = new Date().toISOString();
     const success = { ...change, at, outputs, ...(change.event && { event: { ...change.event, at } }) };
-    await retryTransient(() => recordAttemptChange(dataSource, metrics, success));
+    await retryTransient(() => recordAttemptChange(dataSource, metrics, success, attempt));
   }
 
   return { runCommand };

@@ -93,8 +93,8 @@ const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip
  * A change's statement hands back what the worker's metrics need of the row as it is now (`ChangedRow`), so
  * counting a change costs no second query; the notifications are sent whether the row was found or not.
  */
-const changeStatement = (update: string, returning: string, events = eventCtes) =>
-  `WITH changed AS (${update} RETURNING true AS found, ${returning}), ${events},
+const changeStatement = (update: string, returning: string, events = eventCtes, before = '') =>
+  `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
   SELECT changed.* FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
 const changeStatements = {
@@ -119,12 +119,25 @@ const changeStatements = {
  * not Temporal is run again and records it again); its event only with it. A cancellation the workflow
  * recorded while an attempt was being picked up or was ending is not overwritten, and no event follows it.
  */
-const attemptChangeStatement = changeStatement(
-  `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
-    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13))`,
-  'kind, NULL::timestamptz AS created_at, started_at',
-  eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
-);
+const attemptUpdate = `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
+    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13))`;
+const attemptStatements = {
+  change: changeStatement(
+    attemptUpdate,
+    'kind, NULL::timestamptz AS created_at, started_at',
+    eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
+  ),
+  /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
+  success: changeStatement(
+    attemptUpdate,
+    'kind, NULL::timestamptz AS created_at, started_at',
+    eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
+    `attempt_ended AS (
+       UPDATE action_attempts SET finished_at = $15::timestamptz, error = NULL, lost = false
+        WHERE action_run_id = $12 AND number = $19::int),
+     `,
+  ),
+} as const;
 
 /** The releases facts of an action change, as $18 (null: none). */
 function releaseFacts(change: RunChange): string | null {
@@ -159,16 +172,19 @@ function changeParams(change: RunChange): unknown[] {
 
 /**
  * Records a COMMAND action's start or success from inside its attempt (see `RunCommandInput`): one
- * statement, like the workflow's own changes, as idempotent, and counted in the same metrics.
+ * statement, like the workflow's own changes, as idempotent, and counted in the same metrics. With
+ * `endedAttempt` (a success), that attempt is recorded as ended without error in the same statement, so
+ * whoever reads the run on ACTION_SUCCEEDED finds it ended.
  */
 export async function recordAttemptChange(
   dataSource: DataSource,
   metrics: WorkerMetrics,
   change: Extract<RunChange, { target: 'action' }>,
+  endedAttempt?: number,
 ): Promise<void> {
   const [row] = await dataSource.query<Array<ChangedRow & { found: boolean | null }>>(
-    attemptChangeStatement,
-    changeParams(change),
+    endedAttempt === undefined ? attemptStatements.change : attemptStatements.success,
+    endedAttempt === undefined ? changeParams(change) : [...changeParams(change), endedAttempt],
   );
   observeChange(metrics, change, row?.found ? row : undefined);
 }
