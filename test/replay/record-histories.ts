@@ -489,6 +489,23 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
         await t.control.setStageTransition(stage!.id, true, null);
       },
     },
+    // Commands whose attempts record the action's start and success themselves (patch
+    // engine-command-attempt-records-action): outputs handed on, a failed attempt retried, a cancel.
+    'attempt-records-action': {
+      input: twoStages('attempt-records', [
+        command('compile', 'echo VERSION=2.0.0 > "$LOCKSTEP_OUTPUT"'),
+        command('once-failing', '[ "$LOCKSTEP_ATTEMPT" -gt 1 ] && echo "ok $VERSION"', 2, 3),
+      ]),
+    },
+    'attempt-cancelled-while-running': {
+      input: twoStages('attempt-cancelled', [command('slow', 'sleep 30')]),
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM action_runs WHERE run_id = $1 AND status = 'RUNNING'`, [
+          runId,
+        ]);
+        await t.control.cancel(runId, 'recorded cancel', t.approver);
+      },
+    },
     // An approval gate and a blocked transition, each written as one step with its event (recorded after
     // the events-after-state patch).
     'events-after-state': {

@@ -54,6 +54,10 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'skip-failed-actions.json',
         'retry-stage.json',
         'rerun-from-stage.json',
+        // Commands whose attempts record the action's start and success (patch
+        // engine-command-attempt-records-action): outputs, a retried attempt, a cancel while running.
+        'attempt-records-action.json',
+        'attempt-cancelled-while-running.json',
       ]),
     );
   });

@@ -18,10 +18,11 @@ export async function beginAttempt(
   dataSource: DataSource,
   ctx: Context,
   action: ActionContext,
-): Promise<number> {
+): Promise<{ attempt: number; lastLogSeq: number }> {
   const startedAt = new Date();
-  // One statement: the attempt's row, and earlier unfinished attempts of this execution closed as lost.
-  const rows: Array<{ number: number }> = await retryTransient(() =>
+  // One statement: the attempt's row, earlier unfinished attempts of this execution closed as lost, and
+  // the last log line of the action so far (its LogWriter numbers on from there: LogWriter.after).
+  const rows: Array<{ number: number; last_log_seq: number }> = await retryTransient(() =>
     dataSource.query(
       `WITH attempt AS (
          INSERT INTO action_attempts (action_run_id, number, execution, started_at)
@@ -32,11 +33,13 @@ export async function beginAttempt(
          UPDATE action_attempts SET finished_at = COALESCE(finished_at, $4), error = $5, lost = true
           WHERE action_run_id = $1 AND execution = $2 AND (finished_at IS NULL OR (error IS NULL AND NOT lost))
             AND number < (SELECT number FROM attempt))
-       SELECT number FROM attempt`,
+       SELECT number, (SELECT COALESCE(MAX(seq), 0)::int FROM log_lines WHERE action_run_id = $1) AS last_log_seq
+         FROM attempt`,
       [action.actionRunId, action.execution, ctx.info.attempt, startedAt, lostAttemptError],
     ),
   );
   const attempt = rows[0]!.number;
+  const lastLogSeq = rows[0]!.last_log_seq;
   if (ctx.info.attempt > 1) {
     await retryTransient(() =>
       appendEvent(dataSource.manager, action, {
@@ -49,7 +52,7 @@ export async function beginAttempt(
       }),
     );
   }
-  return attempt;
+  return { attempt, lastLogSeq };
 }
 
 export async function finishAttempt(

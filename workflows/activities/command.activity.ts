@@ -5,12 +5,14 @@ import type { SecretBox } from '../../db/secret-box';
 import { createMasker } from '../../db/secret-masker';
 import { secretsInScope } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { publishCommandArtifacts, receivedArtifactsEnv } from './artifacts';
 import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
 import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
 import { failureMessage, maskedFailure } from './masked-failure';
 import { checkOutputs, readOutputFile } from './output-policy';
+import { recordAttemptChange } from './projection.activity';
 import { keepAlive, runShell, type ShellOutcome } from './shell';
 import { retryTransient } from './transient';
 
@@ -22,6 +24,8 @@ export interface CommandActivityDeps {
   baseEnv: Record<string, string>;
   /** Where and as whom each attempt runs. */
   sandbox: CommandSandbox;
+  /** Where the actions an attempt records as finished are counted (see RunCommandInput.success). */
+  metrics: WorkerMetrics;
   /** Bytes of log one attempt stores at most. */
   logLimitBytes: number;
   /** How often a running command heartbeats; the activity's heartbeat timeout is a few times this. */
@@ -56,6 +60,7 @@ export function createCommandActivities({
   secretBox,
   baseEnv,
   sandbox,
+  metrics,
   logLimitBytes,
   heartbeatIntervalMs = 2000,
   killGraceMs = 5000,
@@ -76,11 +81,14 @@ export function createCommandActivities({
   }
 
   async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
-    const attempt = await beginAttempt(dataSource, ctx, input);
+    const { start } = input;
+    if (start) await retryTransient(() => recordAttemptChange(dataSource, metrics, start));
+    const { attempt, lastLogSeq } = await beginAttempt(dataSource, ctx, input);
     const workspace = await sandbox.open('lockstep-action');
-    const logs = await LogWriter.open(
+    const logs = LogWriter.after(
       dataSource,
       { kind: 'action', actionRunId: input.actionRunId, attempt },
+      lastLogSeq,
       { limitBytes: logLimitBytes },
     );
     // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
@@ -138,10 +146,13 @@ export function createCommandActivities({
       // the file is masked before it is parsed, so a secret rides along in neither keys, values nor errors.
       const outputs = parseOutputs(mask(await readOutputFile(workspace.outputFile)));
       checkOutputs(outputs, input.command.env);
-      return {
-        outputs,
-        artifacts: await publishCommandArtifacts(dataSource, input, workspace.artifactsFile, mask),
-      };
+      const artifacts = await publishCommandArtifacts(dataSource, input, workspace.artifactsFile, mask);
+      if (input.success) {
+        await logs.flush();
+        await recordSuccess(input.success, outputs, attempt);
+        recorded = true;
+      }
+      return { outputs, artifacts };
     } catch (e) {
       const failure = maskedFailure(mask, e);
       error ??= failureMessage(failure);
@@ -153,6 +164,20 @@ export function createCommandActivities({
       }
       await workspace.release();
     }
+  }
+
+  /**
+   * The action's SUCCEEDED change as the workflow built it, with the outputs and the time it ended, and the
+   * attempt's own end, in one statement.
+   */
+  async function recordSuccess(
+    change: NonNullable<RunCommandInput['success']>,
+    outputs: Record<string, string>,
+    attempt: number,
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const success = { ...change, at, outputs, ...(change.event && { event: { ...change.event, at } }) };
+    await retryTransient(() => recordAttemptChange(dataSource, metrics, success, attempt));
   }
 
   return { runCommand };

@@ -52,12 +52,12 @@ function resolveHeaders(
 export function createHttpActivities({ dataSource, secretBox }: HttpActivityDeps) {
   async function callHttp(input: CallHttpInput): Promise<{ status: number }> {
     const ctx = Context.current();
-    const attempt = await beginAttempt(dataSource, ctx, input);
-    const logs = await LogWriter.open(dataSource, {
-      kind: 'action',
-      actionRunId: input.actionRunId,
-      attempt,
-    });
+    const { attempt, lastLogSeq } = await beginAttempt(dataSource, ctx, input);
+    const logs = LogWriter.after(
+      dataSource,
+      { kind: 'action', actionRunId: input.actionRunId, attempt },
+      lastLogSeq,
+    );
     const method = (input.http.method ?? 'GET').toUpperCase();
     let mask = (text: string) => text;
     let error: string | null = null;

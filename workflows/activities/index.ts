@@ -50,7 +50,7 @@ export function createActivities({
 }: ActivityDeps) {
   // One sandbox for both kinds of command, so no two running attempts ever share a uid.
   const sandbox = CommandSandbox.forThisProcess(commandUids);
-  const commands = { dataSource, secretBox, baseEnv: commandBaseEnv, sandbox, logLimitBytes };
+  const commands = { dataSource, secretBox, baseEnv: commandBaseEnv, sandbox, logLimitBytes, metrics };
   return {
     ...createProjectionActivities({ dataSource, metrics }),
     ...createCommandActivities(commands),

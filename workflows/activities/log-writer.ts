@@ -84,7 +84,17 @@ export class LogWriter {
     const rows: Array<{ last: number }> = await retryTransient(() =>
       dataSource.query(statements[target.kind].last, [ownerOf(target).id]),
     );
-    return new LogWriter(dataSource, target, (rows[0]?.last ?? 0) + 1, limitBytes, flushIntervalMs);
+    return LogWriter.after(dataSource, target, rows[0]?.last ?? 0, { limitBytes, flushIntervalMs });
+  }
+
+  /** A writer whose first line follows `lastSeq`, the owner's last line as the caller already read it. */
+  static after(
+    dataSource: DataSource,
+    target: LogTarget,
+    lastSeq: number,
+    { limitBytes = Infinity, flushIntervalMs = 100 }: LogWriterOptions = {},
+  ): LogWriter {
+    return new LogWriter(dataSource, target, lastSeq + 1, limitBytes, flushIntervalMs);
   }
 
   /** One line; `cutBytes`: how much of it the reader already left out (see LineSplitter). */

@@ -105,10 +105,18 @@ export async function readCommandFile(file: string, variable: string, limitBytes
     if (!stat.isFile()) throw refuse(`${variable} must be a regular file`);
     if (stat.size > limitBytes)
       throw refuse(`${variable} is ${stat.size} bytes, over the limit of ${limitBytes}`);
-    const buffer = Buffer.alloc(limitBytes + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > limitBytes) throw refuse(`${variable} is over the limit of ${limitBytes} bytes`);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    const opened = handle;
+    const read = async (bytes: number) => {
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await opened.read(buffer, 0, bytes, 0);
+      return buffer.subarray(0, bytesRead);
+    };
+    // A buffer the file's size (most are empty), not the limit's: every attempt reads two such files. One
+    // byte more shows a file that grew since (a process the command left behind): that one is read again.
+    let text = await read(Math.min(stat.size, limitBytes) + 1);
+    if (text.length > stat.size) text = await read(limitBytes + 1);
+    if (text.length > limitBytes) throw refuse(`${variable} is over the limit of ${limitBytes} bytes`);
+    return text.toString('utf8');
   } finally {
     await handle.close();
   }

@@ -18,11 +18,11 @@ import { observeChange, type ChangedRow } from './projection-metrics';
  * actions of one run) writing at once could commit 969 before 968: a subscriber would get them out of order,
  * and a client resuming after 969 would never get 968. The lock is taken only when there is an event.
  */
-const eventCtes = `event AS (
+const eventCtesWhen = (condition: string) => `event AS (
     INSERT INTO pipeline_events (run_id, pipeline_id, event_key, type, stage_name, action_name, message, at)
     SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz
       FROM (SELECT pg_advisory_xact_lock(hashtext('lockstep.event-order'))) AS in_id_order
-     WHERE $3::text IS NOT NULL
+     WHERE $3::text IS NOT NULL AND ${condition}
     ON CONFLICT (run_id, event_key) DO NOTHING
     RETURNING id),
   queued AS (
@@ -33,6 +33,7 @@ const eventCtes = `event AS (
         ON (s.pipeline_id IS NULL OR s.pipeline_id = $2::uuid)
        AND (cardinality(s.event_types) = 0 OR $4::text = ANY (s.event_types))
     RETURNING 1)`;
+const eventCtes = eventCtesWhen('true');
 const eventNotify = `SELECT pg_notify($9::text, json_build_object('eventId', id::text, 'runId', $1::text, 'pipelineId', $2::text)::text)
     FROM event
   UNION ALL SELECT pg_notify($10::text, '') WHERE EXISTS (SELECT 1 FROM queued)
@@ -92,8 +93,8 @@ const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip
  * A change's statement hands back what the worker's metrics need of the row as it is now (`ChangedRow`), so
  * counting a change costs no second query; the notifications are sent whether the row was found or not.
  */
-const changeStatement = (update: string, returning: string) =>
-  `WITH changed AS (${update} RETURNING true AS found, ${returning}), ${eventCtes},
+const changeStatement = (update: string, returning: string, events = eventCtes, before = '') =>
+  `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
   SELECT changed.* FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
 const changeStatements = {
@@ -111,6 +112,33 @@ const changeStatements = {
   ),
 } as const;
 
+/**
+ * An action's change as its command's attempt records it (`recordAttemptChange`): the action change's
+ * statement, applied only while the action has not finished since its start was decided ($14), or for a
+ * success (no $14), while it has not finished otherwise (an attempt whose success reached PostgreSQL but
+ * not Temporal is run again and records it again); its event only with it. A cancellation the workflow
+ * recorded while an attempt was being picked up or was ending is not overwritten, and no event follows it.
+ */
+const attemptUpdate = `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
+    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13))`;
+const attemptStatements = {
+  change: changeStatement(
+    attemptUpdate,
+    'kind, NULL::timestamptz AS created_at, started_at',
+    eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
+  ),
+  /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
+  success: changeStatement(
+    attemptUpdate,
+    'kind, NULL::timestamptz AS created_at, started_at',
+    eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
+    `attempt_ended AS (
+       UPDATE action_attempts SET finished_at = $15::timestamptz, error = NULL, lost = false
+        WHERE action_run_id = $12 AND number = $19::int),
+     `,
+  ),
+} as const;
+
 /** The releases facts of an action change, as $18 (null: none). */
 function releaseFacts(change: RunChange): string | null {
   if (change.target !== 'action') return null;
@@ -118,6 +146,47 @@ function releaseFacts(change: RunChange): string | null {
   if (skipReason === undefined && reusedFromActionRunId === undefined && approvalExpired === undefined)
     return null;
   return JSON.stringify({ skipReason, reusedFrom: reusedFromActionRunId, approvalExpired });
+}
+
+/** A change's parameters, for every change statement: see `changeStatements`. */
+function changeParams(change: RunChange): unknown[] {
+  // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
+  const startedAt =
+    change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
+  const finishedAt = finishedStatuses.has(change.status) ? change.at : null;
+  return [
+    ...eventParams(change, change.event),
+    change.target === 'run'
+      ? change.runId
+      : change.target === 'stage'
+        ? change.stageRunId
+        : change.actionRunId,
+    change.status,
+    startedAt,
+    finishedAt,
+    change.failureReason ?? null,
+    change.target === 'action' && change.outputs ? JSON.stringify(change.outputs) : null,
+    releaseFacts(change),
+  ];
+}
+
+/**
+ * Records a COMMAND action's start or success from inside its attempt (see `RunCommandInput`): one
+ * statement, like the workflow's own changes, as idempotent, and counted in the same metrics. With
+ * `endedAttempt` (a success), that attempt is recorded as ended without error in the same statement, so
+ * whoever reads the run on ACTION_SUCCEEDED finds it ended.
+ */
+export async function recordAttemptChange(
+  dataSource: DataSource,
+  metrics: WorkerMetrics,
+  change: Extract<RunChange, { target: 'action' }>,
+  endedAttempt?: number,
+): Promise<void> {
+  const [row] = await dataSource.query<Array<ChangedRow & { found: boolean | null }>>(
+    endedAttempt === undefined ? attemptStatements.change : attemptStatements.success,
+    endedAttempt === undefined ? changeParams(change) : [...changeParams(change), endedAttempt],
+  );
+  observeChange(metrics, change, row?.found ? row : undefined);
 }
 
 /**
@@ -136,27 +205,9 @@ export function createProjectionActivities({
    * the event it raises, appended once per key and announced with NOTIFY.
    */
   async function applyChange(manager: EntityManager, change: RunChange): Promise<ChangedRow | undefined> {
-    // An approval gate starts when it opens; its start time also bounds which decisions belong to it.
-    const startedAt =
-      change.status === 'RUNNING' || change.status === 'WAITING_FOR_APPROVAL' ? change.at : null;
-    const finishedAt = finishedStatuses.has(change.status) ? change.at : null;
-    const params: unknown[] = [
-      ...eventParams(change, change.event),
-      change.target === 'run'
-        ? change.runId
-        : change.target === 'stage'
-          ? change.stageRunId
-          : change.actionRunId,
-      change.status,
-      startedAt,
-      finishedAt,
-      change.failureReason ?? null,
-      change.target === 'action' && change.outputs ? JSON.stringify(change.outputs) : null,
-      releaseFacts(change),
-    ];
     const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
       changeStatements[change.target],
-      params,
+      changeParams(change),
     );
     return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
   }

@@ -1,4 +1,5 @@
 /** What each action kind is configured with, and where an activity works. */
+import type { RunChange } from './projection';
 import type { ArtifactRef } from './releases';
 
 export interface CommandConfig {
@@ -18,6 +19,8 @@ export interface ActionContext {
   execution: number;
 }
 
+type ActionChange = Extract<RunChange, { target: 'action' }>;
+
 export interface RunCommandInput extends ActionContext {
   /** The stage's environment: with the pipeline, it decides which secrets the command receives. */
   environmentId: string | null;
@@ -29,6 +32,14 @@ export interface RunCommandInput extends ActionContext {
   maximumAttempts: number;
   /** Artifacts the run carries so far, handed to the command (absent in runs started before releases). */
   artifacts?: ArtifactRef[];
+  /**
+   * The action's RUNNING change with its ACTION_STARTED event, recorded by each attempt before its own row;
+   * and its SUCCEEDED change with its ACTION_SUCCEEDED event, recorded by the attempt that succeeds (with
+   * its outputs and the time it ended) once its own outcome is. The workflow then records neither. Absent
+   * in runs started before the patch `engine-command-attempt-records-action`: their workflow records both.
+   */
+  start?: ActionChange;
+  success?: ActionChange;
 }
 
 export interface HttpConfig {

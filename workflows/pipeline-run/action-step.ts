@@ -32,18 +32,36 @@ export async function runAction(
   if (action.kind === 'APPROVAL') return awaitApproval(run, stage, action, context);
 
   const where = { stageName: stage.name, actionName: action.name };
-  await projector.action(action.actionRunId, 'RUNNING', { event: projector.event('ACTION_STARTED', where) });
+  const started = projector.actionChange(action.actionRunId, 'RUNNING', {
+    event: projector.event('ACTION_STARTED', where),
+  });
+  // A COMMAND's attempt records the action's start and success itself, in round trips it makes anyway: two
+  // local activities and two workflow activations less per action. Runs from before the patch record both
+  // here, and replay so.
+  const attemptRecords = action.kind === 'COMMAND' && patched('engine-command-attempt-records-action');
+  const success = attemptRecords
+    ? projector.actionChange(action.actionRunId, 'SUCCEEDED', {
+        event: projector.event('ACTION_SUCCEEDED', where),
+      })
+    : undefined;
+  if (!attemptRecords) await projector.record(started);
   try {
     const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[] } =
       action.kind === 'DEPLOYMENT'
         ? await runDeployment(run, stage, action)
-        : await executeAction(run.input, stage, context, action, state.outputs, [
-            ...state.artifacts.values(),
-          ]);
-    await projector.action(action.actionRunId, 'SUCCEEDED', {
-      outputs: result.outputs,
-      event: projector.event('ACTION_SUCCEEDED', where),
-    });
+        : await executeAction(
+            run.input,
+            stage,
+            { ...context, ...(attemptRecords && { start: started, success }) },
+            action,
+            state.outputs,
+            [...state.artifacts.values()],
+          );
+    if (!attemptRecords)
+      await projector.action(action.actionRunId, 'SUCCEEDED', {
+        outputs: result.outputs,
+        event: projector.event('ACTION_SUCCEEDED', where),
+      });
     return { ok: true, outputs: result.outputs, artifacts: result.artifacts ?? [] };
   } catch (error) {
     if (isCancellation(error)) throw error;

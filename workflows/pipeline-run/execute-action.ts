@@ -8,15 +8,16 @@ import {
   type CommandConfig,
   type HttpConfig,
   type PipelineRunInput,
+  type RunCommandInput,
   type StagePlan,
   type WaitConfig,
 } from '../definitions';
 
-/** Executes one COMMAND, HTTP or WAIT action. */
+/** Executes one COMMAND, HTTP or WAIT action; `start` and `success` go to a COMMAND's attempts. */
 export async function executeAction(
   input: PipelineRunInput,
   stage: StagePlan,
-  context: ActionContext,
+  context: ActionContext & Pick<RunCommandInput, 'start' | 'success'>,
   action: ActionPlan,
   outputs: Record<string, string>,
   artifacts: ArtifactRef[],

@@ -1,0 +1,122 @@
+import { Registry } from 'prom-client';
+import { describe, expect } from 'vitest';
+import type { RunChange } from '../../workflows/definitions';
+import { createWorkerMetrics } from '../../workflows/metrics/worker-metrics';
+import { recordAttemptChange } from '../../workflows/activities/projection.activity';
+import { test, type Harness } from '../support/fixtures';
+import {
+  actionOf,
+  command,
+  createPipeline,
+  ended,
+  eventTypes,
+  trigger,
+  waitForRun,
+} from '../support/pipelines';
+
+/**
+ * A COMMAND's attempt records its action's start and success itself (patch
+ * engine-command-attempt-records-action, see RunCommandInput): the run reads as it did when the workflow
+ * wrote them, and an attempt's write never overwrites a finish the workflow recorded meanwhile.
+ */
+
+type ActionChange = Extract<RunChange, { target: 'action' }>;
+
+const metrics = createWorkerMetrics(new Registry());
+
+async function actionRow(h: Harness, actionRunId: string) {
+  const [row]: Array<{ status: string; outputs: Record<string, string> | null; finished_at: Date }> =
+    await h.dataSource.query('SELECT status, outputs, finished_at FROM action_runs WHERE id = $1', [
+      actionRunId,
+    ]);
+  return row!;
+}
+
+async function eventsWithKey(h: Harness, runId: string, key: string): Promise<number> {
+  const [row]: Array<{ n: number }> = await h.dataSource.query(
+    'SELECT count(*)::int AS n FROM pipeline_events WHERE run_id = $1 AND event_key = $2',
+    [runId, key],
+  );
+  return row!.n;
+}
+
+describe('a command attempt records its action', () => {
+  test('started and succeeded, with its outputs, each event once and after its attempt', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'attempt-records',
+      stages: [
+        {
+          name: 'build',
+          actions: [
+            command('compile', 'echo VERSION=3.1.0 > "$LOCKSTEP_OUTPUT"'),
+            command('flaky', '[ "$LOCKSTEP_ATTEMPT" -gt 1 ]', 2, {
+              retryPolicy: { maximumAttempts: 2, initialIntervalMs: 100, backoffCoefficient: 1 },
+            }),
+          ],
+        },
+      ],
+    });
+    const run = await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
+    expect(run.status).toBe('SUCCEEDED');
+    const compile = actionOf(run, 'build', 'compile');
+    expect(compile.status).toBe('SUCCEEDED');
+    expect(compile.outputs).toEqual({ VERSION: '3.1.0' });
+    expect(actionOf(run, 'build', 'flaky').attempts.map((a) => a.error === null)).toEqual([false, true]);
+    // Every attempt records the start again: the event is still written once.
+    expect(await eventTypes(h, run.id)).toEqual([
+      'RUN_STARTED',
+      'STAGE_STARTED',
+      'ACTION_STARTED',
+      'ACTION_SUCCEEDED',
+      'ACTION_STARTED',
+      'ACTION_RETRYING',
+      'ACTION_SUCCEEDED',
+      'STAGE_SUCCEEDED',
+      'RUN_SUCCEEDED',
+    ]);
+  });
+
+  test('a start or success that arrives after the workflow finished the action otherwise changes nothing', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'attempt-after-cancel',
+      stages: [{ name: 'build', actions: [command('slow', 'sleep 30')] }],
+    });
+    const { id: runId } = await trigger(h, pipeline.id);
+    await waitForRun(h, runId, (r) => actionOf(r, 'build', 'slow').status === 'RUNNING');
+    const cancel = `mutation($id: ID!) { cancelRun(runId: $id, reason: "late attempt") { id } }`;
+    expect((await h.gql(cancel, { id: runId })).errors).toBeUndefined();
+    const run = await waitForRun(h, runId, ended);
+    const action = actionOf(run, 'build', 'slow');
+    expect(action.status).toBe('CANCELLED');
+    const before = await actionRow(h, action.id);
+
+    // As an attempt picked up, or ending, while the workflow recorded the cancel would write them.
+    const base = { target: 'action', runId, pipelineId: pipeline.id, actionRunId: action.id } as const;
+    const where = { stageName: 'build', actionName: 'slow', message: null };
+    const decidedBefore = new Date(before.finished_at.getTime() - 1000).toISOString();
+    const start: ActionChange = {
+      ...base,
+      status: 'RUNNING',
+      at: decidedBefore,
+      event: { key: 'late:start', type: 'ACTION_STARTED', at: decidedBefore, ...where },
+    };
+    const endedLater = new Date(before.finished_at.getTime() + 1000).toISOString();
+    const success: ActionChange = {
+      ...base,
+      status: 'SUCCEEDED',
+      at: endedLater,
+      outputs: { LATE: 'yes' },
+      event: { key: 'late:success', type: 'ACTION_SUCCEEDED', at: endedLater, ...where },
+    };
+    await recordAttemptChange(h.dataSource, metrics, start);
+    await recordAttemptChange(h.dataSource, metrics, success);
+
+    expect(await actionRow(h, action.id)).toEqual(before);
+    expect(await eventsWithKey(h, runId, 'late:start')).toBe(0);
+    expect(await eventsWithKey(h, runId, 'late:success')).toBe(0);
+  });
+});
