@@ -15,7 +15,7 @@ import { type Teardown } from './teardown';
 
 const plan = {
   sequential: { actions: 10, warmup: 2, samples: 20 },
-  concurrent: { runs: 50, actions: 5, rounds: 2 },
+  concurrent: { runs: 50, actions: 5, rounds: 2, warmupRounds: 1 },
   approval: { warmup: 2, samples: 20 },
 } as const;
 
@@ -49,7 +49,7 @@ async function measure(teardown: Teardown): Promise<Results> {
 
   const c = plan.concurrent;
   progress(
-    `2/3 throughput: ${c.rounds} rounds of ${c.runs} concurrent runs each of bare, bare command and ours`,
+    `2/3 throughput: ${c.warmupRounds} warm-up + ${c.rounds} rounds of ${c.runs} concurrent runs each of bare, bare command and ours`,
   );
   const concurrent = await measureConcurrentThroughput(env, operator, c);
 
@@ -182,7 +182,7 @@ function report({ env, sequential, concurrent, approval, load }: Results): strin
     'What is compared:',
     ...(sequential ? latencyNotes(sequential) : []),
     `  2. ${c.actions} actions one after another, execution mode PARALLEL (no lane), ${c.runs} runs started at`,
-    `     once; runs/s = all runs / all wall time over ${c.rounds} rounds. Two baselines: bare workflows whose`,
+    `     once; runs/s = all runs / all wall time over ${c.rounds} rounds, after ${c.warmupRounds} uncounted warm-up round of each. Two baselines: bare workflows whose`,
     `     activities return at once (no-op: the old comparison), and bare workflows whose activities each`,
     `     spawn \`true\` with child_process and wait for it (spawn: the fair one, the process our actions run;`,
     `     ours runs it through /bin/sh with a watchdog, as a uid of its own when the worker is root).`,
