@@ -118,6 +118,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every response body into an ETag; GraphQL answers POSTs, which no client revalidates.
+  app.disable('etag');
   const httpServer = createServer(app);
 
   const ws = serveGraphqlWs({
