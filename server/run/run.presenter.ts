@@ -32,7 +32,7 @@ export class RunPresenter {
     if (args.pipelineId && !isUuid(args.pipelineId)) return emptyPage();
     return listRuns(
       this.dataSource,
-      { pipelineId: args.pipelineId ?? null, status: args.status ?? null },
+      { pipelineId: args.pipelineId || null, status: args.status ?? null },
       limit,
       args.after,
     );

@@ -148,9 +148,11 @@ export function createCommandActivities({
       checkOutputs(outputs, input.command.env);
       const artifacts = await publishCommandArtifacts(dataSource, input, workspace.artifactsFile, mask);
       if (input.success) {
-        await logs.flush();
+        // As on every other path, the outcome is recorded even if log lines were lost.
+        await logs.flush().catch(() => undefined);
         await recordSuccess(input.success, outputs, attempt);
         recorded = true;
+        return { outputs, artifacts, recorded: true };
       }
       return { outputs, artifacts };
     } catch (e) {

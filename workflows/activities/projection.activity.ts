@@ -107,7 +107,10 @@ const changeStatements = {
     'NULL::text AS kind, NULL::timestamptz AS created_at, started_at',
   ),
   action: changeStatement(
-    `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet} WHERE id = $12`,
+    // An action a COMMAND's attempt recorded SUCCEEDED before its result reached the workflow stays so when
+    // the run is cancelled meanwhile (the workflow closes what it has not heard back from as CANCELLED).
+    `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
+      WHERE id = $12 AND NOT (status = 'SUCCEEDED' AND $13 = 'CANCELLED')`,
     'kind, NULL::timestamptz AS created_at, started_at',
   ),
 } as const;
@@ -120,7 +123,14 @@ const changeStatements = {
  * recorded while an attempt was being picked up or was ending is not overwritten, and no event follows it.
  */
 const attemptUpdate = `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
-    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13))`;
+    WHERE id = $12 AND (finished_at IS NULL OR finished_at < $14::timestamptz OR (status = 'SUCCEEDED' AND status = $13)
+                        OR (status = 'SUCCEEDED' AND started_at = $14::timestamptz))`;
+/**
+ * A success counts only from the newest attempt of the action, and not from one recorded lost: an attempt
+ * Temporal gave up on (its heartbeat timed out) may still end after the next one began.
+ */
+const newestAttempt = `AND NOT EXISTS (SELECT 1 FROM action_attempts a
+                         WHERE a.action_run_id = $12 AND (a.number > $19::int OR (a.number = $19::int AND a.lost)))`;
 const attemptStatements = {
   change: changeStatement(
     attemptUpdate,
@@ -129,12 +139,12 @@ const attemptStatements = {
   ),
   /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
   success: changeStatement(
-    attemptUpdate,
+    `${attemptUpdate} ${newestAttempt}`,
     'kind, NULL::timestamptz AS created_at, started_at',
     eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
     `attempt_ended AS (
-       UPDATE action_attempts SET finished_at = $15::timestamptz, error = NULL, lost = false
-        WHERE action_run_id = $12 AND number = $19::int),
+       UPDATE action_attempts SET finished_at = $15::timestamptz, error = NULL
+        WHERE action_run_id = $12 AND number = $19::int AND NOT lost),
      `,
   ),
 } as const;

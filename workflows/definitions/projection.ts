@@ -68,6 +68,11 @@ export interface RunCommandResult {
   outputs: Record<string, string>;
   /** What the command published through $LOCKSTEP_ARTIFACTS, stored (absent before releases). */
   artifacts?: ArtifactRef[];
+  /**
+   * True when the attempt recorded the action's start and success itself (RunCommandInput.start and
+   * success). A worker of an earlier version ignores those and leaves this out: the workflow records both.
+   */
+  recorded?: boolean;
 }
 
 export interface ApprovalRecord {

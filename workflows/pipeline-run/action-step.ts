@@ -1,6 +1,6 @@
 import { ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import type { ActionContext, ActionPlan, ArtifactRef, StagePlan } from '../definitions';
-import { reasonOf } from '../workflow-kit';
+import { now, reasonOf } from '../workflow-kit';
 import { awaitApproval } from './approval-step';
 import { planApprovalTimedOut, runDeployment } from './deployment-step';
 import { executeAction } from './execute-action';
@@ -46,7 +46,7 @@ export async function runAction(
     : undefined;
   if (!attemptRecords) await projector.record(started);
   try {
-    const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[] } =
+    const result: { outputs: Record<string, string>; artifacts?: ArtifactRef[]; recorded?: boolean } =
       action.kind === 'DEPLOYMENT'
         ? await runDeployment(run, stage, action)
         : await executeAction(
@@ -62,6 +62,14 @@ export async function runAction(
         outputs: result.outputs,
         event: projector.event('ACTION_SUCCEEDED', where),
       });
+    else if (!result.recorded) {
+      // A worker of an earlier version ran the attempt and recorded neither: both now, in one step.
+      const at = now();
+      await projector.all([
+        started,
+        { ...success!, at, outputs: result.outputs, event: { ...success!.event!, at } },
+      ]);
+    }
     return { ok: true, outputs: result.outputs, artifacts: result.artifacts ?? [] };
   } catch (error) {
     if (isCancellation(error)) throw error;

@@ -21,7 +21,7 @@ export async function executeAction(
   action: ActionPlan,
   outputs: Record<string, string>,
   artifacts: ArtifactRef[],
-): Promise<{ outputs: Record<string, string>; artifacts?: ArtifactRef[] }> {
+): Promise<{ outputs: Record<string, string>; artifacts?: ArtifactRef[]; recorded?: boolean }> {
   const retry = {
     maximumAttempts: action.retryPolicy.maximumAttempts,
     initialInterval: action.retryPolicy.initialIntervalMs,
