@@ -27,7 +27,9 @@ const statements = new WeakMap<DataSource, string>();
  * page): the count, then the page beside it through a lateral join, so an empty page still answers the
  * count. Newest first by (created_at, id), the order of the indexes `pipeline_runs_created_idx` and
  * `pipeline_runs_pipeline_created_idx`. The columns are the entity's, named as its properties, so each row
- * is a run with the values TypeORM would give (the plain-rows test compares the two ways).
+ * is a run with the values TypeORM would give (the plain-rows test compares the two ways). The cursor keeps
+ * `created_at` to the microsecond, as stored: a JavaScript Date keeps milliseconds, and a page would skip
+ * the runs created in the same millisecond as its last one.
  */
 function statement(dataSource: DataSource): string {
   let sql = statements.get(dataSource);
@@ -41,7 +43,9 @@ function statement(dataSource: DataSource): string {
       SELECT c.total, p.*
         FROM (SELECT count(*)::int AS total FROM pipeline_runs r WHERE ${filter}) c
         LEFT JOIN LATERAL (
-          SELECT ${columns.join(', ')} FROM pipeline_runs r
+          SELECT ${columns.join(', ')},
+                 to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+            FROM pipeline_runs r
            WHERE ${filter}
              AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
            ORDER BY r.created_at DESC, r.id DESC
@@ -60,23 +64,23 @@ export async function listRuns(
 ): Promise<Page<ListedRun>> {
   const [cursorAt, cursorId] = after ? decodeTimeIdCursor(after) : [null, null];
   const status = filter.status && filter.status.length > 0 ? filter.status : null;
-  const rows: Array<{ total: number; id: string | null }> = await dataSource.query(statement(dataSource), [
-    filter.pipelineId,
-    status,
-    cursorAt,
-    cursorId,
-    limit + 1,
-  ]);
-  const runs = rows
+  const rows: Array<{ total: number; id: string | null; cursor_at: string }> = await dataSource.query(
+    statement(dataSource),
+    [filter.pipelineId, status, cursorAt, cursorId, limit + 1],
+  );
+  const listed = rows
     .filter((row) => row.id !== null)
-    .map(({ total: _total, ...row }) => Object.assign(new PipelineRunEntity(), row) as ListedRun);
-  const edges = runs.slice(0, limit).map((node) => ({
-    cursor: encodeCursor([node.createdAt.toISOString(), node.id]),
+    .map(({ total: _total, cursor_at: cursorAt, ...row }) => ({
+      cursorAt,
+      node: Object.assign(new PipelineRunEntity(), row),
+    }));
+  const edges = listed.slice(0, limit).map(({ cursorAt, node }) => ({
+    cursor: encodeCursor([cursorAt, node.id]),
     node,
   }));
   return {
     edges,
-    pageInfo: { hasNextPage: runs.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: { hasNextPage: listed.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount: rows[0]?.total ?? 0,
   };
 }

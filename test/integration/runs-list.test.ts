@@ -75,4 +75,36 @@ describe('pipelineRuns', () => {
     const failed = await ok<Listed>(h, listQuery, { pipelineId: pipeline.id, status: ['FAILED'] });
     expect(failed.pipelineRuns).toMatchObject({ totalCount: 0, edges: [] });
   });
+
+  test('pages through runs created within one millisecond without skipping any', async ({ harness: h }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'same-millisecond',
+      stages: [{ name: 'build', actions: [command('compile', 'true')] }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await trigger(h, pipeline.id);
+      await waitForRun(h, run.id, ended);
+      ids.push(run.id);
+    }
+    // As a burst of triggers can store them: the same millisecond, a few microseconds apart.
+    for (const [i, id] of ids.entries())
+      await h.dataSource.query(`UPDATE pipeline_runs SET created_at = $2::timestamptz WHERE id = $1`, [
+        id,
+        `2026-03-04T10:00:00.12300${i + 1}Z`,
+      ]);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 4; page++) {
+      const { pipelineRuns }: Listed = await ok<Listed>(h, listQuery, {
+        pipelineId: pipeline.id,
+        first: 1,
+        after,
+      });
+      seen.push(...pipelineRuns.edges.map((e) => e.node.id));
+      if (!pipelineRuns.pageInfo.hasNextPage) break;
+      after = pipelineRuns.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...ids].reverse());
+  });
 });
