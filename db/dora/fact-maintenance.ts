@@ -21,9 +21,19 @@ export const doraReadTables = [
  * of the next deployments recorded. Vacuum only visits pages changed since its last pass, so this costs
  * about as much as was written.
  *
- * VACUUM runs outside a transaction, on a connection of its own, without the pool's statement timeout.
+ * VACUUM runs outside a transaction, on a connection of its own, without the pool's statement timeout. It
+ * only warns and skips a table the connection's user does not own: the tables it cannot vacuum are
+ * returned instead, and nothing is run.
  */
-export async function vacuumDoraReadTables(dataSource: DataSource): Promise<void> {
+export async function vacuumDoraReadTables(dataSource: DataSource): Promise<string[]> {
+  const notOwned: Array<{ name: string }> = await dataSource.query(
+    `SELECT c.relname AS name FROM pg_class c
+      WHERE c.relname = ANY ($1) AND c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema())
+        AND NOT pg_has_role(current_user, c.relowner, 'MEMBER')
+      ORDER BY c.relname`,
+    [doraReadTables],
+  );
+  if (notOwned.length > 0) return notOwned.map((row) => row.name);
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
@@ -33,4 +43,5 @@ export async function vacuumDoraReadTables(dataSource: DataSource): Promise<void
     await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.release();
   }
+  return [];
 }

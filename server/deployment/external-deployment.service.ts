@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { withDoraRefreshDeferred } from '../../db/dora/deferred-refresh';
 import { vacuumDoraReadTables } from '../../db/dora/fact-maintenance';
+import { conflict } from '../errors';
 import {
   addDeliveredCommits,
   externalDeploymentsByKeys,
@@ -96,7 +97,15 @@ export class ExternalDeploymentService {
   async vacuumFacts(): Promise<number> {
     const started = performance.now();
     if (this.vacuuming === null) {
-      this.vacuuming = vacuumDoraReadTables(this.dataSource).finally(() => (this.vacuuming = null));
+      this.vacuuming = vacuumDoraReadTables(this.dataSource)
+        .then((notOwned) => {
+          if (notOwned.length > 0)
+            throw conflict(
+              `the API's database user does not own ${notOwned.join(', ')}, and only a table's owner may vacuum it ` +
+                '(docs/operations.md, Importing history)',
+            );
+        })
+        .finally(() => (this.vacuuming = null));
       await this.vacuuming;
     } else {
       this.vacuumNext ??= this.vacuuming
