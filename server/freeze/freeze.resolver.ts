@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import type { ListedRun } from '../run/run-list';
 import type { FreezeWindowRow } from '../../db/freeze/freeze-windows.sql';
 import { Principal } from '../auth/auth.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
@@ -64,7 +64,7 @@ export class PipelineRunFreezeResolver {
   @FieldResolver(() => [FreezeWindow], {
     description: 'the freeze windows holding the run at its stage now, by end (empty: none)',
   })
-  freezeWindowsHolding(@Root() pipelineRun: PipelineRunEntity, @Ctx() ctx: Context) {
+  freezeWindowsHolding(@Root() pipelineRun: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.freezeWindowsHoldingRun.load(pipelineRun.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { DeploymentRunEntity } from '../../db/entities/deployment-run.entity';
-import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import type { ListedRun } from '../run/run-list';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import type { Context } from '../context';
 import { DeploymentRun } from '../deployment/deployment.types';
@@ -15,12 +15,12 @@ export class PipelineRunReleaseResolver {
     nullable: true,
     description: 'the known-good run whose revision, commits and artifacts this run carries',
   })
-  promotedFrom(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  promotedFrom(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return run.promotedFromRunId ? ctx.loaders.pipelineRun.load(run.promotedFromRunId) : null;
   }
 
   @FieldResolver(() => [Artifact], { description: 'every artifact the run built or received' })
-  artifacts(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  artifacts(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.artifactsByRun.load(run.id);
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } f
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { ApprovalEntity } from '../../db/entities/approval.entity';
-import type { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import type { ListedRun } from './run-list';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
@@ -71,7 +71,7 @@ export class PipelineRunResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'a rollback to an earlier run' })
-  isRollback(@Root() run: PipelineRunEntity): boolean {
+  isRollback(@Root() run: ListedRun): boolean {
     return run.isRollback;
   }
 
@@ -123,22 +123,22 @@ export class PipelineRunResolver {
   }
 
   @FieldResolver(() => Pipeline)
-  pipeline(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  pipeline(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.pipeline.load(run.pipelineId);
   }
 
   @FieldResolver(() => Revision)
-  revision(@Root() run: PipelineRunEntity): Revision {
+  revision(@Root() run: ListedRun): Revision {
     return revisionOf(run);
   }
 
   @FieldResolver(() => Principal)
-  triggeredBy(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  triggeredBy(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.principal.load(run.triggeredById);
   }
 
   @FieldResolver(() => [StageRun])
-  stages(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  stages(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.stageRunsByRun.load(run.id);
   }
 
@@ -146,12 +146,12 @@ export class PipelineRunResolver {
     description:
       'What people decided while the run was held after a failure (retry, retry stage, skip): who and why, oldest first',
   })
-  decisions(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  decisions(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return ctx.loaders.decisionsByRun.load(run.id);
   }
 
   @FieldResolver(() => StageRun, { nullable: true })
-  async currentStage(@Root() run: PipelineRunEntity, @Ctx() ctx: Context) {
+  async currentStage(@Root() run: ListedRun, @Ctx() ctx: Context) {
     return currentStage(run.status, await ctx.loaders.stageRunsByRun.load(run.id));
   }
 }
