@@ -7,6 +7,7 @@ import { RunService } from '../../server/run/run.service';
 import { createActivities } from '../../workflows/activities';
 import type { RunChange } from '../../workflows/definitions';
 import { createWorkerMetrics } from '../../workflows/metrics/worker-metrics';
+import { finishAttempt } from '../../workflows/activities/attempts';
 import { recordAttemptChange } from '../../workflows/activities/projection.activity';
 import { testPublicUrl, test, type Harness } from '../support/fixtures';
 import {
@@ -175,6 +176,14 @@ describe('a command attempt records its action', () => {
       [action.id],
     );
     expect(attempt!.lost).toBe(true);
+
+    // Nor does its failure, had it failed instead: it stays lost and does not count against the policy.
+    await finishAttempt(h.dataSource, action.id, 1, 'exit code 1');
+    const [failed]: Array<{ lost: boolean; error: string | null }> = await h.dataSource.query(
+      'SELECT lost, error FROM action_attempts WHERE action_run_id = $1 AND number = 1',
+      [action.id],
+    );
+    expect(failed).toEqual({ lost: true, error: null });
   });
 
   test('a worker of an earlier version that records neither: the workflow records both', async ({

@@ -63,9 +63,11 @@ export async function finishAttempt(
   /** The attempt did not fail on its own account (cancelled, its worker shutting down): not counted. */
   lost = false,
 ): Promise<void> {
+  // An attempt the next one already recorded lost (Temporal gave up on it, yet it ran on) stays lost: its
+  // failure must not count against the retry policy, nor its end undo the record.
   await retryTransient(() =>
     dataSource.query(
-      'UPDATE action_attempts SET finished_at = $3, error = $4, lost = $5 WHERE action_run_id = $1 AND number = $2',
+      'UPDATE action_attempts SET finished_at = $3, error = $4, lost = $5 WHERE action_run_id = $1 AND number = $2 AND NOT lost',
       [actionRunId, attempt, new Date(), error, lost],
     ),
   );
