@@ -68,11 +68,7 @@ export class DeploymentPresenter {
     }
     if (args.from) query.andWhere('d.finished_at >= :from', { from: args.from });
     if (args.to) query.andWhere('d.finished_at < :to', { to: args.to });
-    return keysetPage(
-      query,
-      { limit, after: args.after },
-      { column: 'started_at', instantOf: (d) => d.startedAt, direction: 'DESC' },
-    );
+    return keysetPage(query, { limit, after: args.after }, { column: 'started_at', direction: 'DESC' });
   }
 
   logs(deploymentRunId: string, afterSeq: number | null | undefined, limit: number | null | undefined) {

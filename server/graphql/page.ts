@@ -24,12 +24,19 @@ export function emptyPage<T>(): Page<T> {
 }
 
 /** A list's keyset order: an instant column, then the row id, both in `direction`. */
-export interface KeysetOrder<T> {
+export interface KeysetOrder {
   /** The column, e.g. `created_at`, of the query's main alias. */
   column: string;
-  instantOf: (row: T) => Date;
   direction: 'ASC' | 'DESC';
 }
+
+/**
+ * An instant as a cursor holds it: to the microsecond, as PostgreSQL stores it. A JavaScript Date keeps
+ * milliseconds: rows stored in the same millisecond as a page's last one would be skipped (or, ascending,
+ * listed again) by the next page.
+ */
+export const cursorInstant = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
  * The page of `query` (filtered already) after the cursor `after`: the filtered rows' total count, then up
@@ -38,7 +45,7 @@ export interface KeysetOrder<T> {
 export async function keysetPage<T extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<T>,
   { limit, after }: { limit: number; after: string | null | undefined },
-  order: KeysetOrder<T>,
+  order: KeysetOrder,
 ): Promise<Page<T>> {
   const totalCount = await query.getCount();
   const instant = `${query.alias}.${order.column}`;
@@ -51,13 +58,15 @@ export async function keysetPage<T extends ObjectLiteral & { id: string }>(
       cursorId,
     });
   }
-  const rows = await query
+  // No joins: LIMIT applies to the rows themselves, and raw rows and entities come in the same order.
+  const { entities: rows, raw } = await query
+    .addSelect(cursorInstant(instant), 'keyset_cursor_at')
     .orderBy(instant, order.direction)
     .addOrderBy(id, order.direction)
     .take(limit + 1)
-    .getMany();
-  const edges = rows.slice(0, limit).map((node) => ({
-    cursor: encodeCursor([order.instantOf(node).toISOString(), node.id]),
+    .getRawAndEntities<{ keyset_cursor_at: string }>();
+  const edges = rows.slice(0, limit).map((node, i) => ({
+    cursor: encodeCursor([raw[i]!.keyset_cursor_at, node.id]),
     node,
   }));
   return {

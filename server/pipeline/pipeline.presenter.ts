@@ -23,10 +23,6 @@ export class PipelinePresenter {
       if (!isUuid(args.serviceId)) return emptyPage();
       query.where('p.service_id = :serviceId', { serviceId: args.serviceId });
     }
-    return keysetPage(
-      query,
-      { limit, after: args.after },
-      { column: 'created_at', instantOf: (p) => p.createdAt, direction: 'ASC' },
-    );
+    return keysetPage(query, { limit, after: args.after }, { column: 'created_at', direction: 'ASC' });
   }
 }

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { RunStatus } from '../../db/domain';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { decodeTimeIdCursor, encodeCursor } from '../graphql/cursor';
-import type { Page } from '../graphql/page';
+import { cursorInstant, type Page } from '../graphql/page';
 
 /**
  * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
@@ -44,7 +44,7 @@ function statement(dataSource: DataSource): string {
         FROM (SELECT count(*)::int AS total FROM pipeline_runs r WHERE ${filter}) c
         LEFT JOIN LATERAL (
           SELECT ${columns.join(', ')},
-                 to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+                 ${cursorInstant('r.created_at')} AS cursor_at
             FROM pipeline_runs r
            WHERE ${filter}
              AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
