@@ -2,6 +2,67 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'typeorm';
 
+/** The DORA dashboard's read: all five metrics with their series, as the benchmarks ask for them. */
+export const metricsQuery = /* GraphQL */ `
+  query ($f: DoraFilter!) {
+    doraMetrics(filter: $f) {
+      deploymentFrequency {
+        value
+        level
+        sampleSize
+        series {
+          bucketStart
+          value
+          sampleSize
+        }
+      }
+      leadTimeForChanges {
+        value
+        p75
+        p90
+        level
+        sampleSize
+        series {
+          bucketStart
+          value
+          sampleSize
+        }
+      }
+      changeFailureRate {
+        value
+        level
+        sampleSize
+        series {
+          bucketStart
+          value
+          sampleSize
+        }
+      }
+      timeToRestore {
+        value
+        p75
+        p90
+        level
+        sampleSize
+        series {
+          bucketStart
+          value
+          sampleSize
+        }
+      }
+      deploymentReworkRate {
+        value
+        sampleSize
+        series {
+          bucketStart
+          value
+          sampleSize
+        }
+      }
+    }
+  }
+`;
+
 /** The benchmark's read: a page of runs with their stages and actions. */
 export const runsQuery = /* GraphQL */ `
   query ($n: Int) {

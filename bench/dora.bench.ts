@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { GraphqlHttpClient } from './api-load';
+import { GraphqlHttpClient, metricsQuery } from './api-load';
 import { rebuildDoraFacts, seedDoraHistory, type DoraSeedShape } from './dora-seed';
 import { factsTriggers, reportOneByOne } from './single-reports';
 import { startReadOnlyApi } from './environment';
@@ -30,16 +30,6 @@ const plan = {
 } as const;
 
 const goals = { apiMs: 100, ratio: 0.3 } as const;
-
-const metricsQuery = `query($f: DoraFilter!) {
-  doraMetrics(filter: $f) {
-    deploymentFrequency { value level sampleSize series { bucketStart value sampleSize } }
-    leadTimeForChanges { value p75 p90 level sampleSize series { bucketStart value sampleSize } }
-    changeFailureRate { value level sampleSize series { bucketStart value sampleSize } }
-    timeToRestore { value p75 p90 level sampleSize series { bucketStart value sampleSize } }
-    deploymentReworkRate { value sampleSize series { bucketStart value sampleSize } }
-  }
-}`;
 
 interface Metrics {
   doraMetrics: Record<string, { value: number | null; sampleSize: number; series: unknown[] }>;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { GraphqlHttpClient } from './api-load';
+import { GraphqlHttpClient, metricsQuery } from './api-load';
 import { startReadOnlyApi } from './environment';
 import { writeHistory } from './ingest-history';
 import { progress, runBench } from './runner';
@@ -31,16 +31,6 @@ const plan = {
 } as const;
 
 const goals = { importSeconds: 600, readMs: 100, singleRatio: 0.5 } as const;
-
-const metricsQuery = `query($f: DoraFilter!) {
-  doraMetrics(filter: $f) {
-    deploymentFrequency { value level sampleSize series { bucketStart value sampleSize } }
-    leadTimeForChanges { value p75 p90 level sampleSize series { bucketStart value sampleSize } }
-    changeFailureRate { value level sampleSize series { bucketStart value sampleSize } }
-    timeToRestore { value p75 p90 level sampleSize series { bucketStart value sampleSize } }
-    deploymentReworkRate { value sampleSize series { bucketStart value sampleSize } }
-  }
-}`;
 
 interface Results {
   origin: string;

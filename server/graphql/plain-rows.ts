@@ -25,6 +25,33 @@ const passThrough = new Set([
   'json',
 ]);
 
+/** A column as plain SQL reads it: named as its property, in a value the pg driver gives as TypeORM would. */
+export interface PlainColumn {
+  property: string;
+  name: string;
+  type: string;
+}
+
+/**
+ * The columns of `entity` but `except`, when each comes back from the pg driver exactly as TypeORM hydrates
+ * it (no transformer, array or embedded column, a pass-through type); null when one does not.
+ */
+export function plainColumns(
+  dataSource: DataSource,
+  entity: Entity<ObjectLiteral>,
+  except: readonly string[] = [],
+): PlainColumn[] | null {
+  const columns: PlainColumn[] = [];
+  for (const column of dataSource.getMetadata(entity).columns) {
+    if (except.includes(column.propertyName)) continue;
+    const type = dataSource.driver.normalizeType(column);
+    if (column.transformer || column.isArray || column.embeddedMetadata || !passThrough.has(type))
+      return null;
+    columns.push({ property: column.propertyName, name: column.databaseName, type });
+  }
+  return columns;
+}
+
 const built = new WeakMap<DataSource, Map<Entity<ObjectLiteral>, PlainRows<ObjectLiteral> | null>>();
 
 /**
@@ -41,7 +68,7 @@ export class PlainRows<T extends ObjectLiteral> {
     private readonly dataSource: DataSource,
     private readonly entity: Entity<T>,
     table: string,
-    columns: Array<{ property: string; name: string; type: string }>,
+    columns: PlainColumn[],
   ) {
     const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
     this.select = `SELECT ${columns.map((c) => `${quote(c.name)} AS ${quote(c.property)}`).join(', ')} FROM ${quote(table)}`;
@@ -62,14 +89,8 @@ export class PlainRows<T extends ObjectLiteral> {
   ): PlainRows<T> | null {
     const metadata = dataSource.getMetadata(entity);
     if (metadata.relations.length > 0 || metadata.tableType !== 'regular') return null;
-    const columns: Array<{ property: string; name: string; type: string }> = [];
-    for (const column of metadata.columns) {
-      const type = dataSource.driver.normalizeType(column);
-      if (column.transformer || column.isArray || column.embeddedMetadata || !passThrough.has(type))
-        return null;
-      columns.push({ property: column.propertyName, name: column.databaseName, type });
-    }
-    return new PlainRows(dataSource, entity, metadata.tablePath, columns);
+    const columns = plainColumns(dataSource, entity);
+    return columns && new PlainRows(dataSource, entity, metadata.tablePath, columns);
   }
 
   /** The rows whose `key` is one of `values`, ordered by `order` (properties, in that order). */

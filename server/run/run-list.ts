@@ -3,16 +3,17 @@ import type { RunStatus } from '../../db/domain';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { decodeTimeIdCursor, encodeCursor } from '../graphql/cursor';
 import { cursorInstant, type Page } from '../graphql/page';
+import { plainColumns } from '../graphql/plain-rows';
 
 /**
  * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
  * every row and often the largest part of it. No field of PipelineRun reads them; what needs them (a
  * rollback, a rerun, a promotion, the run's controls) loads the run whole by id.
  */
-const unlisted = new Set(['definition', 'commits']);
+const unlisted = ['definition', 'commits'] as const;
 
 /** A run as the list reads it. */
-export type ListedRun = Omit<PipelineRunEntity, 'definition' | 'commits'>;
+export type ListedRun = Omit<PipelineRunEntity, (typeof unlisted)[number]>;
 
 export interface RunFilter {
   pipelineId: string | null;
@@ -34,10 +35,9 @@ const statements = new WeakMap<DataSource, string>();
 function statement(dataSource: DataSource): string {
   let sql = statements.get(dataSource);
   if (sql === undefined) {
-    const columns = dataSource
-      .getMetadata(PipelineRunEntity)
-      .columns.filter((c) => !unlisted.has(c.propertyName))
-      .map((c) => `r."${c.databaseName}" AS "${c.propertyName}"`);
+    const plain = plainColumns(dataSource, PipelineRunEntity, unlisted);
+    if (!plain) throw new Error('a listed column of PipelineRunEntity needs TypeORM to hydrate it');
+    const columns = plain.map((c) => `r."${c.name}" AS "${c.property}"`);
     const filter = `($1::uuid IS NULL OR r.pipeline_id = $1::uuid) AND ($2::text[] IS NULL OR r.status = ANY ($2::text[]))`;
     sql = `
       SELECT c.total, p.*
