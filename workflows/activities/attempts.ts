@@ -1,6 +1,7 @@
 import type { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import type { ActionContext } from '../definitions';
+import { lastActionLogSeq } from './log-writer';
 import { appendEvent } from './projection.activity';
 import { retryTransient } from './transient';
 
@@ -33,7 +34,7 @@ export async function beginAttempt(
          UPDATE action_attempts SET finished_at = COALESCE(finished_at, $4), error = $5, lost = true
           WHERE action_run_id = $1 AND execution = $2 AND (finished_at IS NULL OR (error IS NULL AND NOT lost))
             AND number < (SELECT number FROM attempt))
-       SELECT number, (SELECT COALESCE(MAX(seq), 0)::int FROM log_lines WHERE action_run_id = $1) AS last_log_seq
+       SELECT number, (${lastActionLogSeq}) AS last_log_seq
          FROM attempt`,
       [action.actionRunId, action.execution, ctx.info.attempt, startedAt, lostAttemptError],
     ),

@@ -18,10 +18,13 @@ interface PendingLine {
   text: string;
 }
 
+/** The last line of an action's log so far ($1: the action run), as a scalar subquery: 0 when none. */
+export const lastActionLogSeq = 'SELECT COALESCE(MAX(seq), 0)::int FROM log_lines WHERE action_run_id = $1';
+
 /** The statements of each target: fixed text, never built from values. */
 const statements = {
   action: {
-    last: 'SELECT COALESCE(MAX(seq), 0)::int AS last FROM log_lines WHERE action_run_id = $1',
+    last: `SELECT (${lastActionLogSeq}) AS last`,
     insert: `WITH inserted AS (
                INSERT INTO log_lines (action_run_id, attempt, seq, at, stream, text)
                SELECT $1, $2, s, a, st, t FROM unnest($3::int[], $4::timestamptz[], $5::text[], $6::text[]) AS l(s, a, st, t)
