@@ -52,6 +52,13 @@ export function plainColumns(
   return columns;
 }
 
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Types JSON writes as ISO-8601 text (`to_json`), which the pg driver parses into Dates. */
+const instantTypes = new Set(['timestamptz', 'timestamp with time zone']);
+/** Types the pg driver gives as strings but JSON would write as numbers (and round past 2^53). */
+const textInJson = new Set(['bigint', 'int8']);
+
 const built = new WeakMap<DataSource, Map<Entity<ObjectLiteral>, PlainRows<ObjectLiteral> | null>>();
 
 /**
@@ -63,16 +70,18 @@ const built = new WeakMap<DataSource, Map<Entity<ObjectLiteral>, PlainRows<Objec
 export class PlainRows<T extends ObjectLiteral> {
   private readonly select: string;
   private readonly columnsOf: Map<string, { name: string; type: string }>;
+  /** The properties JSON carries as strings that the pg driver gives as Dates. */
+  private readonly instants: string[];
 
   private constructor(
     private readonly dataSource: DataSource,
     private readonly entity: Entity<T>,
-    table: string,
-    columns: PlainColumn[],
+    private readonly table: string,
+    private readonly columns: PlainColumn[],
   ) {
-    const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
     this.select = `SELECT ${columns.map((c) => `${quote(c.name)} AS ${quote(c.property)}`).join(', ')} FROM ${quote(table)}`;
     this.columnsOf = new Map(columns.map((c) => [c.property, { name: quote(c.name), type: c.type }]));
+    this.instants = columns.filter((c) => instantTypes.has(c.type)).map((c) => c.property);
   }
 
   /** The reader of `entity` (built once per DataSource), or null when a column needs TypeORM's hydration. */
@@ -101,6 +110,32 @@ export class PlainRows<T extends ObjectLiteral> {
   ): Promise<T[]> {
     const rows: ObjectLiteral[] = await this.dataSource.query(this.statement(key, order), [[...values]]);
     return rows.map((row) => Object.assign(new this.entity(), row));
+  }
+
+  /**
+   * The select list of the table aliased `alias`, named by property, for rows a statement nests as JSON
+   * (`json_agg` of a subquery: the runs list's stages and actions): `fromJson` turns each object back into
+   * the entity, with the values `where` would give.
+   */
+  jsonColumns(alias: string): string {
+    const value = (c: PlainColumn) =>
+      textInJson.has(c.type) ? `${alias}.${quote(c.name)}::text` : `${alias}.${quote(c.name)}`;
+    return this.columns.map((c) => `${value(c)} AS ${quote(c.property)}`).join(', ');
+  }
+
+  /** The table, for a FROM clause: `"stage_runs" s`. */
+  tableAs(alias: string): string {
+    return `${quote(this.table)} ${alias}`;
+  }
+
+  /** The entity from a row nested as JSON (`jsonColumns`), as the pg driver parsed it. */
+  fromJson(json: Record<string, unknown>): T {
+    const row = Object.assign(new this.entity(), json);
+    for (const property of this.instants) {
+      const text = json[property];
+      if (typeof text === 'string') (row as Record<string, unknown>)[property] = new Date(text);
+    }
+    return row;
   }
 
   private readonly statements = new Map<string, string>();

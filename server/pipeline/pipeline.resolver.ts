@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ActionEntity } from '../../db/entities/action.entity';
 import type { PipelineEntity } from '../../db/entities/pipeline.entity';
 import type { StageEntity } from '../../db/entities/stage.entity';
@@ -7,6 +8,7 @@ import { GuardedMutation } from '../audit/guarded-mutation';
 import { hasRole } from '../auth/auth.resolver';
 import type { Context } from '../context';
 import { JSONScalar } from '../graphql/scalars';
+import { nestingAsked, primeLoaders } from '../run/run-list';
 import { PipelineRunConnection } from '../run/run.types';
 import {
   Action,
@@ -114,13 +116,18 @@ export class PipelineResolver {
   }
 
   @FieldResolver(() => PipelineRunConnection)
-  runs(
+  async runs(
     @Root() pipeline: PipelineEntity,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.services.runPresenter.list({ pipelineId: pipeline.id, first, after });
+    const listed = await ctx.services.runPresenter.list(
+      { pipelineId: pipeline.id, first, after },
+      nestingAsked(info),
+    );
+    return primeLoaders(ctx.loaders, listed);
   }
 }
 

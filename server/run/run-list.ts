@@ -1,9 +1,14 @@
-import type { DataSource } from 'typeorm';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RunStatus } from '../../db/domain';
+import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
+import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { decodeTimeIdCursor, encodeCursor } from '../graphql/cursor';
 import { cursorInstant, type Page } from '../graphql/page';
-import { plainColumns } from '../graphql/plain-rows';
+import type { Loaders } from '../graphql/loaders';
+import { plainColumns, PlainRows } from '../graphql/plain-rows';
+import { selectsPath } from '../graphql/selection';
 
 /**
  * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
@@ -21,7 +26,42 @@ export interface RunFilter {
   status: RunStatus[] | null;
 }
 
-const statements = new WeakMap<DataSource, string>();
+/**
+ * What a list request also asks for of each run: its stages (`stages`, `currentStage`), and their actions.
+ * The list then reads them in its own statement, nested as JSON, instead of one statement each after it.
+ */
+export interface RunListNesting {
+  stages: boolean;
+  actions: boolean;
+}
+
+/** A page of runs, and what was read ahead of each: stages by run, actions by stage run (null: not read). */
+export interface ListedRuns {
+  page: Page<ListedRun>;
+  stagesByRun: Map<string, StageRunEntity[]> | null;
+  actionsByStageRun: Map<string, ActionRunEntity[]> | null;
+}
+
+/** What the selection below a runs list field (`pipelineRuns`, `Pipeline.runs`) asks of each run. */
+export function nestingAsked(info: GraphQLResolveInfo): RunListNesting {
+  const stages = ['edges', 'node', ['stages', 'currentStage']] as const;
+  return { stages: selectsPath(info, stages), actions: selectsPath(info, [...stages, 'actions']) };
+}
+
+/** Hands what the list read ahead to the request's loaders (the fields then read it there): the page. */
+export function primeLoaders(loaders: Loaders, listed: ListedRuns): Page<ListedRun> {
+  for (const [runId, stages] of listed.stagesByRun ?? []) loaders.stageRunsByRun.prime(runId, stages);
+  for (const [stageRunId, actions] of listed.actionsByStageRun ?? [])
+    loaders.actionRunsByStageRun.prime(stageRunId, actions);
+  return listed.page;
+}
+
+interface Nested {
+  stages: PlainRows<StageRunEntity>;
+  actions: PlainRows<ActionRunEntity>;
+}
+
+const built = new WeakMap<DataSource, { sql: string; nested: Nested | null }>();
 
 /**
  * The page of runs and the count of all that match, in one statement (the runs list is the API's most read
@@ -31,56 +71,114 @@ const statements = new WeakMap<DataSource, string>();
  * is a run with the values TypeORM would give (the plain-rows test compares the two ways). The cursor keeps
  * `created_at` to the microsecond, as stored: a JavaScript Date keeps milliseconds, and a page would skip
  * the runs created in the same millisecond as its last one.
+ *
+ * When asked ($6, $7), each run also carries its stage runs and its action runs, each a JSON array of
+ * rows (`json_agg` of a subquery by run, through the indexes on run_id): the dashboard's list of runs with
+ * their stages and actions is one round trip instead of three, and JSON costs the API far less to read
+ * than rows (measured: PostgreSQL's time about the same, the API's about half). A CASE not taken is not
+ * evaluated.
  */
-function statement(dataSource: DataSource): string {
-  let sql = statements.get(dataSource);
-  if (sql === undefined) {
+function statement(dataSource: DataSource): { sql: string; nested: Nested | null } {
+  let found = built.get(dataSource);
+  if (found === undefined) {
     const plain = plainColumns(dataSource, PipelineRunEntity, unlisted);
     if (!plain) throw new Error('a listed column of PipelineRunEntity needs TypeORM to hydrate it');
+    const stages = PlainRows.of(dataSource, StageRunEntity);
+    const actions = PlainRows.of(dataSource, ActionRunEntity);
+    const nested = stages && actions ? { stages, actions } : null;
     const columns = plain.map((c) => `r."${c.name}" AS "${c.property}"`);
     const filter = `($1::uuid IS NULL OR r.pipeline_id = $1::uuid) AND ($2::text[] IS NULL OR r.status = ANY ($2::text[]))`;
-    sql = `
+    // Ordered as the loaders order them (`stageRunsByRun`, `actionRunsByStageRun`); a run's actions are
+    // grouped by stage run afterwards, keeping that order.
+    const nestedRows = (rows: PlainRows<ObjectLiteral>, alias: string, flag: string, order: string) =>
+      `CASE WHEN ${flag}::boolean THEN (
+         SELECT coalesce(json_agg(x ORDER BY ${order}), '[]')
+           FROM (SELECT ${rows.jsonColumns(alias)} FROM ${rows.tableAs(alias)} WHERE ${alias}.run_id = r.id) x) END`;
+    const stagesOf = nested ? nestedRows(nested.stages, 's', '$6', 'x."position"') : 'NULL::json';
+    const actionsOf = nested ? nestedRows(nested.actions, 'a', '$7', 'x."runOrder", x."name"') : 'NULL::json';
+    const sql = `
       SELECT c.total, p.*
         FROM (SELECT count(*)::int AS total FROM pipeline_runs r WHERE ${filter}) c
         LEFT JOIN LATERAL (
           SELECT ${columns.join(', ')},
-                 ${cursorInstant('r.created_at')} AS cursor_at
+                 ${cursorInstant('r.created_at')} AS cursor_at,
+                 ${stagesOf} AS stage_runs,
+                 ${actionsOf} AS action_runs
             FROM pipeline_runs r
            WHERE ${filter}
              AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
            ORDER BY r.created_at DESC, r.id DESC
            LIMIT $5) p ON true`;
-    statements.set(dataSource, sql);
+    built.set(dataSource, (found = { sql, nested }));
   }
-  return sql;
+  return found;
 }
 
-/** Up to `limit` runs matching `filter` after the cursor `after`, newest first, and how many match in all. */
+interface Row {
+  total: number;
+  id: string | null;
+  cursor_at: string;
+  stage_runs: Array<Record<string, unknown>> | null;
+  action_runs: Array<Record<string, unknown>> | null;
+}
+
+/**
+ * Up to `limit` runs matching `filter` after the cursor `after`, newest first, and how many match in all;
+ * with their stages and actions when `nesting` asks (and their entities can be read as plain rows).
+ */
 export async function listRuns(
   dataSource: DataSource,
   filter: RunFilter,
   limit: number,
   after: string | null | undefined,
-): Promise<Page<ListedRun>> {
+  nesting: RunListNesting = { stages: false, actions: false },
+): Promise<ListedRuns> {
   const [cursorAt, cursorId] = after ? decodeTimeIdCursor(after) : [null, null];
   const status = filter.status && filter.status.length > 0 ? filter.status : null;
-  const rows: Array<{ total: number; id: string | null; cursor_at: string }> = await dataSource.query(
-    statement(dataSource),
-    [filter.pipelineId, status, cursorAt, cursorId, limit + 1],
-  );
+  const { sql, nested } = statement(dataSource);
+  const withStages = nested !== null && nesting.stages;
+  const withActions = withStages && nesting.actions;
+  const rows: Row[] = await dataSource.query(sql, [
+    filter.pipelineId,
+    status,
+    cursorAt,
+    cursorId,
+    limit + 1,
+    withStages,
+    withActions,
+  ]);
   const listed = rows
     .filter((row) => row.id !== null)
-    .map(({ total: _total, cursor_at: cursorAt, ...row }) => ({
-      cursorAt,
-      node: Object.assign(new PipelineRunEntity(), row),
-    }));
-  const edges = listed.slice(0, limit).map(({ cursorAt, node }) => ({
-    cursor: encodeCursor([cursorAt, node.id]),
-    node,
-  }));
+    .map(
+      ({ total: _total, cursor_at: cursorAt, stage_runs: stageRuns, action_runs: actionRuns, ...row }) => ({
+        cursorAt,
+        stageRuns,
+        actionRuns,
+        node: Object.assign(new PipelineRunEntity(), row),
+      }),
+    );
+  const shown = listed.slice(0, limit);
+  const stagesByRun = withStages ? new Map<string, StageRunEntity[]>() : null;
+  const actionsByStageRun = withActions ? new Map<string, ActionRunEntity[]>() : null;
+  for (const { node, stageRuns, actionRuns } of shown) {
+    if (!nested) break;
+    const stages = (stageRuns ?? []).map((json) => nested.stages.fromJson(json));
+    stagesByRun?.set(node.id, stages);
+    if (!actionsByStageRun) continue;
+    for (const stage of stages) actionsByStageRun.set(stage.id, []);
+    for (const json of actionRuns ?? []) {
+      const action = nested.actions.fromJson(json);
+      actionsByStageRun.get(action.stageRunId)?.push(action);
+    }
+  }
+  const edges = shown.map(({ cursorAt, node }) => ({ cursor: encodeCursor([cursorAt, node.id]), node }));
   return {
-    edges,
-    pageInfo: { hasNextPage: listed.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount: rows[0]?.total ?? 0,
+    page: {
+      edges,
+      pageInfo: { hasNextPage: listed.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: rows[0]?.total ?? 0,
+    },
+    stagesByRun,
+    actionsByStageRun,
   };
 }

@@ -4,9 +4,9 @@ import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { LogLineEntity } from '../../db/entities/log-line.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
-import { emptyPage, pageSize, type Page } from '../graphql/page';
+import { emptyPage, pageSize } from '../graphql/page';
 import { intInRange, isUuid } from '../graphql/validate';
-import { listRuns, type ListedRun } from './run-list';
+import { listRuns, type ListedRuns, type RunListNesting } from './run-list';
 
 /** Reads runs, newest first, and their logs. */
 export class RunPresenter {
@@ -22,19 +22,24 @@ export class RunPresenter {
     return this.dataSource.getRepository(ActionRunEntity).findOneBy({ id });
   }
 
-  async list(args: {
-    pipelineId?: string | null;
-    status?: RunStatus[] | null;
-    first?: number | null;
-    after?: string | null;
-  }): Promise<Page<ListedRun>> {
+  async list(
+    args: {
+      pipelineId?: string | null;
+      status?: RunStatus[] | null;
+      first?: number | null;
+      after?: string | null;
+    },
+    nesting?: RunListNesting,
+  ): Promise<ListedRuns> {
     const limit = pageSize(args.first);
-    if (args.pipelineId && !isUuid(args.pipelineId)) return emptyPage();
+    if (args.pipelineId && !isUuid(args.pipelineId))
+      return { page: emptyPage(), stagesByRun: null, actionsByStageRun: null };
     return listRuns(
       this.dataSource,
       { pipelineId: args.pipelineId || null, status: args.status ?? null },
       limit,
       args.after,
+      nesting,
     );
   }
 

@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { ApprovalEntity } from '../../db/entities/approval.entity';
-import type { ListedRun } from './run-list';
+import { nestingAsked, primeLoaders, type ListedRun } from './run-list';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
@@ -36,14 +37,19 @@ export class PipelineRunResolver {
 
   @Authorized('VIEWER')
   @Query(() => PipelineRunConnection)
-  pipelineRuns(
+  async pipelineRuns(
     @Arg('pipelineId', () => ID, { nullable: true }) pipelineId: string | null,
     @Arg('status', () => [RunStatusEnum], { nullable: true }) status: RunStatus[] | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.services.runPresenter.list({ pipelineId, status, first, after });
+    const listed = await ctx.services.runPresenter.list(
+      { pipelineId, status, first, after },
+      nestingAsked(info),
+    );
+    return primeLoaders(ctx.loaders, listed);
   }
 
   @GuardedMutation('OPERATOR', () => PipelineRun)

@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { ok, test } from '../support/fixtures';
 import { command, createPipeline, ended, trigger, waitForRun } from '../support/pipelines';
 
@@ -106,5 +106,53 @@ describe('pipelineRuns', () => {
       after = pipelineRuns.pageInfo.endCursor;
     }
     expect(seen).toEqual([...ids].reverse());
+  });
+
+  test('reads a page with its stages and actions in one statement, through fragments and aliases', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, {
+      name: 'one-statement',
+      stages: [
+        { name: 'build', actions: [command('compile', 'true'), command('test', 'true')] },
+        { name: 'deploy', actions: [command('ship', 'true')] },
+      ],
+    });
+    for (let i = 0; i < 3; i++) await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
+
+    const query = `query($id: ID) { pipelineRuns(pipelineId: $id, first: 3) { ...Page } }
+      fragment Page on PipelineRunConnection { edges { node { id steps: stages { ...S } } } }
+      fragment S on StageRun { name actions { name status } }`;
+    const spy = vi.spyOn(h.dataSource, 'query');
+    try {
+      const { pipelineRuns } = await ok<{
+        pipelineRuns: { edges: Array<{ node: { steps: Array<{ name: string; actions: unknown[] }> } }> };
+      }>(h, query, { id: pipeline.id });
+      expect(pipelineRuns.edges).toHaveLength(3);
+      for (const { node } of pipelineRuns.edges)
+        expect(node.steps).toEqual([
+          {
+            name: 'build',
+            actions: [
+              { name: 'compile', status: 'SUCCEEDED' },
+              { name: 'test', status: 'SUCCEEDED' },
+            ],
+          },
+          { name: 'deploy', actions: [{ name: 'ship', status: 'SUCCEEDED' }] },
+        ]);
+      const reads = spy.mock.calls.filter(([sql]) => /stage_runs|action_runs/.test(String(sql)));
+      expect(reads).toHaveLength(1);
+      expect(String(reads[0]![0])).toContain('FROM pipeline_runs');
+
+      // Asked for nothing below the run, the list leaves its stages unread.
+      spy.mockClear();
+      await ok(h, `query($id: ID) { pipelineRuns(pipelineId: $id) { edges { node { id } } } }`, {
+        id: pipeline.id,
+      });
+      const [list] = spy.mock.calls.filter(([sql]) => String(sql).includes('FROM pipeline_runs'));
+      expect(list![1]!.slice(5)).toEqual([false, false]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
