@@ -76,7 +76,7 @@ export class PlainRows<T extends ObjectLiteral> {
   private constructor(
     private readonly dataSource: DataSource,
     private readonly entity: Entity<T>,
-    private readonly table: string,
+    table: string,
     private readonly columns: PlainColumn[],
   ) {
     this.select = `SELECT ${columns.map((c) => `${quote(c.name)} AS ${quote(c.property)}`).join(', ')} FROM ${quote(table)}`;
@@ -121,11 +121,6 @@ export class PlainRows<T extends ObjectLiteral> {
     const value = (c: PlainColumn) =>
       textInJson.has(c.type) ? `${alias}.${quote(c.name)}::text` : `${alias}.${quote(c.name)}`;
     return this.columns.map((c) => `${value(c)} AS ${quote(c.property)}`).join(', ');
-  }
-
-  /** The table, for a FROM clause: `"stage_runs" s`. */
-  tableAs(alias: string): string {
-    return `${quote(this.table)} ${alias}`;
   }
 
   /** The entity from a row nested as JSON (`jsonColumns`), as the pg driver parsed it. */

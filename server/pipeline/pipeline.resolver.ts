@@ -8,7 +8,7 @@ import { GuardedMutation } from '../audit/guarded-mutation';
 import { hasRole } from '../auth/auth.resolver';
 import type { Context } from '../context';
 import { JSONScalar } from '../graphql/scalars';
-import { nestingAsked, primeLoaders } from '../run/run-list';
+import { runsPage } from '../run/run-page';
 import { PipelineRunConnection } from '../run/run.types';
 import {
   Action,
@@ -116,18 +116,14 @@ export class PipelineResolver {
   }
 
   @FieldResolver(() => PipelineRunConnection)
-  async runs(
+  runs(
     @Root() pipeline: PipelineEntity,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const listed = await ctx.services.runPresenter.list(
-      { pipelineId: pipeline.id, first, after },
-      nestingAsked(info),
-    );
-    return primeLoaders(ctx.loaders, listed);
+    return runsPage(ctx, info, { pipelineId: pipeline.id, first, after });
   }
 }
 

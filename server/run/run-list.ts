@@ -1,14 +1,11 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { RunStatus } from '../../db/domain';
 import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
 import { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { decodeTimeIdCursor, encodeCursor } from '../graphql/cursor';
 import { cursorInstant, type Page } from '../graphql/page';
-import type { Loaders } from '../graphql/loaders';
 import { plainColumns, PlainRows } from '../graphql/plain-rows';
-import { selectsPath } from '../graphql/selection';
 
 /**
  * What a listed run leaves out: its definition snapshot and its commits, the two JSON columns, parsed for
@@ -42,26 +39,12 @@ export interface ListedRuns {
   actionsByStageRun: Map<string, ActionRunEntity[]> | null;
 }
 
-/** What the selection below a runs list field (`pipelineRuns`, `Pipeline.runs`) asks of each run. */
-export function nestingAsked(info: GraphQLResolveInfo): RunListNesting {
-  const stages = ['edges', 'node', ['stages', 'currentStage']] as const;
-  return { stages: selectsPath(info, stages), actions: selectsPath(info, [...stages, 'actions']) };
-}
-
-/** Hands what the list read ahead to the request's loaders (the fields then read it there): the page. */
-export function primeLoaders(loaders: Loaders, listed: ListedRuns): Page<ListedRun> {
-  for (const [runId, stages] of listed.stagesByRun ?? []) loaders.stageRunsByRun.prime(runId, stages);
-  for (const [stageRunId, actions] of listed.actionsByStageRun ?? [])
-    loaders.actionRunsByStageRun.prime(stageRunId, actions);
-  return listed.page;
-}
-
 interface Nested {
   stages: PlainRows<StageRunEntity>;
   actions: PlainRows<ActionRunEntity>;
 }
 
-const built = new WeakMap<DataSource, { sql: string; nested: Nested | null }>();
+const built = new WeakMap<DataSource, { sql: string; nested: Nested }>();
 
 /**
  * The page of runs and the count of all that match, in one statement (the runs list is the API's most read
@@ -78,38 +61,38 @@ const built = new WeakMap<DataSource, { sql: string; nested: Nested | null }>();
  * than rows (measured: PostgreSQL's time about the same, the API's about half). A CASE not taken is not
  * evaluated.
  */
-function statement(dataSource: DataSource): { sql: string; nested: Nested | null } {
+function statement(dataSource: DataSource): { sql: string; nested: Nested } {
   let found = built.get(dataSource);
   if (found === undefined) {
     const plain = plainColumns(dataSource, PipelineRunEntity, unlisted);
-    if (!plain) throw new Error('a listed column of PipelineRunEntity needs TypeORM to hydrate it');
     const stages = PlainRows.of(dataSource, StageRunEntity);
     const actions = PlainRows.of(dataSource, ActionRunEntity);
-    const nested = stages && actions ? { stages, actions } : null;
-    const columns = plain.map((c) => `r."${c.name}" AS "${c.property}"`);
+    if (!plain || !stages || !actions)
+      throw new Error('a column the runs list reads needs TypeORM to hydrate it');
+    const columns = plain.map((c) => `r."${c.name}" AS "${c.property}"`).join(', ');
     const filter = `($1::uuid IS NULL OR r.pipeline_id = $1::uuid) AND ($2::text[] IS NULL OR r.status = ANY ($2::text[]))`;
-    // Ordered as the loaders order them (`stageRunsByRun`, `actionRunsByStageRun`); a run's actions are
-    // grouped by stage run afterwards, keeping that order.
-    const nestedRows = (rows: PlainRows<ObjectLiteral>, alias: string, flag: string, order: string) =>
-      `CASE WHEN ${flag}::boolean THEN (
-         SELECT coalesce(json_agg(x ORDER BY ${order}), '[]')
-           FROM (SELECT ${rows.jsonColumns(alias)} FROM ${rows.tableAs(alias)} WHERE ${alias}.run_id = r.id) x) END`;
-    const stagesOf = nested ? nestedRows(nested.stages, 's', '$6', 'x."position"') : 'NULL::json';
-    const actionsOf = nested ? nestedRows(nested.actions, 'a', '$7', 'x."runOrder", x."name"') : 'NULL::json';
+    // Stages and actions in the loaders' orders (`stageRunsByRun`, `actionRunsByStageRun`); a run's actions
+    // are grouped by stage run afterwards, keeping theirs.
     const sql = `
       SELECT c.total, p.*
         FROM (SELECT count(*)::int AS total FROM pipeline_runs r WHERE ${filter}) c
         LEFT JOIN LATERAL (
-          SELECT ${columns.join(', ')},
+          SELECT ${columns},
                  ${cursorInstant('r.created_at')} AS cursor_at,
-                 ${stagesOf} AS stage_runs,
-                 ${actionsOf} AS action_runs
+                 CASE WHEN $6::boolean THEN (
+                   SELECT coalesce(json_agg(x ORDER BY x."position"), '[]')
+                     FROM (SELECT ${stages.jsonColumns('s')} FROM stage_runs s WHERE s.run_id = r.id) x
+                 ) END AS stage_runs,
+                 CASE WHEN $7::boolean THEN (
+                   SELECT coalesce(json_agg(x ORDER BY x."runOrder", x."name"), '[]')
+                     FROM (SELECT ${actions.jsonColumns('a')} FROM action_runs a WHERE a.run_id = r.id) x
+                 ) END AS action_runs
             FROM pipeline_runs r
            WHERE ${filter}
              AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
            ORDER BY r.created_at DESC, r.id DESC
            LIMIT $5) p ON true`;
-    built.set(dataSource, (found = { sql, nested }));
+    built.set(dataSource, (found = { sql, nested: { stages, actions } }));
   }
   return found;
 }
@@ -124,7 +107,7 @@ interface Row {
 
 /**
  * Up to `limit` runs matching `filter` after the cursor `after`, newest first, and how many match in all;
- * with their stages and actions when `nesting` asks (and their entities can be read as plain rows).
+ * with their stages and actions when `nesting` asks.
  */
 export async function listRuns(
   dataSource: DataSource,
@@ -136,7 +119,7 @@ export async function listRuns(
   const [cursorAt, cursorId] = after ? decodeTimeIdCursor(after) : [null, null];
   const status = filter.status && filter.status.length > 0 ? filter.status : null;
   const { sql, nested } = statement(dataSource);
-  const withStages = nested !== null && nesting.stages;
+  const withStages = nesting.stages;
   const withActions = withStages && nesting.actions;
   const rows: Row[] = await dataSource.query(sql, [
     filter.pipelineId,
@@ -161,7 +144,6 @@ export async function listRuns(
   const stagesByRun = withStages ? new Map<string, StageRunEntity[]>() : null;
   const actionsByStageRun = withActions ? new Map<string, ActionRunEntity[]>() : null;
   for (const { node, stageRuns, actionRuns } of shown) {
-    if (!nested) break;
     const stages = (stageRuns ?? []).map((json) => nested.stages.fromJson(json));
     stagesByRun?.set(node.id, stages);
     if (!actionsByStageRun) continue;

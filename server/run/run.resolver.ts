@@ -3,7 +3,8 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Ro
 import type { RunStatus } from '../../db/domain';
 import type { ActionRunEntity } from '../../db/entities/action-run.entity';
 import type { ApprovalEntity } from '../../db/entities/approval.entity';
-import { nestingAsked, primeLoaders, type ListedRun } from './run-list';
+import type { ListedRun } from './run-list';
+import { runsPage } from './run-page';
 import type { StageRunEntity } from '../../db/entities/stage-run.entity';
 import { Principal } from '../auth/auth.types';
 import { GuardedMutation } from '../audit/guarded-mutation';
@@ -37,7 +38,7 @@ export class PipelineRunResolver {
 
   @Authorized('VIEWER')
   @Query(() => PipelineRunConnection)
-  async pipelineRuns(
+  pipelineRuns(
     @Arg('pipelineId', () => ID, { nullable: true }) pipelineId: string | null,
     @Arg('status', () => [RunStatusEnum], { nullable: true }) status: RunStatus[] | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
@@ -45,11 +46,7 @@ export class PipelineRunResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const listed = await ctx.services.runPresenter.list(
-      { pipelineId, status, first, after },
-      nestingAsked(info),
-    );
-    return primeLoaders(ctx.loaders, listed);
+    return runsPage(ctx, info, { pipelineId, status, first, after });
   }
 
   @GuardedMutation('OPERATOR', () => PipelineRun)

@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect } from 'vitest';
-import { ActionRunEntity } from '../../db/entities/action-run.entity';
 import { PipelineRunEntity } from '../../db/entities/pipeline-run.entity';
-import { StageRunEntity } from '../../db/entities/stage-run.entity';
+import { createLoaders } from '../../server/graphql/loaders';
 import { PlainRows } from '../../server/graphql/plain-rows';
 import { listRuns } from '../../server/run/run-list';
 import { test } from '../support/fixtures';
@@ -35,7 +34,7 @@ describe('loaders read with plain SQL', () => {
       expect(isDeepStrictEqual(byId(read), byId(rows)), metadata.name).toBe(true);
       // Nested as JSON in a larger statement (the runs list's stages and actions), the same values again.
       const json: Array<{ row: Record<string, unknown> }> = await h.dataSource.query(
-        `SELECT to_json(x) AS row FROM (SELECT ${plain.jsonColumns('t')} FROM ${plain.tableAs('t')}
+        `SELECT to_json(x) AS row FROM (SELECT ${plain.jsonColumns('t')} FROM ${metadata.tablePath} t
           WHERE t.id::text = ANY ($1::text[])) x`,
         [ids],
       );
@@ -114,15 +113,15 @@ describe('the runs list read with plain SQL', () => {
       actions: true,
     });
     expect(page.edges.map(({ node }) => node.id)).toEqual([...runIds].reverse());
-    const stageRows = PlainRows.of(h.dataSource, StageRunEntity)!;
-    const actionRows = PlainRows.of(h.dataSource, ActionRunEntity)!;
+    // Each compared with what the request's loaders read when nothing was primed, their order included.
+    const loaders = createLoaders(h.dataSource);
     for (const runId of runIds) {
-      const stages = await stageRows.where('runId', [runId], { position: 'ASC' });
+      const stages = await loaders.stageRunsByRun.load(runId);
       expect(stages.map((stage) => stage.name)).toEqual(['build', 'deploy']);
       expect(isDeepStrictEqual(stagesByRun!.get(runId), stages), 'stages').toBe(true);
       expect(isDeepStrictEqual(stagesOnly.stagesByRun!.get(runId), stages), 'stages only').toBe(true);
       for (const stage of stages) {
-        const actions = await actionRows.where('stageRunId', [stage.id], { runOrder: 'ASC', name: 'ASC' });
+        const actions = await loaders.actionRunsByStageRun.load(stage.id);
         expect(isDeepStrictEqual(actionsByStageRun!.get(stage.id), actions), 'actions').toBe(true);
       }
     }

@@ -151,6 +151,21 @@ describe('pipelineRuns', () => {
       });
       const [list] = spy.mock.calls.filter(([sql]) => String(sql).includes('FROM pipeline_runs'));
       expect(list![1]!.slice(5)).toEqual([false, false]);
+
+      // A pipeline's own runs read ahead the same way, for the current stage and its actions (none: finished).
+      spy.mockClear();
+      const { pipeline: read } = await ok<{
+        pipeline: { runs: { edges: Array<{ node: { currentStage: unknown } }> } };
+      }>(
+        h,
+        `query($id: ID!) { pipeline(id: $id) { runs(first: 2) { edges { node {
+           currentStage { name actions { name } } } } } } }`,
+        { id: pipeline.id },
+      );
+      expect(read.runs.edges.map(({ node }) => node.currentStage)).toEqual([null, null]);
+      const nested = spy.mock.calls.filter(([sql]) => /stage_runs|action_runs/.test(String(sql)));
+      expect(nested).toHaveLength(1);
+      expect(nested[0]![1]!.slice(5)).toEqual([true, true]);
     } finally {
       spy.mockRestore();
     }
