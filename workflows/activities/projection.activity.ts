@@ -200,6 +200,22 @@ export async function recordAttemptChange(
 }
 
 /**
+ * One change as one statement (atomic on its own, one round trip): the row's new status and times, and the
+ * event it raises, appended once per key and announced with NOTIFY. The caller counts it once committed
+ * (`observeChange` with the row returned).
+ */
+export async function applyChange(
+  manager: EntityManager,
+  change: RunChange,
+): Promise<ChangedRow | undefined> {
+  const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
+    changeStatements[change.target],
+    changeParams(change),
+  );
+  return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
+}
+
+/**
  * Projects the workflow's state changes into PostgreSQL. Every write sets values the workflow decided
  * (status, timestamps from workflow time), so replaying a change after a crash leaves the same rows.
  */
@@ -210,18 +226,6 @@ export function createProjectionActivities({
   dataSource: DataSource;
   metrics: WorkerMetrics;
 }) {
-  /**
-   * One change as one statement (atomic on its own, one round trip): the row's new status and times, and
-   * the event it raises, appended once per key and announced with NOTIFY.
-   */
-  async function applyChange(manager: EntityManager, change: RunChange): Promise<ChangedRow | undefined> {
-    const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
-      changeStatements[change.target],
-      changeParams(change),
-    );
-    return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
-  }
-
   /** Applies changes in one transaction, in order; then counts them (once committed). */
   async function applyChanges(changes: RunChange[], approvals: ApprovalRecord[] = []): Promise<void> {
     const rows = await dataSource.transaction(async (manager) => {
