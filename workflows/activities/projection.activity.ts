@@ -93,10 +93,10 @@ const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip
  * A change's statement hands back what the worker's metrics need of the row as it is now (`ChangedRow`), so
  * counting a change costs no second query; the notifications are sent whether the row was found or not.
  */
-const changeStatement = (update: string, returning: string, events = eventCtes, before = '') =>
+const changeStatement = (update: string, returning: string, events = eventCtes, before = '', also = '') =>
   `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
-  SELECT changed.* FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
+  SELECT changed.*${also} FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
 const changeStatements = {
   run: changeStatement(
     `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
@@ -131,12 +131,23 @@ const attemptUpdate = `UPDATE action_runs SET ${statusSet(restartable)}, outputs
  */
 const newestAttempt = `AND NOT EXISTS (SELECT 1 FROM action_attempts a
                          WHERE a.action_run_id = $12 AND (a.number > $19::int OR (a.number = $19::int AND a.lost)))`;
-const attemptStatements = {
-  change: changeStatement(
+/**
+ * An action's start as its attempt records it (`attemptStatements.change`, below) with what the attempt itself
+ * writes and reads as it begins, in one statement: `ctes` (ending in a comma; their parameters follow the
+ * change's, from $19) and the columns `columns` returns beside the change's row. Parameters:
+ * `attemptChangeParams(change)`, then the caller's.
+ */
+export const attemptStartStatement = (ctes = '', columns = '') =>
+  changeStatement(
     attemptUpdate,
     'kind, NULL::timestamptz AS created_at, started_at',
     eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
-  ),
+    ctes,
+    columns && `, ${columns}`,
+  );
+
+const attemptStatements = {
+  change: attemptStartStatement(),
   /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
   success: changeStatement(
     `${attemptUpdate} ${newestAttempt}`,
@@ -179,6 +190,9 @@ function changeParams(change: RunChange): unknown[] {
     releaseFacts(change),
   ];
 }
+
+/** The parameters of `attemptStartStatement`'s change ($1-$18). */
+export const attemptChangeParams = (change: Extract<RunChange, { target: 'action' }>) => changeParams(change);
 
 /**
  * Records a COMMAND action's start or success from inside its attempt (see `RunCommandInput`): one
