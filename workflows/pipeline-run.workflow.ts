@@ -47,7 +47,8 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       const started = await passTransition(run, stage, arrival);
       await passFreeze(run, stage);
       const last = index === stages.length - 1;
-      const { failure, finish } = await runStage(run, stage, { started, deferFinish: fold && last });
+      const folding = { started, deferFinish: fold && last, direct: fold };
+      const { failure, finish } = await runStage(run, stage, folding);
       if (failure === null) {
         // The index stays on a deferred last stage: a cancel before its step is written closes the stage.
         if (finish) {

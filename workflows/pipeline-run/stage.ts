@@ -60,6 +60,8 @@ export interface StageFolding {
    * finished once written, so a cancel meanwhile closes the stage as it closes an unfinished one.
    */
   deferFinish?: boolean;
+  /** A group of one action is awaited directly: the same commands in the same order, less workflow work. */
+  direct?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function runStage(
   const deploymentRunId = await openStageDeployment(run, stage);
   try {
     for (const [index, group] of groups.entries()) {
-      const outcomes = await boundedAll(group, stage.maxParallel, async (action) => {
+      const runOne = async (action: ActionPlan) => {
         const outcome = await runAction(run, stage, action);
         // Known at once, not after the group: a cancel meanwhile must not overwrite this outcome.
         state.actionStatus.set(
@@ -99,7 +101,12 @@ export async function runStage(
                 : 'FAILED',
         );
         return outcome;
-      });
+      };
+      // A group of one runs without the lanes of boundedAll (folded runs: fewer promises for the SDK to trace).
+      const outcomes =
+        folding.direct && group.length === 1
+          ? [await runOne(group[0]!)]
+          : await boundedAll(group, stage.maxParallel, runOne);
       const failures: string[] = [];
       outcomes.forEach((outcome, i) => {
         const action = group[i]!;
