@@ -230,18 +230,19 @@ export function createLaneActivities({
   }
 
   /**
-   * A run arriving at a stage, in one transaction: `changes`, the boundary read as `readBoundary` reads it,
-   * then `ifEnabled` when the transition lets the run through. One local activity where there were up to
-   * three (the run's RUNNING, the boundary, the stage's RUNNING); the changes are counted once committed.
+   * A run arriving at a stage, in one transaction: the boundary read as `readBoundary` reads it, then
+   * `changes`, and `ifEnabled` when the transition lets the run through. One local activity where there were
+   * up to three (the run's RUNNING, the boundary, the stage's RUNNING); the changes are counted once
+   * committed. The boundary comes first so the pipeline's lane lock (a SUPERSEDED run held there) is never
+   * waited for while holding the event-order lock the changes' events take.
    */
   async function enterStage({ boundary, changes, ifEnabled }: StageEntry): Promise<BoundaryState> {
     const superseded: string[] = [];
     const { state, written, rows } = await dataSource.transaction(async (manager) => {
-      const rows = [];
-      for (const change of changes) rows.push(await applyChange(manager, change));
       const state = await boundaryIn(manager, boundary, superseded);
       const written = state.enabled ? [...changes, ...ifEnabled] : changes;
-      for (const change of written.slice(changes.length)) rows.push(await applyChange(manager, change));
+      const rows = [];
+      for (const change of written) rows.push(await applyChange(manager, change));
       return { state, written, rows };
     });
     written.forEach((change, i) => observeChange(metrics, change, rows[i]));

@@ -33,7 +33,7 @@ export interface BoundaryState {
  */
 export interface StageEntry {
   boundary: BoundaryRequest;
-  /** Written whatever the boundary says, before it is read: the run's RUNNING as it enters its first stage. */
+  /** Written whatever the boundary says: the run's RUNNING as it enters its first stage (or resumes). */
   changes: RunChange[];
   /** Written only when the transition is enabled: the stage's RUNNING, when no freeze check comes between. */
   ifEnabled: RunChange[];
