@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UidProcesses, type UidRange } from './uid-processes';
@@ -80,30 +81,35 @@ export class CommandSandbox {
       : "commands run as this worker's own user and can read what it can: run the worker as root to isolate them";
   }
 
-  /** A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. */
+  /**
+   * A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. Making it takes
+   * a few small file operations, done synchronously: each is a local system call of microseconds, cheaper
+   * than a round trip through libuv's thread pool. Removing it stays asynchronous: a command may leave a
+   * large tree behind.
+   */
   async open(prefix: string): Promise<Workspace> {
     // The attempt's folder is root's (mode 0711): the command may pass through it, but cannot rename or
     // replace what it holds, so the outputs file read back by the worker is the one created here.
-    const root = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+    const root = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const dir = path.join(root, 'work');
     const outputFile = path.join(root, 'outputs');
     const artifactsFile = path.join(root, 'artifacts');
     const files = { outputFile, artifactsFile, handedDir: root };
     const removeRoot = () => rm(root, { recursive: true, force: true });
     if (!this.range) {
-      await mkdir(dir);
-      await writeFile(outputFile, '');
-      await writeFile(artifactsFile, '');
+      mkdirSync(dir);
+      writeFileSync(outputFile, '');
+      writeFileSync(artifactsFile, '');
       return { dir, ...files, user: undefined, env: {}, release: removeRoot };
     }
     const user = await this.lease(this.range, this.processes!);
     try {
-      await chmod(root, 0o711);
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, user.uid, user.gid);
+      chmodSync(root, 0o711);
+      mkdirSync(dir, { mode: 0o700 });
+      chownSync(dir, user.uid, user.gid);
       for (const file of [outputFile, artifactsFile]) {
-        await writeFile(file, '', { mode: 0o600 });
-        await chown(file, user.uid, user.gid);
+        writeFileSync(file, '', { mode: 0o600 });
+        chownSync(file, user.uid, user.gid);
       }
     } catch (error) {
       this.inUse.delete(user.uid);
