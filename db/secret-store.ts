@@ -48,6 +48,63 @@ export async function checkSecretKey(dataSource: DataSource, box: SecretBox | nu
 }
 
 /**
+ * The secrets in scope ($1 environment, $2 pipeline), narrowest scope last: global ones, then the
+ * environment's, then the pipeline's. Shared with `secretsInScopeJson`.
+ */
+const inScope = (environment: string, pipeline: string) => `FROM secrets
+      WHERE scope = 'GLOBAL'
+         OR (scope = 'ENVIRONMENT' AND environment_id = ${environment})
+         OR (scope = 'PIPELINE' AND pipeline_id = ${pipeline})`;
+const scopeOrder = `CASE scope WHEN 'GLOBAL' THEN 0 WHEN 'ENVIRONMENT' THEN 1 ELSE 2 END`;
+
+/**
+ * The secrets in scope as one JSON array (sealed, bytes in hex), for a statement that reads them with
+ * something else (a command attempt's start): a scalar subquery over the statement's own parameters
+ * `environment` and `pipeline` (placeholders such as `$20`). Read it with `openSecretsJson`.
+ */
+export const secretsInScopeJson = (environment: string, pipeline: string) =>
+  `SELECT COALESCE(json_agg(json_build_object('name', name, 'ciphertext', encode(ciphertext, 'hex'),
+            'iv', encode(iv, 'hex'), 'auth_tag', encode(auth_tag, 'hex'), 'key_fingerprint', key_fingerprint)
+          ORDER BY ${scopeOrder}), '[]'::json)
+     ${inScope(environment, pipeline)}`;
+
+/** Opens sealed rows in scope order, by name: a later (narrower) scope replaces an earlier one. */
+function openInScope(
+  box: SecretBox | null,
+  rows: Array<SealedRow & { name: string }>,
+): Record<string, string> {
+  if (rows.length === 0) return {};
+  if (!box) throw new SecretKeyError('secrets are stored but LOCKSTEP_SECRET_KEY is not set');
+  const values: Record<string, string> = {};
+  for (const row of rows) values[row.name] = box.open(sealed(row));
+  return values;
+}
+
+/** What `secretsInScopeJson` reads: sealed rows, bytes in hex. */
+export type SealedSecretsJson = Array<{
+  name: string;
+  ciphertext: string;
+  iv: string;
+  auth_tag: string;
+  key_fingerprint: string;
+}>;
+
+/** The secrets `secretsInScopeJson` read, opened: see `secretsInScope`. */
+export function openSecretsJson(box: SecretBox | null, json: SealedSecretsJson): Record<string, string> {
+  const hex = (text: string) => Buffer.from(text, 'hex');
+  return openInScope(
+    box,
+    json.map((row) => ({
+      name: row.name,
+      ciphertext: hex(row.ciphertext),
+      iv: hex(row.iv),
+      auth_tag: hex(row.auth_tag),
+      key_fingerprint: row.key_fingerprint,
+    })),
+  );
+}
+
+/**
  * The secrets an action receives, by name: global ones, then its environment's, then its pipeline's (the
  * narrowest scope wins). Decrypted only here, at the moment the action starts.
  */
@@ -57,18 +114,11 @@ export async function secretsInScope(
   scope: { pipelineId: string | null; environmentId: string | null },
 ): Promise<Record<string, string>> {
   const rows: Array<SealedRow & { name: string }> = await dataSource.query(
-    `SELECT name, ciphertext, iv, auth_tag, key_fingerprint FROM secrets
-      WHERE scope = 'GLOBAL'
-         OR (scope = 'ENVIRONMENT' AND environment_id = $1)
-         OR (scope = 'PIPELINE' AND pipeline_id = $2)
-      ORDER BY CASE scope WHEN 'GLOBAL' THEN 0 WHEN 'ENVIRONMENT' THEN 1 ELSE 2 END`,
+    `SELECT name, ciphertext, iv, auth_tag, key_fingerprint ${inScope('$1', '$2')}
+      ORDER BY ${scopeOrder}`,
     [scope.environmentId, scope.pipelineId],
   );
-  if (rows.length === 0) return {};
-  if (!box) throw new SecretKeyError('secrets are stored but LOCKSTEP_SECRET_KEY is not set');
-  const values: Record<string, string> = {};
-  for (const row of rows) values[row.name] = box.open(sealed(row));
-  return values;
+  return openInScope(box, rows);
 }
 
 /** A webhook subscription's shared secret, for signing a delivery. */

@@ -1,12 +1,13 @@
 import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
-import type { PipelineRunInput, PipelineRunResult } from './definitions';
+import type { PipelineRunInput, PipelineRunResult, RunChange } from './definitions';
 import { awaitHoldDecision } from './pipeline-run/hold';
 import { enterLane, leaveLane, Superseded } from './pipeline-run/lane';
 import { reuseStage } from './pipeline-run/reuse';
 import { createRunContext, type RunContext } from './pipeline-run/run-context';
 import { passFreeze } from './pipeline-run/freeze';
 import { installHandlers } from './pipeline-run/run-state';
-import { setRunStatus } from './pipeline-run/run-status';
+import { foldsBookkeeping } from './pipeline-run/projector';
+import { runStatusChange, setRunStatus } from './pipeline-run/run-status';
 import { closeUnfinished, runStage } from './pipeline-run/stage';
 import { passTransition } from './pipeline-run/transition';
 
@@ -28,18 +29,32 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
   let index = 0;
   try {
     await enterLane(run);
-    await setRunStatus(run, 'RUNNING', projector.event('RUN_STARTED'));
+    // Folded (since the patch): the run's start is written with its first boundary read, a resumed run's
+    // with the next, and its last stage's success with its own.
+    const fold = foldsBookkeeping();
+    let arriving = [runStatusChange(run, 'RUNNING', projector.event('RUN_STARTED'))];
+    if (!fold) await projector.record(arriving.pop()!);
+    let closing: RunChange | undefined;
     while (index < stages.length) {
       const stage = stages[index]!;
       if (stage.reused && patched('rerun-from-stage')) {
+        if (arriving.length > 0) await projector.all(arriving.splice(0));
         await reuseStage(run, stage);
         index++;
         continue;
       }
-      await passTransition(run, stage);
+      const arrival = fold ? { changes: arriving.splice(0), startStage: !stage.environmentId } : undefined;
+      const started = await passTransition(run, stage, arrival);
       await passFreeze(run, stage);
-      const failure = await runStage(run, stage);
+      const last = index === stages.length - 1;
+      const folding = { started, deferFinish: fold && last, direct: fold };
+      const { failure, finish } = await runStage(run, stage, folding);
       if (failure === null) {
+        // The index stays on a deferred last stage: a cancel before its step is written closes the stage.
+        if (finish) {
+          closing = finish;
+          break;
+        }
         index++;
         continue;
       }
@@ -55,9 +70,17 @@ export async function pipelineRunWorkflow(input: PipelineRunInput): Promise<Pipe
       }
       if (run.usesLane) await setRunStatus(run, 'QUEUED'); // back in line for the pipeline's lane
       await enterLane(run);
-      await setRunStatus(run, 'RUNNING', resumed.event ?? undefined);
+      const resumedRunning = runStatusChange(run, 'RUNNING', resumed.event ?? undefined);
+      if (fold) arriving = [resumedRunning];
+      else await projector.record(resumedRunning);
     }
-    await setRunStatus(run, 'SUCCEEDED', projector.event('RUN_SUCCEEDED'));
+    const succeeded = runStatusChange(run, 'SUCCEEDED', projector.event('RUN_SUCCEEDED'));
+    if (!fold) await projector.record(succeeded);
+    else {
+      // One step: STAGE_SUCCEEDED then RUN_SUCCEEDED, as their keys count.
+      await projector.all([...arriving, ...(closing ? [closing] : []), succeeded]);
+      if (closing) run.state.finishedStages.add(stages[index++]!.stageRunId);
+    }
     await leaveLane(run);
     return { status: 'SUCCEEDED', failureReason: null };
   } catch (error) {

@@ -508,6 +508,40 @@ function scenarios(scratch: string, catalog: Catalog): Record<string, Scenario> 
     },
     // An approval gate and a blocked transition, each written as one step with its event (recorded after
     // the events-after-state patch).
+    // The run's bookkeeping folded (patch engine-fold-bookkeeping): its start with the first boundary read
+    // and stage start, the last stage's success with its own; a first transition disabled at arrival; a
+    // failed last stage retried.
+    'fold-bookkeeping': { input: twoStages('fold-bookkeeping', [command('compile', 'true')]) },
+    'fold-bookkeeping-blocked': {
+      input: twoStages('fold-bookkeeping-blocked', [command('compile', 'true')]),
+      start: async (t, pipelineId) => {
+        const [stage]: Array<{ id: string }> = await t.dataSource.query(
+          `SELECT id FROM stages WHERE pipeline_id = $1 AND name = 'build'`,
+          [pipelineId],
+        );
+        await t.control.setStageTransition(stage!.id, false, 'recorded freeze');
+        const runId = await t.trigger(pipelineId);
+        await until(t.dataSource, `SELECT 1 FROM stage_runs WHERE run_id = $1 AND status = 'BLOCKED'`, [
+          runId,
+        ]);
+        await t.control.setStageTransition(stage!.id, true, null);
+        return runId;
+      },
+    },
+    'fold-bookkeeping-retried': {
+      input: {
+        name: 'fold-bookkeeping-retried',
+        stages: [
+          { name: 'build', actions: [command('compile', 'true')] },
+          { name: 'deploy', actions: [command('flaky', `test -e ${scratch}/fold-fixed`)] },
+        ],
+      },
+      drive: async (t, runId) => {
+        await until(t.dataSource, `SELECT 1 FROM pipeline_runs WHERE id = $1 AND status = 'FAILED'`, [runId]);
+        await writeFile(path.join(t.scratch, 'fold-fixed'), '');
+        await t.holds.retryFailedActions(runId, t.admin);
+      },
+    },
     'events-after-state': {
       input: twoStages('events-after-state', [gate({ requiredApprovals: 1 })]),
       drive: async (t, runId) => {

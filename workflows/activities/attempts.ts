@@ -1,8 +1,11 @@
 import type { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import type { ActionContext } from '../definitions';
+import { secretsInScopeJson, type SealedSecretsJson } from '../../db/secret-store';
+import type { ActionContext, RunCommandInput } from '../definitions';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { lastActionLogSeq } from './log-writer';
-import { appendEvent } from './projection.activity';
+import { observeChange, type ChangedRow } from './projection-metrics';
+import { appendEvent, attemptChangeParams, attemptStartStatement } from './projection.activity';
 import { retryTransient } from './transient';
 
 export const lostAttemptError = 'lost: the worker running this attempt stopped';
@@ -21,11 +24,48 @@ export async function beginAttempt(
   action: ActionContext,
 ): Promise<{ attempt: number; lastLogSeq: number }> {
   const startedAt = new Date();
-  // One statement: the attempt's row, earlier unfinished attempts of this execution closed as lost, and
-  // the last log line of the action so far (its LogWriter numbers on from there: LogWriter.after).
   const rows: Array<{ number: number; last_log_seq: number }> = await retryTransient(() =>
-    dataSource.query(
-      `WITH attempt AS (
+    dataSource.query(beginStatements.alone, beginParams(ctx, action, startedAt)),
+  );
+  return begun(dataSource, ctx, action, startedAt, rows[0]!);
+}
+
+/**
+ * A COMMAND attempt's beginning: `beginAttempt`, with the action's start when the attempt records it
+ * (`RunCommandInput.start`, written as `recordAttemptChange` writes it and counted the same) and the secrets
+ * in its scope, still sealed (`openSecretsJson`), read in the same statement: one round trip where there were
+ * three. The start and the attempt's row touch different tables, so writing them together changes neither.
+ */
+export async function beginCommandAttempt(
+  dataSource: DataSource,
+  metrics: WorkerMetrics,
+  ctx: Context,
+  input: RunCommandInput,
+): Promise<{ attempt: number; lastLogSeq: number; sealedSecrets: SealedSecretsJson }> {
+  const startedAt = new Date();
+  const own = [...beginParams(ctx, input, startedAt), input.environmentId, input.pipelineId];
+  const { start } = input;
+  const rows: Array<ChangedRow & { found: boolean | null } & BegunRow & { secrets: SealedSecretsJson }> =
+    await retryTransient(() =>
+      start
+        ? dataSource.query(beginStatements.command.withStart, [...attemptChangeParams(start), ...own])
+        : dataSource.query(beginStatements.command.alone, own),
+    );
+  const row = rows[0]!;
+  if (start) observeChange(metrics, start, row.found ? row : undefined);
+  return { ...(await begun(dataSource, ctx, input, startedAt, row)), sealedSecrets: row.secrets };
+}
+
+interface BegunRow {
+  number: number;
+  last_log_seq: number;
+}
+
+/**
+ * The attempt's row, earlier unfinished attempts of this execution closed as lost ($1 action run, $2
+ * execution, $3 Temporal's attempt, $4 the start, $5 the lost error).
+ */
+const beginCtes = `attempt AS (
          INSERT INTO action_attempts (action_run_id, number, execution, started_at)
          SELECT $1, COALESCE((SELECT MAX(number) FROM action_attempts WHERE action_run_id = $1 AND execution < $2), 0) + $3, $2, $4
          ON CONFLICT (action_run_id, number) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL, lost = false
@@ -33,14 +73,43 @@ export async function beginAttempt(
        lost AS (
          UPDATE action_attempts SET finished_at = COALESCE(finished_at, $4), error = $5, lost = true
           WHERE action_run_id = $1 AND execution = $2 AND (finished_at IS NULL OR (error IS NULL AND NOT lost))
-            AND number < (SELECT number FROM attempt))
-       SELECT number, (${lastActionLogSeq}) AS last_log_seq
-         FROM attempt`,
-      [action.actionRunId, action.execution, ctx.info.attempt, startedAt, lostAttemptError],
+            AND number < (SELECT number FROM attempt))`;
+/** What the attempt reads: its number and the action's last log line so far (LogWriter.after numbers on). */
+const begunColumns = `(SELECT number FROM attempt) AS number, (${lastActionLogSeq}) AS last_log_seq`;
+/** A command's also reads its secrets ($6 environment, $7 pipeline). */
+const commandColumns = `${begunColumns}, (${secretsInScopeJson('$6', '$7')}) AS secrets`;
+/** The same text with every parameter moved `by` places: for CTEs that follow another statement's. */
+const shifted = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+/** The start change's parameters ($1-$18) come first in `withStart`. */
+const changeParamCount = 18;
+const beginStatements = {
+  alone: `WITH ${beginCtes} SELECT ${begunColumns}`,
+  command: {
+    alone: `WITH ${beginCtes} SELECT ${commandColumns}`,
+    withStart: attemptStartStatement(
+      `${shifted(beginCtes, changeParamCount)},\n`,
+      shifted(commandColumns, changeParamCount),
     ),
-  );
-  const attempt = rows[0]!.number;
-  const lastLogSeq = rows[0]!.last_log_seq;
+  },
+} as const;
+
+const beginParams = (ctx: Context, action: ActionContext, startedAt: Date) => [
+  action.actionRunId,
+  action.execution,
+  ctx.info.attempt,
+  startedAt,
+  lostAttemptError,
+];
+
+/** After the attempt's row: a retry's ACTION_RETRYING event. */
+async function begun(
+  dataSource: DataSource,
+  ctx: Context,
+  action: ActionContext,
+  startedAt: Date,
+  row: BegunRow,
+): Promise<{ attempt: number; lastLogSeq: number }> {
+  const attempt = row.number;
   if (ctx.info.attempt > 1) {
     await retryTransient(() =>
       appendEvent(dataSource.manager, action, {
@@ -53,7 +122,7 @@ export async function beginAttempt(
       }),
     );
   }
-  return { attempt, lastLogSeq };
+  return { attempt, lastLogSeq: row.last_log_seq };
 }
 
 export async function finishAttempt(

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { UidProcesses, type UidRange } from './uid-processes';
+
+export type { UidRange } from './uid-processes';
 
 /**
  * Where and as whom a command runs. Build code must not reach what the worker holds: its secret key, its
@@ -13,11 +16,6 @@ import path from 'node:path';
  * attempt running at the same time. Run as another user, the worker cannot switch users: commands then run
  * as the worker's user, and the boundary needs root (or a container per worker).
  */
-
-export interface UidRange {
-  first: number;
-  last: number;
-}
 
 export interface CommandUser {
   uid: number;
@@ -42,44 +40,13 @@ export interface Workspace {
   release(): Promise<void>;
 }
 
-/** Live processes (not zombies) whose owner is `uid`, from /proc. */
-function processesOf(uid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (statSync(`/proc/${entry}`).uid !== uid) continue;
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state !== 'Z') found.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
-
-/** Uids of a range that own a process now (another worker's attempt, a leftover). */
-function uidsInUse(range: UidRange): Set<number> {
-  const used = new Set<number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const { uid } = statSync(`/proc/${entry}`);
-      if (uid >= range.first && uid <= range.last) used.add(uid);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return used;
-}
-
 /**
  * Ends every process of `user`, those that left the command's process group (setsid, daemons) included:
  * `kill -KILL -1` sent as that user reaches exactly the processes it owns. Repeated until none is left, so
  * a process forking in a loop cannot carry on into a later attempt that gets the same uid.
  */
-async function endProcessesOf(user: CommandUser): Promise<void> {
-  for (let round = 0; round < 20 && processesOf(user.uid).length > 0; round += 1) {
+async function endProcessesOf(processes: UidProcesses, user: CommandUser): Promise<void> {
+  for (let round = 0; round < 20 && (await processes.of(user.uid)).length > 0; round += 1) {
     await new Promise<void>((resolve) => {
       const killer = spawn('/bin/sh', ['-c', 'kill -KILL -1'], { ...user, stdio: 'ignore', env: {} });
       killer.once('error', () => resolve());
@@ -91,9 +58,12 @@ async function endProcessesOf(user: CommandUser): Promise<void> {
 
 export class CommandSandbox {
   private readonly inUse = new Set<number>();
+  private readonly processes: UidProcesses | null;
 
   /** `range`: the uids to run commands as; null runs them as the worker's own user. */
-  private constructor(private readonly range: UidRange | null) {}
+  private constructor(private readonly range: UidRange | null) {
+    this.processes = range && new UidProcesses(range);
+  }
 
   /** Isolated when this process is root (only root can switch users), else the worker's user. */
   static forThisProcess(range: UidRange): CommandSandbox {
@@ -111,30 +81,35 @@ export class CommandSandbox {
       : "commands run as this worker's own user and can read what it can: run the worker as root to isolate them";
   }
 
-  /** A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. */
+  /**
+   * A fresh workspace for one attempt; `prefix` names its folder in the temporary directory. Making it takes
+   * a few small file operations, done synchronously: each is a local system call of microseconds, cheaper
+   * than a round trip through libuv's thread pool. Removing it stays asynchronous: a command may leave a
+   * large tree behind.
+   */
   async open(prefix: string): Promise<Workspace> {
     // The attempt's folder is root's (mode 0711): the command may pass through it, but cannot rename or
     // replace what it holds, so the outputs file read back by the worker is the one created here.
-    const root = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+    const root = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const dir = path.join(root, 'work');
     const outputFile = path.join(root, 'outputs');
     const artifactsFile = path.join(root, 'artifacts');
     const files = { outputFile, artifactsFile, handedDir: root };
     const removeRoot = () => rm(root, { recursive: true, force: true });
     if (!this.range) {
-      await mkdir(dir);
-      await writeFile(outputFile, '');
-      await writeFile(artifactsFile, '');
+      mkdirSync(dir);
+      writeFileSync(outputFile, '');
+      writeFileSync(artifactsFile, '');
       return { dir, ...files, user: undefined, env: {}, release: removeRoot };
     }
-    const user = this.lease(this.range);
+    const user = await this.lease(this.range, this.processes!);
     try {
-      await chmod(root, 0o711);
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, user.uid, user.gid);
+      chmodSync(root, 0o711);
+      mkdirSync(dir, { mode: 0o700 });
+      chownSync(dir, user.uid, user.gid);
       for (const file of [outputFile, artifactsFile]) {
-        await writeFile(file, '', { mode: 0o600 });
-        await chown(file, user.uid, user.gid);
+        writeFileSync(file, '', { mode: 0o600 });
+        chownSync(file, user.uid, user.gid);
       }
     } catch (error) {
       this.inUse.delete(user.uid);
@@ -148,7 +123,7 @@ export class CommandSandbox {
       env: { HOME: dir, TMPDIR: dir },
       release: async () => {
         try {
-          await endProcessesOf(user);
+          await endProcessesOf(this.processes!, user);
           await removeRoot();
         } finally {
           this.inUse.delete(user.uid);
@@ -158,8 +133,8 @@ export class CommandSandbox {
   }
 
   /** A uid no attempt of this worker holds and no process owns; picked at random across the range. */
-  private lease(range: UidRange): CommandUser {
-    const busy = uidsInUse(range);
+  private async lease(range: UidRange, processes: UidProcesses): Promise<CommandUser> {
+    const busy = await processes.inUse();
     const size = range.last - range.first + 1;
     for (let tries = 0; tries < 1000; tries += 1) {
       const uid = range.first + randomInt(size);

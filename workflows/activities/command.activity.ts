@@ -3,11 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../db/secret-box';
 import { createMasker } from '../../db/secret-masker';
-import { secretsInScope } from '../../db/secret-store';
+import { openSecretsJson } from '../../db/secret-store';
 import type { RunCommandInput, RunCommandResult } from '../definitions';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { publishCommandArtifacts, receivedArtifactsEnv } from './artifacts';
-import { beginAttempt, failedAttempts, finishAttempt } from './attempts';
+import { beginCommandAttempt, failedAttempts, finishAttempt } from './attempts';
 import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
 import { failureMessage, maskedFailure } from './masked-failure';
@@ -81,22 +81,16 @@ export function createCommandActivities({
   }
 
   async function execute(ctx: Context, input: RunCommandInput): Promise<RunCommandResult> {
-    const { start } = input;
-    if (start) await retryTransient(() => recordAttemptChange(dataSource, metrics, start));
-    const { attempt, lastLogSeq } = await beginAttempt(dataSource, ctx, input);
+    // The action's start (when the attempt records it), the attempt's row and the sealed secrets: one statement.
+    const { attempt, lastLogSeq, sealedSecrets } = await beginCommandAttempt(dataSource, metrics, ctx, input);
+    // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
+    const secrets = openSecretsJson(secretBox, sealedSecrets);
     const workspace = await sandbox.open('lockstep-action');
     const logs = LogWriter.after(
       dataSource,
       { kind: 'action', actionRunId: input.actionRunId, attempt },
       lastLogSeq,
       { limitBytes: logLimitBytes },
-    );
-    // Values reach the command here and nowhere else: the workflow only knows the scope they come from.
-    const secrets = await retryTransient(() =>
-      secretsInScope(dataSource, secretBox, {
-        pipelineId: input.pipelineId,
-        environmentId: input.environmentId,
-      }),
     );
     const mask = createMasker(Object.values(secrets));
     let error: string | null = null;

@@ -56,7 +56,7 @@ export function createActivities({
     ...createCommandActivities(commands),
     ...createHttpActivities({ dataSource, secretBox }),
     ...createDeploymentActivities(commands),
-    ...createLaneActivities({ dataSource, temporal }),
+    ...createLaneActivities({ dataSource, temporal, metrics }),
     ...createLiveActivities({ dataSource }),
     ...createFreezeActivities({ dataSource, temporal }),
     ...createWebhookActivities({ dataSource, secretBox, publicUrl, metrics }),

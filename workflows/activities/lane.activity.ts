@@ -8,7 +8,12 @@ import {
   type BoundaryState,
   type LaneClaim,
   type LaneRequest,
+  type StageEntry,
 } from '../definitions';
+import { Registry } from 'prom-client';
+import { createWorkerMetrics, type WorkerMetrics } from '../metrics/worker-metrics';
+import { observeChange } from './projection-metrics';
+import { applyChange } from './projection.activity';
 
 /** Rows of an UPDATE ... RETURNING: TypeORM's postgres driver answers those with `[rows, rowCount]`. */
 async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
@@ -103,7 +108,37 @@ export async function signalRuns(runIds: string[], send: (runId: string) => Prom
  * (claimed, released, superseded by); signals only hurry the news along. A run that missed a signal
  * learns the same from its rows when it asks again (workflows re-ask periodically while they wait).
  */
-export function createLaneActivities({ dataSource, temporal }: { dataSource: DataSource; temporal: Client }) {
+/**
+ * The boundary into a stage as it is now, in the caller's transaction (see `readBoundary`); the runs it
+ * supersedes are added to `superseded`, to be signalled once the transaction commits.
+ */
+async function boundaryIn(
+  manager: EntityManager,
+  request: BoundaryRequest,
+  superseded: string[],
+): Promise<BoundaryState> {
+  const [stage]: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
+    await manager.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
+      request.stageId,
+    ]);
+  const enabled = stage?.transition_enabled ?? true;
+  const reason = stage?.transition_reason ?? null;
+  if (enabled || request.executionMode !== 'SUPERSEDED') return { enabled, reason, supersededBy: null };
+  const replaced = await replaceByNewest(manager, request);
+  superseded.push(...replaced.superseded);
+  return { enabled, reason, supersededBy: replaced.supersededBy };
+}
+
+export function createLaneActivities({
+  dataSource,
+  temporal,
+  metrics = createWorkerMetrics(new Registry()),
+}: {
+  dataSource: DataSource;
+  temporal: Client;
+  /** Where the changes `enterStage` writes are counted; absent: nowhere. */
+  metrics?: WorkerMetrics;
+}) {
   const supersede = (runIds: string[], byRunId: string) => signalSuperseded(temporal, runIds, byRunId);
 
   async function claimLane(request: LaneRequest): Promise<LaneClaim> {
@@ -189,21 +224,31 @@ export function createLaneActivities({ dataSource, temporal }: { dataSource: Dat
    */
   async function readBoundary(request: BoundaryRequest): Promise<BoundaryState> {
     const superseded: string[] = [];
-    const state = await dataSource.transaction(async (manager): Promise<BoundaryState> => {
-      const [stage]: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
-        await manager.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
-          request.stageId,
-        ]);
-      const enabled = stage?.transition_enabled ?? true;
-      const reason = stage?.transition_reason ?? null;
-      if (enabled || request.executionMode !== 'SUPERSEDED') return { enabled, reason, supersededBy: null };
-      const replaced = await replaceByNewest(manager, request);
-      superseded.push(...replaced.superseded);
-      return { enabled, reason, supersededBy: replaced.supersededBy };
-    });
+    const state = await dataSource.transaction((manager) => boundaryIn(manager, request, superseded));
     await supersede(superseded, state.supersededBy ?? request.runId);
     return state;
   }
 
-  return { claimLane, releaseLane, readBoundary };
+  /**
+   * A run arriving at a stage, in one transaction: the boundary read as `readBoundary` reads it, then
+   * `changes`, and `ifEnabled` when the transition lets the run through. One local activity where there were
+   * up to three (the run's RUNNING, the boundary, the stage's RUNNING); the changes are counted once
+   * committed. The boundary comes first so the pipeline's lane lock (a SUPERSEDED run held there) is never
+   * waited for while holding the event-order lock the changes' events take.
+   */
+  async function enterStage({ boundary, changes, ifEnabled }: StageEntry): Promise<BoundaryState> {
+    const superseded: string[] = [];
+    const { state, written, rows } = await dataSource.transaction(async (manager) => {
+      const state = await boundaryIn(manager, boundary, superseded);
+      const written = state.enabled ? [...changes, ...ifEnabled] : changes;
+      const rows = [];
+      for (const change of written) rows.push(await applyChange(manager, change));
+      return { state, written, rows };
+    });
+    written.forEach((change, i) => observeChange(metrics, change, rows[i]));
+    await supersede(superseded, state.supersededBy ?? boundary.runId);
+    return state;
+  }
+
+  return { claimLane, releaseLane, readBoundary, enterStage };
 }

@@ -93,10 +93,10 @@ const actionReleaseSet = `skip_reason = COALESCE($18::jsonb->>'skipReason', skip
  * A change's statement hands back what the worker's metrics need of the row as it is now (`ChangedRow`), so
  * counting a change costs no second query; the notifications are sent whether the row was found or not.
  */
-const changeStatement = (update: string, returning: string, events = eventCtes, before = '') =>
+const changeStatement = (update: string, returning: string, events = eventCtes, before = '', also = '') =>
   `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
-  SELECT changed.* FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
+  SELECT changed.*${also} FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
 const changeStatements = {
   run: changeStatement(
     `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
@@ -131,12 +131,23 @@ const attemptUpdate = `UPDATE action_runs SET ${statusSet(restartable)}, outputs
  */
 const newestAttempt = `AND NOT EXISTS (SELECT 1 FROM action_attempts a
                          WHERE a.action_run_id = $12 AND (a.number > $19::int OR (a.number = $19::int AND a.lost)))`;
-const attemptStatements = {
-  change: changeStatement(
+/**
+ * An action's start as its attempt records it (`attemptStatements.change`, below) with what the attempt itself
+ * writes and reads as it begins, in one statement: `ctes` (ending in a comma; their parameters follow the
+ * change's, from $19) and the columns `columns` returns beside the change's row. Parameters:
+ * `attemptChangeParams(change)`, then the caller's.
+ */
+export const attemptStartStatement = (ctes = '', columns = '') =>
+  changeStatement(
     attemptUpdate,
     'kind, NULL::timestamptz AS created_at, started_at',
     eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
-  ),
+    ctes,
+    columns && `, ${columns}`,
+  );
+
+const attemptStatements = {
+  change: attemptStartStatement(),
   /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
   success: changeStatement(
     `${attemptUpdate} ${newestAttempt}`,
@@ -180,6 +191,9 @@ function changeParams(change: RunChange): unknown[] {
   ];
 }
 
+/** The parameters of `attemptStartStatement`'s change ($1-$18). */
+export const attemptChangeParams = (change: Extract<RunChange, { target: 'action' }>) => changeParams(change);
+
 /**
  * Records a COMMAND action's start or success from inside its attempt (see `RunCommandInput`): one
  * statement, like the workflow's own changes, as idempotent, and counted in the same metrics. With
@@ -200,6 +214,22 @@ export async function recordAttemptChange(
 }
 
 /**
+ * One change as one statement (atomic on its own, one round trip): the row's new status and times, and the
+ * event it raises, appended once per key and announced with NOTIFY. The caller counts it once committed
+ * (`observeChange` with the row returned).
+ */
+export async function applyChange(
+  manager: EntityManager,
+  change: RunChange,
+): Promise<ChangedRow | undefined> {
+  const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
+    changeStatements[change.target],
+    changeParams(change),
+  );
+  return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
+}
+
+/**
  * Projects the workflow's state changes into PostgreSQL. Every write sets values the workflow decided
  * (status, timestamps from workflow time), so replaying a change after a crash leaves the same rows.
  */
@@ -210,18 +240,6 @@ export function createProjectionActivities({
   dataSource: DataSource;
   metrics: WorkerMetrics;
 }) {
-  /**
-   * One change as one statement (atomic on its own, one round trip): the row's new status and times, and
-   * the event it raises, appended once per key and announced with NOTIFY.
-   */
-  async function applyChange(manager: EntityManager, change: RunChange): Promise<ChangedRow | undefined> {
-    const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
-      changeStatements[change.target],
-      changeParams(change),
-    );
-    return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
-  }
-
   /** Applies changes in one transaction, in order; then counts them (once committed). */
   async function applyChanges(changes: RunChange[], approvals: ApprovalRecord[] = []): Promise<void> {
     const rows = await dataSource.transaction(async (manager) => {

@@ -27,6 +27,18 @@ export interface BoundaryState {
   supersededBy: string | null;
 }
 
+/**
+ * A run arriving at a stage in one local activity (since the `engine-fold-bookkeeping` patch): the boundary
+ * read and the changes that go with it, in one transaction.
+ */
+export interface StageEntry {
+  boundary: BoundaryRequest;
+  /** Written whatever the boundary says: the run's RUNNING as it enters its first stage (or resumes). */
+  changes: RunChange[];
+  /** Written only when the transition is enabled: the stage's RUNNING, when no freeze check comes between. */
+  ifEnabled: RunChange[];
+}
+
 /** A change of state the workflow projects into PostgreSQL; each may carry the event it raises. */
 export type RunChange =
   | {

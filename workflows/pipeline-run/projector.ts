@@ -14,6 +14,15 @@ export function eventsAfterState(): boolean {
   return patched('events-after-state');
 }
 
+/**
+ * Whether this run folds its bookkeeping (since the `engine-fold-bookkeeping` patch): its start, each
+ * boundary read and the stage's start in one local activity (`enterStage`), and its last stage's success with
+ * its own in one step. Runs recorded before the patch wrote each on its own and replay that way.
+ */
+export function foldsBookkeeping(): boolean {
+  return patched('engine-fold-bookkeeping');
+}
+
 export interface RunIds {
   runId: string;
   pipelineId: string;
@@ -47,6 +56,16 @@ export class Projector {
       at: now(),
       ...details,
     };
+  }
+
+  /**
+   * Takes back the last event built, never recorded, so the next one gets its key: a stage's start folded
+   * into a boundary read that did not let the run through (`passTransition`).
+   */
+  withdraw(event: EventRecord): void {
+    if (event.key !== `wf:${this.eventCount}`)
+      throw new Error(`event ${event.key} is not the last one built`);
+    this.eventCount -= 1;
   }
 
   runChange(status: Status<'run'>, details: Details<'run'> = {}): Change<'run'> {

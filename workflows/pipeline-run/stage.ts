@@ -36,28 +36,58 @@ function actionGroups(stage: StagePlan): ActionPlan[][] {
   return [...byOrder.entries()].sort(([a], [b]) => a - b).map(([, actions]) => actions);
 }
 
+/** The stage's RUNNING with its event STAGE_STARTED. */
+export function stageStart(run: RunContext, stage: StagePlan): RunChange {
+  const { projector } = run;
+  return projector.stageChange(stage.stageRunId, 'RUNNING', {
+    event: projector.event('STAGE_STARTED', { stageName: stage.name }),
+  });
+}
+
+/** How a stage went: the failure reason or null, and the success it left to the caller to write. */
+export interface StageOutcome {
+  failure: string | null;
+  /** With `deferFinish`: the stage's SUCCEEDED (event STAGE_SUCCEEDED), built and not written. */
+  finish?: RunChange;
+}
+
+/** Folded bookkeeping (since `engine-fold-bookkeeping`): what the caller writes instead of the stage. */
+export interface StageFolding {
+  /** The stage's RUNNING was written with its boundary read (`passTransition`). */
+  started?: boolean;
+  /**
+   * Its SUCCEEDED is handed back, to be written with the run's (the last stage); the caller then marks it
+   * finished once written, so a cancel meanwhile closes the stage as it closes an unfinished one.
+   */
+  deferFinish?: boolean;
+  /** A group of one action is awaited directly: the same commands in the same order, less workflow work. */
+  direct?: boolean;
+}
+
 /**
  * Runs the actions of a stage that have not succeeded (or been skipped by a person) yet: action groups by ascending runOrder, the actions
  * of a group in parallel (at most maxParallel). A failed group lets its siblings finish and skips the later
- * groups. Returns the failure reason, or null.
+ * groups.
  */
-export async function runStage(run: RunContext, stage: StagePlan): Promise<string | null> {
+export async function runStage(
+  run: RunContext,
+  stage: StagePlan,
+  folding: StageFolding = {},
+): Promise<StageOutcome> {
   const { state, projector } = run;
   state.finishedStages.delete(stage.stageRunId);
-  await projector.stage(stage.stageRunId, 'RUNNING', {
-    event: projector.event('STAGE_STARTED', { stageName: stage.name }),
-  });
+  if (!folding.started) await projector.record(stageStart(run, stage));
   // What succeeded (or a person skipped) in an earlier execution of the stage is not run again.
   const done = new Set(['SUCCEEDED', 'SKIPPED']);
   const groups = actionGroups(stage).map((group) =>
     group.filter((a) => !done.has(state.actionStatus.get(a.actionRunId) ?? 'PENDING')),
   );
   const refusal = await refuseOlderThanLive(run, stage);
-  if (refusal !== null) return failStage(run, stage, refusal, groups.flat(), null);
+  if (refusal !== null) return { failure: await failStage(run, stage, refusal, groups.flat(), null) };
   const deploymentRunId = await openStageDeployment(run, stage);
   try {
     for (const [index, group] of groups.entries()) {
-      const outcomes = await boundedAll(group, stage.maxParallel, async (action) => {
+      const runOne = async (action: ActionPlan) => {
         const outcome = await runAction(run, stage, action);
         // Known at once, not after the group: a cancel meanwhile must not overwrite this outcome.
         state.actionStatus.set(
@@ -71,7 +101,12 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
                 : 'FAILED',
         );
         return outcome;
-      });
+      };
+      // A group of one runs without the lanes of boundedAll (folded runs: fewer promises for the SDK to trace).
+      const outcomes =
+        folding.direct && group.length === 1
+          ? [await runOne(group[0]!)]
+          : await boundedAll(group, stage.maxParallel, runOne);
       const failures: string[] = [];
       outcomes.forEach((outcome, i) => {
         const action = group[i]!;
@@ -84,7 +119,10 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
         }
       });
       if (failures.length > 0) {
-        return failStage(run, stage, failures.join('; '), groups.slice(index + 1).flat(), deploymentRunId);
+        const failure = failures.join('; ');
+        return {
+          failure: await failStage(run, stage, failure, groups.slice(index + 1).flat(), deploymentRunId),
+        };
       }
     }
   } catch (error) {
@@ -109,14 +147,16 @@ export async function runStage(run: RunContext, stage: StagePlan): Promise<strin
     }
     throw error;
   }
-  state.finishedStages.add(stage.stageRunId);
+  if (!folding.deferFinish) state.finishedStages.add(stage.stageRunId);
   const finishedAt = now(); // the stage's deployment finishes when the stage does
   if (deploymentRunId) await recordDeploymentChange({ deploymentRunId, status: 'SUCCEEDED', at: finishedAt });
-  await projector.stage(stage.stageRunId, 'SUCCEEDED', {
+  const finish = projector.stageChange(stage.stageRunId, 'SUCCEEDED', {
     at: finishedAt,
     event: projector.event('STAGE_SUCCEEDED', { stageName: stage.name }),
   });
-  return null;
+  if (folding.deferFinish) return { failure: null, finish };
+  await projector.record(finish);
+  return { failure: null };
 }
 
 /**
