@@ -1,5 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect } from 'vitest';
+import { createLaneActivities } from '../../workflows/activities/lane.activity';
+import type { StageEntry } from '../../workflows/definitions';
 import { test, type Harness } from '../support/fixtures';
 import {
   command,
@@ -112,5 +114,47 @@ describe('folded bookkeeping', () => {
       'RUN_SUCCEEDED',
     ]);
     expect((await getRun(h, run.id)).stages[0]!.startedAt).not.toBeNull();
+  });
+
+  test('a stage entry run again keeps the answer it committed, though the transition was disabled since', async ({
+    harness: h,
+  }) => {
+    const pipeline = await createPipeline(h, oneStage('fold-entered-again'));
+    const run = await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
+    await toggle(h, pipeline, 'build', false);
+    const { enterStage } = createLaneActivities({ dataSource: h.dataSource, temporal: h.temporal });
+    const stageRun = stageOf(run, 'build');
+    const entry = (key: string): StageEntry => ({
+      boundary: {
+        runId: run.id,
+        pipelineId: pipeline.id,
+        executionMode: 'PARALLEL',
+        stageId: pipeline.stages[0]!.id,
+      },
+      changes: [],
+      ifEnabled: [
+        {
+          target: 'stage',
+          runId: run.id,
+          pipelineId: pipeline.id,
+          stageRunId: stageRun.id,
+          status: 'RUNNING',
+          at: new Date(0).toISOString(),
+          event: {
+            key,
+            type: 'STAGE_STARTED',
+            stageName: 'build',
+            actionName: null,
+            message: null,
+            at: new Date(0).toISOString(),
+          },
+        },
+      ],
+    });
+    // As the run's own entry wrote it (wf:2 STAGE_STARTED), a second execution is let through again...
+    expect(await enterStage(entry('wf:2'))).toMatchObject({ enabled: true });
+    // ...while an entry that never wrote its start reads the transition as it is now.
+    expect(await enterStage(entry('wf:99'))).toMatchObject({ enabled: false, reason: 'recorded freeze' });
+    expect(await keyedEvents(h, run.id)).not.toContain('wf:99 STAGE_STARTED');
   });
 });

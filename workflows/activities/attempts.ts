@@ -48,7 +48,7 @@ export async function beginCommandAttempt(
   const rows: Array<ChangedRow & { found: boolean | null } & BegunRow & { secrets: SealedSecretsJson }> =
     await retryTransient(() =>
       start
-        ? dataSource.query(beginStatements.command.withStart, [...attemptChangeParams(start), ...own])
+        ? dataSource.query(beginStatements.command.withStart, [...startParams(start), ...own])
         : dataSource.query(beginStatements.command.alone, own),
     );
   const row = rows[0]!;
@@ -82,6 +82,13 @@ const commandColumns = `${begunColumns}, (${secretsInScopeJson('$6', '$7')}) AS 
 const shifted = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
 /** The start change's parameters ($1-$18) come first in `withStart`. */
 const changeParamCount = 18;
+/** The start change's parameters, checked against the places `withStart` moved the attempt's own by. */
+function startParams(start: Parameters<typeof attemptChangeParams>[0]): unknown[] {
+  const params = attemptChangeParams(start);
+  if (params.length !== changeParamCount)
+    throw new Error(`a start change has ${params.length} parameters, withStart expects ${changeParamCount}`);
+  return params;
+}
 const beginStatements = {
   alone: `WITH ${beginCtes} SELECT ${begunColumns}`,
   command: {

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   laneGrantedSignal,
@@ -8,9 +9,9 @@ import {
   type BoundaryState,
   type LaneClaim,
   type LaneRequest,
+  type RunChange,
   type StageEntry,
 } from '../definitions';
-import { Registry } from 'prom-client';
 import { createWorkerMetrics, type WorkerMetrics } from '../metrics/worker-metrics';
 import { observeChange } from './projection-metrics';
 import { applyChange } from './projection.activity';
@@ -103,12 +104,6 @@ export async function signalRuns(runIds: string[], send: (runId: string) => Prom
 }
 
 /**
- * The lane of a pipeline in QUEUED and SUPERSEDED mode: one run holds it at a time, the others wait in
- * trigger order. Every change happens under the pipeline's advisory lock and is recorded in the runs' rows
- * (claimed, released, superseded by); signals only hurry the news along. A run that missed a signal
- * learns the same from its rows when it asks again (workflows re-ask periodically while they wait).
- */
-/**
  * The boundary into a stage as it is now, in the caller's transaction (see `readBoundary`); the runs it
  * supersedes are added to `superseded`, to be signalled once the transaction commits.
  */
@@ -129,6 +124,27 @@ async function boundaryIn(
   return { enabled, reason, supersededBy: replaced.supersededBy };
 }
 
+/** Whether an earlier execution of a stage entry let the run through: the event of its stage start exists. */
+async function enteredBefore(
+  manager: EntityManager,
+  runId: string,
+  ifEnabled: RunChange[],
+): Promise<boolean> {
+  const key = ifEnabled.find((change) => change.event)?.event?.key;
+  if (!key) return false;
+  const found: unknown[] = await manager.query(
+    'SELECT 1 FROM pipeline_events WHERE run_id = $1 AND event_key = $2',
+    [runId, key],
+  );
+  return found.length > 0;
+}
+
+/**
+ * The lane of a pipeline in QUEUED and SUPERSEDED mode: one run holds it at a time, the others wait in
+ * trigger order. Every change happens under the pipeline's advisory lock and is recorded in the runs' rows
+ * (claimed, released, superseded by); signals only hurry the news along. A run that missed a signal
+ * learns the same from its rows when it asks again (workflows re-ask periodically while they wait).
+ */
 export function createLaneActivities({
   dataSource,
   temporal,
@@ -239,7 +255,11 @@ export function createLaneActivities({
   async function enterStage({ boundary, changes, ifEnabled }: StageEntry): Promise<BoundaryState> {
     const superseded: string[] = [];
     const { state, written, rows } = await dataSource.transaction(async (manager) => {
-      const state = await boundaryIn(manager, boundary, superseded);
+      // Run again (a timeout, a worker lost before the task completed), the entry keeps the answer it
+      // committed: once the stage's start is written, a transition disabled since does not block it.
+      const state = (await enteredBefore(manager, boundary.runId, ifEnabled))
+        ? { enabled: true, reason: null, supersededBy: null }
+        : await boundaryIn(manager, boundary, superseded);
       const written = state.enabled ? [...changes, ...ifEnabled] : changes;
       const rows = [];
       for (const change of written) rows.push(await applyChange(manager, change));

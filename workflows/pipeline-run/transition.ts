@@ -31,6 +31,8 @@ export async function passTransition(run: RunContext, stage: StagePlan, arrival?
   let boundary: BoundaryState;
   if (arrival) {
     const start = arrival.startStage ? stageStart(run, stage) : null;
+    // The stage is open again from here (a retry after a hold): a cancel meanwhile must close it.
+    if (start) state.finishedStages.delete(stage.stageRunId);
     boundary = await enterStage({
       boundary: request,
       changes: arrival.changes,
