@@ -9,10 +9,10 @@ import {
   ended,
   eventTypes,
   getRun,
+  setTransition,
   stageOf,
   trigger,
   waitForRun,
-  type PipelineView,
 } from '../support/pipelines';
 
 /**
@@ -20,18 +20,6 @@ import {
  * start, the boundary read and the stage's start in one local activity (`enterStage`), its last stage's
  * success and its own in one step. The rows and the events are what they were, in the same order and keys.
  */
-
-const setTransition = `mutation($id: ID!, $enabled: Boolean!, $reason: String) { setStageTransition(stageId: $id, enabled: $enabled, reason: $reason) { id transitionEnabled } }`;
-
-async function toggle(h: Harness, pipeline: PipelineView, stageName: string, enabled: boolean) {
-  const stage = pipeline.stages.find((s) => s.name === stageName)!;
-  const res = await h.gql(setTransition, {
-    id: stage.id,
-    enabled,
-    reason: enabled ? null : 'recorded freeze',
-  });
-  expect(res.errors).toBeUndefined();
-}
 
 /** The run's events with their keys, in the order subscribers get them. */
 async function keyedEvents(h: Harness, runId: string): Promise<string[]> {
@@ -92,14 +80,14 @@ describe('folded bookkeeping', () => {
     harness: h,
   }) => {
     const pipeline = await createPipeline(h, oneStage('fold-blocked'));
-    await toggle(h, pipeline, 'build', false);
+    await setTransition(h, pipeline, 'build', false, 'recorded freeze');
     const started = await trigger(h, pipeline.id);
     const blocked = await waitForRun(h, started.id, (r) => stageOf(r, 'build').status === 'BLOCKED');
     expect(blocked.status).toBe('WAITING');
     expect(blocked.startedAt).not.toBeNull();
     // TRANSITION_BLOCKED takes the key the stage's start would have had.
     expect(await keyedEvents(h, started.id)).toEqual(['wf:1 RUN_STARTED', 'wf:2 TRANSITION_BLOCKED']);
-    await toggle(h, pipeline, 'build', true);
+    await setTransition(h, pipeline, 'build', true);
     const run = await waitForRun(h, started.id, ended);
     expect(run.status).toBe('SUCCEEDED');
     expect(await eventTypes(h, run.id)).toEqual([
@@ -121,7 +109,7 @@ describe('folded bookkeeping', () => {
   }) => {
     const pipeline = await createPipeline(h, oneStage('fold-entered-again'));
     const run = await waitForRun(h, (await trigger(h, pipeline.id)).id, ended);
-    await toggle(h, pipeline, 'build', false);
+    await setTransition(h, pipeline, 'build', false, 'recorded freeze');
     const { enterStage } = createLaneActivities({ dataSource: h.dataSource, temporal: h.temporal });
     const stageRun = stageOf(run, 'build');
     const entry = (key: string): StageEntry => ({

@@ -1,35 +1,16 @@
 import { describe, expect } from 'vitest';
-import { test, type Harness } from '../support/fixtures';
+import { test } from '../support/fixtures';
 import {
   command,
   createPipeline,
   ended,
   eventTypes,
   ms,
+  setTransition,
   stageOf,
   trigger,
   waitForRun,
-  type PipelineView,
 } from '../support/pipelines';
-
-const setTransition = `mutation($id: ID!, $enabled: Boolean!, $reason: String) { setStageTransition(stageId: $id, enabled: $enabled, reason: $reason) { id transitionEnabled } }`;
-
-async function toggle(
-  h: Harness,
-  pipeline: PipelineView,
-  stageName: string,
-  enabled: boolean,
-  reason?: string,
-) {
-  const stage = pipeline.stages.find((s) => s.name === stageName)!;
-  const res = await h.gql<{ setStageTransition: { transitionEnabled: boolean } }>(setTransition, {
-    id: stage.id,
-    enabled,
-    reason,
-  });
-  expect(res.errors).toBeUndefined();
-  expect(res.data!.setStageTransition.transitionEnabled).toBe(enabled);
-}
 
 const twoStages = (name: string, mode = 'QUEUED', buildCommand = 'true') => ({
   name,
@@ -45,7 +26,7 @@ describe('stage transitions', () => {
     harness: h,
   }) => {
     const pipeline = await createPipeline(h, twoStages('freeze'));
-    await toggle(h, pipeline, 'production', false, 'holiday freeze');
+    await setTransition(h, pipeline, 'production', false, 'holiday freeze');
     const run = await trigger(h, pipeline.id);
     const blocked = await waitForRun(
       h,
@@ -61,7 +42,7 @@ describe('stage transitions', () => {
     expect(event).toEqual({ stage_name: 'production', message: 'transition disabled: holiday freeze' });
 
     const enabledAt = Date.now();
-    await toggle(h, pipeline, 'production', true);
+    await setTransition(h, pipeline, 'production', true);
     const done = await waitForRun(h, run.id, ended);
     expect(done.status).toBe('SUCCEEDED');
     expect(ms(stageOf(done, 'production').startedAt)).toBeGreaterThanOrEqual(enabledAt - 50);
@@ -73,10 +54,10 @@ describe('stage transitions', () => {
     const pipeline = await createPipeline(h, twoStages('late-freeze', 'QUEUED', 'sleep 2'));
     const run = await trigger(h, pipeline.id);
     await waitForRun(h, run.id, (r) => stageOf(r, 'build').status === 'RUNNING');
-    await toggle(h, pipeline, 'production', false, 'incident in progress');
+    await setTransition(h, pipeline, 'production', false, 'incident in progress');
     const blocked = await waitForRun(h, run.id, (r) => stageOf(r, 'production').status === 'BLOCKED');
     expect(stageOf(blocked, 'build').status).toBe('SUCCEEDED');
-    await toggle(h, pipeline, 'production', true);
+    await setTransition(h, pipeline, 'production', true);
     expect((await waitForRun(h, run.id, ended)).status).toBe('SUCCEEDED');
   });
 });
@@ -112,7 +93,7 @@ describe('execution modes', () => {
     harness: h,
   }) => {
     const pipeline = await createPipeline(h, twoStages('superseded-late', 'SUPERSEDED', 'sleep 2'));
-    await toggle(h, pipeline, 'production', false, 'change freeze');
+    await setTransition(h, pipeline, 'production', false, 'change freeze');
     const first = await trigger(h, pipeline.id);
     await waitForRun(h, first.id, (r) => stageOf(r, 'build').status === 'RUNNING');
     const second = await trigger(h, pipeline.id); // queued behind the holder, which is not blocked yet
@@ -120,7 +101,7 @@ describe('execution modes', () => {
     expect(replaced.status).toBe('SUPERSEDED');
     expect(replaced.failureReason).toBe(`superseded by run ${second.id}`);
     await waitForRun(h, second.id, (r) => stageOf(r, 'production').status === 'BLOCKED');
-    await toggle(h, pipeline, 'production', true);
+    await setTransition(h, pipeline, 'production', true);
     expect((await waitForRun(h, second.id, ended)).status).toBe('SUCCEEDED');
   });
 
@@ -128,7 +109,7 @@ describe('execution modes', () => {
     harness: h,
   }) => {
     const pipeline = await createPipeline(h, twoStages('superseded', 'SUPERSEDED'));
-    await toggle(h, pipeline, 'production', false, 'waiting for a window');
+    await setTransition(h, pipeline, 'production', false, 'waiting for a window');
     const first = await trigger(h, pipeline.id);
     await waitForRun(h, first.id, (r) => stageOf(r, 'production').status === 'BLOCKED');
 
@@ -144,7 +125,7 @@ describe('execution modes', () => {
     const third = await trigger(h, pipeline.id);
     expect((await waitForRun(h, second.id, ended)).status).toBe('SUPERSEDED');
     await waitForRun(h, third.id, (r) => stageOf(r, 'production').status === 'BLOCKED');
-    await toggle(h, pipeline, 'production', true);
+    await setTransition(h, pipeline, 'production', true);
     expect((await waitForRun(h, third.id, ended)).status).toBe('SUCCEEDED');
   });
 });

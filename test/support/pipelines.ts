@@ -118,6 +118,28 @@ export async function trigger(h: GraphQLClient, pipelineId: string, token?: stri
   return res.data!.triggerPipeline;
 }
 
+const setStageTransition = `mutation($id: ID!, $enabled: Boolean!, $reason: String) {
+  setStageTransition(stageId: $id, enabled: $enabled, reason: $reason) { id transitionEnabled } }`;
+
+/** Enables or disables the transition into a stage of `pipeline` (with the reason shown while disabled). */
+export async function setTransition(
+  h: GraphQLClient,
+  pipeline: PipelineView,
+  stageName: string,
+  enabled: boolean,
+  reason?: string,
+): Promise<void> {
+  const stage = pipeline.stages.find((s) => s.name === stageName);
+  if (!stage) throw new Error(`no stage ${stageName} in pipeline ${pipeline.id}`);
+  const res = await h.gql<{ setStageTransition: { transitionEnabled: boolean } }>(setStageTransition, {
+    id: stage.id,
+    enabled,
+    reason,
+  });
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.setStageTransition.transitionEnabled).toBe(enabled);
+}
+
 export async function getRun(h: GraphQLClient, runId: string): Promise<RunView> {
   const res = await h.gql<{ pipelineRun: RunView }>(runQuery, { id: runId });
   expect(res.errors).toBeUndefined();
