@@ -102,7 +102,10 @@ export class CommandSandbox {
       writeFileSync(artifactsFile, '');
       return { dir, ...files, user: undefined, env: {}, release: removeRoot };
     }
-    const user = await this.lease(this.range, this.processes!);
+    const user = await this.lease(this.range, this.processes!).catch(async (error: unknown) => {
+      await removeRoot(); // no uid free: the attempt fails, and leaves no folder behind
+      throw error;
+    });
     try {
       chmodSync(root, 0o711);
       mkdirSync(dir, { mode: 0o700 });
