@@ -118,7 +118,9 @@ describe('lockstep runs', () => {
   }) => {
     await createPipeline(h, {
       name: 'passes',
-      stages: [{ name: 'build', actions: [command('hello', 'echo hello from the build')] }],
+      // Long enough to be seen RUNNING: the subscription shows each state the run is in when it answers, and
+      // an action that ends before the client has connected is first seen SUCCEEDED.
+      stages: [{ name: 'build', actions: [command('hello', 'sleep 1; echo hello from the build')] }],
     });
     await createPipeline(h, {
       name: 'fails',
