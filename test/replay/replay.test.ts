@@ -58,6 +58,10 @@ describe('recorded workflow histories replay on the current workflow code', () =
         // engine-command-attempt-records-action): outputs, a retried attempt, a cancel while running.
         'attempt-records-action.json',
         'attempt-cancelled-while-running.json',
+        // The same two recorded again once attempts answered `recorded` (patch engine-attempt-answers-recorded
+        // guards the workflow's fallback for workers that do not): both generations replay.
+        'attempt-records-action-recorded.json',
+        'attempt-cancelled-while-running-recorded.json',
       ]),
     );
   });

@@ -62,8 +62,9 @@ export async function runAction(
         outputs: result.outputs,
         event: projector.event('ACTION_SUCCEEDED', where),
       });
-    else if (!result.recorded) {
-      // A worker of an earlier version ran the attempt and recorded neither: both now, in one step.
+    else if (!result.recorded && patched('engine-attempt-answers-recorded')) {
+      // A worker of an earlier version ran the attempt and recorded neither: both now, in one step. Runs
+      // recorded before attempts answered `recorded` (their attempts always recorded both) replay without.
       const at = now();
       await projector.all([
         started,
