@@ -230,6 +230,8 @@ describe('authoring in the dashboard', () => {
     await page.locator('[aria-busy="false"]:has(> ol.board)').waitFor();
     await page.locator('[data-service="paas-worker"]').dragTo(board('0.DEFAULT DATABASE'));
     await board('0.DEFAULT DATABASE').locator('[data-service="paas-worker"]').waitFor();
+    // The drop shows the move at once; reloading before its save has answered would abandon the save.
+    await page.locator('[aria-busy="false"]:has(> ol.board)').waitFor();
     await page.reload();
     await board('2.DEFAULT CONTAINER').locator('[data-service="paas-web"]').waitFor();
     await board('0.DEFAULT DATABASE').locator('[data-service="paas-worker"]').waitFor();
