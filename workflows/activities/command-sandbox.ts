@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Launcher } from './launcher';
 import { UidProcesses, type UidRange } from './uid-processes';
 
 export type { UidRange } from './uid-processes';
@@ -45,13 +45,12 @@ export interface Workspace {
  * `kill -KILL -1` sent as that user reaches exactly the processes it owns. Repeated until none is left, so
  * a process forking in a loop cannot carry on into a later attempt that gets the same uid.
  */
-async function endProcessesOf(processes: UidProcesses, user: CommandUser): Promise<void> {
+async function endProcessesOf(launcher: Launcher, processes: UidProcesses, user: CommandUser): Promise<void> {
   for (let round = 0; round < 20 && (await processes.of(user.uid)).length > 0; round += 1) {
-    await new Promise<void>((resolve) => {
-      const killer = spawn('/bin/sh', ['-c', 'kill -KILL -1'], { ...user, stdio: 'ignore', env: {} });
-      killer.once('error', () => resolve());
-      killer.once('exit', () => resolve());
-    });
+    await launcher
+      .launch({ file: '/bin/sh', args: ['-c', 'kill -KILL -1'], env: {}, ...user, piped: false })
+      .then((killer) => killer.exited)
+      .catch(() => undefined); // counted again below: a killer that could not run leaves them for the next round
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -60,14 +59,20 @@ export class CommandSandbox {
   private readonly inUse = new Set<number>();
   private readonly processes: UidProcesses | null;
 
-  /** `range`: the uids to run commands as; null runs them as the worker's own user. */
-  private constructor(private readonly range: UidRange | null) {
+  /**
+   * `range`: the uids to run commands as; null runs them as the worker's own user. `launcher`: what starts
+   * the commands and the killers of what they leave.
+   */
+  private constructor(
+    private readonly range: UidRange | null,
+    readonly launcher: Launcher,
+  ) {
     this.processes = range && new UidProcesses(range);
   }
 
   /** Isolated when this process is root (only root can switch users), else the worker's user. */
-  static forThisProcess(range: UidRange): CommandSandbox {
-    return new CommandSandbox(process.getuid?.() === 0 ? range : null);
+  static forThisProcess(range: UidRange, launcher = Launcher.shared()): CommandSandbox {
+    return new CommandSandbox(process.getuid?.() === 0 ? range : null, launcher);
   }
 
   get isolated(): boolean {
@@ -126,7 +131,7 @@ export class CommandSandbox {
       env: { HOME: dir, TMPDIR: dir },
       release: async () => {
         try {
-          await endProcessesOf(this.processes!, user);
+          await endProcessesOf(this.launcher, this.processes!, user);
           await removeRoot();
         } finally {
           this.inUse.delete(user.uid);

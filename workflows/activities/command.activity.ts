@@ -95,9 +95,11 @@ export function createCommandActivities({
     const mask = createMasker(Object.values(secrets));
     let error: string | null = null;
     let recorded = false;
-    let cancelled = false;
+    /** Cancelled or lost: the attempt did not fail on its own account. */
+    let uncounted = false;
     try {
       const outcome = await runShell(ctx, {
+        launcher: sandbox.launcher,
         command: input.command.command,
         cwd: input.command.workingDirectory ?? workspace.dir,
         user: workspace.user,
@@ -123,8 +125,14 @@ export function createCommandActivities({
       });
       if (outcome.kind === 'cancelled') {
         error = 'cancelled';
-        cancelled = true;
+        uncounted = true;
         throw outcome.reason;
+      }
+      if (outcome.kind === 'lost') {
+        // Like an attempt lost with its worker: run again, and not counted against the retry policy.
+        error = `lost: ${outcome.reason.message}`;
+        uncounted = true;
+        throw ApplicationFailure.retryable(error, 'AttemptLost');
       }
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
         error = mask(describeFailure(outcome, input.timeoutSeconds));
@@ -156,7 +164,7 @@ export function createCommandActivities({
     } finally {
       if (!recorded) {
         await logs.flush().catch(() => undefined); // the attempt's outcome is recorded even if lines were lost
-        await finishAttempt(dataSource, input.actionRunId, attempt, error, cancelled);
+        await finishAttempt(dataSource, input.actionRunId, attempt, error, uncounted);
       }
       await workspace.release();
     }
@@ -181,7 +189,7 @@ export function createCommandActivities({
 
 /** How a failed command attempt reads in the attempt list and in the action's failure reason. */
 export function describeFailure(
-  outcome: Exclude<ShellOutcome, { kind: 'cancelled' }>,
+  outcome: Exclude<ShellOutcome, { kind: 'cancelled' | 'lost' }>,
   timeoutSeconds: number,
 ): string {
   const head =

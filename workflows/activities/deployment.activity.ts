@@ -122,6 +122,7 @@ export function createDeploymentActivities({
     const mask = createMasker(Object.values(secrets));
     try {
       const outcome = await runShell(ctx, {
+        launcher: sandbox.launcher,
         command: input.command,
         cwd: workspace.dir,
         user: workspace.user,
@@ -142,6 +143,8 @@ export function createDeploymentActivities({
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;
+      if (outcome.kind === 'lost')
+        throw ApplicationFailure.retryable(`lost: ${outcome.reason.message}`, 'AttemptLost');
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
         const error = describeFailure(outcome, input.timeoutSeconds);
         throw ctx.info.attempt >= input.maximumAttempts

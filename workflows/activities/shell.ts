@@ -1,11 +1,13 @@
 import type { Context } from '@temporalio/activity';
-import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { LauncherLost, type LaunchedProcess, type Launcher } from './launcher';
 import { LineSplitter, maxLineLength, Tail } from './log-lines';
 
 export type LogStream = 'stdout' | 'stderr';
 
 export interface ShellOptions {
+  /** What starts the command (the worker never forks itself: see launcher.ts). */
+  launcher: Launcher;
   command: string;
   cwd: string;
   env: Record<string, string>;
@@ -25,13 +27,16 @@ export type ShellOutcome =
   | { kind: 'exited'; code: number; stderrTail: string }
   | { kind: 'signalled'; signal: NodeJS.Signals; stderrTail: string }
   | { kind: 'timedOut'; stderrTail: string }
-  | { kind: 'cancelled'; reason: Error };
+  | { kind: 'cancelled'; reason: Error }
+  /** The launcher stopped while the command ran: the command was ended with it, its outcome is unknown. */
+  | { kind: 'lost'; reason: LauncherLost };
 
 /**
  * The process group leader runs the command in the background and a watchdog beside it: when the worker
  * that started it dies (even by SIGKILL, which leaves no chance to clean up), the watchdog kills the whole
- * group, so an abandoned attempt never runs on next to its retry. The watchdog waits on fd 3, a socket
- * whose other end only the worker holds: it reads end-of-file when the worker is gone. (Unlike
+ * group, so an abandoned attempt never runs on next to its retry. The watchdog waits on fd 3, a pipe
+ * whose other end only the worker's launcher holds (launcher.ts), which exits with the worker: it reads
+ * end-of-file when the worker is gone. (Unlike
  * `kill -0 <worker>`, this works when the command runs as another user, and cannot mistake a recycled pid
  * for the worker.) The command itself does not get fd 3. `$1` is the command.
  */
@@ -72,15 +77,28 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * then SIGKILL after the grace. Whatever the outcome, nothing of the group outlives the call.
  */
 export async function runShell(ctx: Context, options: ShellOptions): Promise<ShellOutcome> {
-  const child = spawn('/bin/sh', ['-c', watchdogScript, 'lockstep-action', options.command], {
-    cwd: options.cwd,
-    env: options.env,
-    ...options.user,
-    detached: true, // its own process group
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  const lifeline = child.stdio[3] as Readable | null;
-  lifeline?.on('error', () => undefined); // only its end-of-file matters, and only to the watchdog
+  let child: LaunchedProcess;
+  try {
+    child = await options.launcher.launch({
+      file: '/bin/sh',
+      args: ['-c', watchdogScript, 'lockstep-action', options.command],
+      cwd: options.cwd,
+      env: options.env,
+      ...options.user,
+      detached: true, // its own process group
+      piped: true,
+    });
+  } catch (error) {
+    if (error instanceof LauncherLost) return { kind: 'lost', reason: error };
+    // A command that cannot even start (its working directory is missing, say) fails like a command would:
+    // retrying on another attempt would not help.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      kind: 'exited',
+      code: 127,
+      stderrTail: `could not start the command in ${options.cwd}: ${message}`,
+    };
+  }
   const stderrTail = new Tail();
   const pipe = (stream: Readable, name: LogStream) =>
     new Promise<void>((resolve) => {
@@ -95,17 +113,7 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
         resolve();
       });
     });
-  const drained = Promise.all([pipe(child.stdout!, 'stdout'), pipe(child.stderr!, 'stderr')]);
-  // A command that cannot even start (its working directory is missing, say) fails like a command would:
-  // retrying on another attempt would not help.
-  let startError: Error | null = null;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('error', (error) => {
-      startError = error;
-      resolve({ code: 127, signal: null });
-    });
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const drained = Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
 
   let stopping: 'timedOut' | 'cancelled' | null = null;
   let killTimer: NodeJS.Timeout | undefined;
@@ -120,28 +128,33 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
   ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   if (ctx.cancellationSignal.aborted) onCancel();
   try {
-    const { code, signal } = await exited;
+    let ended: Awaited<LaunchedProcess['exited']>;
+    try {
+      ended = await child.exited;
+    } catch (error) {
+      if (!(error instanceof LauncherLost)) throw error;
+      killGroup(child.pid, 'SIGKILL'); // its watchdog does too, once the lifeline closes: do not wait for it
+      return { kind: 'lost', reason: error };
+    }
     // The leader is gone; anything it left running in its group goes with it.
     killGroup(child.pid, 'SIGKILL');
     // A process that left the group (setsid) may still hold the pipes open: stop reading after a moment.
     const drainTimer = setTimeout(() => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      child.stdout.destroy();
+      child.stderr.destroy();
     }, drainGraceMs);
     await drained;
     clearTimeout(drainTimer);
-    const tail = startError
-      ? `could not start the command in ${options.cwd}: ${(startError as Error).message}`
-      : stderrTail.text();
+    const tail = stderrTail.text();
     if (stopping === 'cancelled') {
       const reason: unknown = ctx.cancellationSignal.reason;
       return { kind: 'cancelled', reason: reason instanceof Error ? reason : new Error('cancelled') };
     }
     if (stopping === 'timedOut') return { kind: 'timedOut', stderrTail: tail };
-    if (signal) return { kind: 'signalled', signal, stderrTail: tail };
-    return { kind: 'exited', code: code ?? 1, stderrTail: tail };
+    if (ended.signal) return { kind: 'signalled', signal: ended.signal, stderrTail: tail };
+    return { kind: 'exited', code: ended.code ?? 1, stderrTail: tail };
   } finally {
-    lifeline?.destroy();
+    child.release();
     clearTimeout(deadline);
     if (killTimer) clearTimeout(killTimer);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
