@@ -86,3 +86,6 @@ process.on('message', (request) => {
   else if (request.type === 'release') release(request.id);
 });
 process.on('disconnect', () => process.exit(0));
+// It shares the worker's process group: a Ctrl-C or a supervisor's SIGTERM to the group is for the worker,
+// which drains its commands in its own time (its shutdown grace) and then closes this channel.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);

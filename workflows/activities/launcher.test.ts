@@ -68,6 +68,22 @@ describe('Launcher', () => {
     }
   });
 
+  it('ignores a SIGTERM sent to the worker’s process group: the worker drains its commands first', async () => {
+    const l = launcher();
+    const child = await l.launch({
+      file: '/bin/sh',
+      args: ['-c', 'sleep 0.5; echo done'],
+      env: {},
+      piped: true,
+    });
+    process.kill(l.pid!, 'SIGTERM');
+    process.kill(l.pid!, 'SIGINT');
+    expect(await read(child.stdout)).toBe('done\n');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    child.release();
+    expect(running(l.pid!)).toBe(true);
+  });
+
   it('rejects a command that cannot start with spawn’s error, and goes on serving', async () => {
     const l = launcher();
     await expect(

@@ -31,7 +31,14 @@ export class Launcher {
    * `code`, ENOENT for a missing cwd), or LauncherLost.
    */
   launch(request: LaunchRequest): Promise<LaunchedProcess> {
-    const child = this.started();
+    let child: ChildProcess;
+    try {
+      child = this.started();
+    } catch (error) {
+      // Not the command's fault (no memory for another process, say): lost, not failed.
+      const why = error instanceof Error ? error.message : String(error);
+      return Promise.reject(new LauncherLost(`the command launcher could not start: ${why}`));
+    }
     const id = this.nextId++;
     return new Promise<LaunchedProcess>((resolve, reject) => {
       const entry = new InFlight(request.piped, resolve, reject, () => this.release(id));

@@ -34,11 +34,11 @@ export type ShellOutcome =
 /**
  * The process group leader runs the command in the background and a watchdog beside it: when the worker
  * that started it dies (even by SIGKILL, which leaves no chance to clean up), the watchdog kills the whole
- * group, so an abandoned attempt never runs on next to its retry. The watchdog waits on fd 3, a pipe
+ * group, so an abandoned attempt never runs on next to its retry. The watchdog waits on fd 3, a socket
  * whose other end only the worker's launcher holds (launcher.ts), which exits with the worker: it reads
- * end-of-file when the worker is gone. (Unlike
- * `kill -0 <worker>`, this works when the command runs as another user, and cannot mistake a recycled pid
- * for the worker.) The command itself does not get fd 3. `$1` is the command.
+ * end-of-file when the worker (or the launcher) is gone. (Unlike `kill -0 <worker>`, this works when the
+ * command runs as another user, and cannot mistake a recycled pid for the worker.) The command itself does
+ * not get fd 3. `$1` is the command.
  */
 const watchdogScript = [
   '/bin/sh -c "$1" 3<&- &',
@@ -77,9 +77,32 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * then SIGKILL after the grace. Whatever the outcome, nothing of the group outlives the call.
  */
 export async function runShell(ctx: Context, options: ShellOptions): Promise<ShellOutcome> {
-  let child: LaunchedProcess;
+  let child: LaunchedProcess | null = null;
+  let stopping: 'timedOut' | 'cancelled' | null = null;
+  let killTimer: NodeJS.Timeout | undefined;
+  let stopRequested = () => {};
+  const signalGroup = (pid: number) => {
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs);
+  };
+  const stop = (why: 'timedOut' | 'cancelled') => {
+    if (stopping) return;
+    stopping = why;
+    if (child) signalGroup(child.pid);
+    else stopRequested(); // still starting: do not wait for the launcher to answer
+  };
+  /** The outcome of a cancel or a timeout. */
+  const stopped = (why: 'timedOut' | 'cancelled', stderrTail: string): ShellOutcome => {
+    if (why === 'timedOut') return { kind: 'timedOut', stderrTail };
+    const reason: unknown = ctx.cancellationSignal.reason;
+    return { kind: 'cancelled', reason: reason instanceof Error ? reason : new Error('cancelled') };
+  };
+  const onCancel = () => stop('cancelled');
+  const deadline = setTimeout(() => stop('timedOut'), options.timeoutSeconds * 1000);
+  ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+  if (ctx.cancellationSignal.aborted) onCancel();
   try {
-    child = await options.launcher.launch({
+    const launching = options.launcher.launch({
       file: '/bin/sh',
       args: ['-c', watchdogScript, 'lockstep-action', options.command],
       cwd: options.cwd,
@@ -88,17 +111,54 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
       detached: true, // its own process group
       piped: true,
     });
-  } catch (error) {
-    if (error instanceof LauncherLost) return { kind: 'lost', reason: error };
-    // A command that cannot even start (its working directory is missing, say) fails like a command would:
-    // retrying on another attempt would not help.
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      kind: 'exited',
-      code: 127,
-      stderrTail: `could not start the command in ${options.cwd}: ${message}`,
-    };
+    try {
+      child = await Promise.race([
+        launching,
+        new Promise<null>((resolve) => {
+          stopRequested = () => resolve(null);
+          if (stopping) resolve(null);
+        }),
+      ]);
+    } catch (error) {
+      if (stopping) return stopped(stopping, '');
+      if (error instanceof LauncherLost) return { kind: 'lost', reason: error };
+      // A command that cannot even start (its working directory is missing, say) fails like a command would:
+      // retrying on another attempt would not help.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        kind: 'exited',
+        code: 127,
+        stderrTail: `could not start the command in ${options.cwd}: ${message}`,
+      };
+    }
+    if (!child) {
+      // Stopped before the launcher answered: if the command starts after all, it ends at once.
+      launching.then(
+        (late) => {
+          killGroup(late.pid, 'SIGKILL');
+          late.release();
+        },
+        () => undefined,
+      );
+      return stopped(stopping!, '');
+    }
+    if (stopping) signalGroup(child.pid); // asked while the answer was on its way
+    return await outcomeOf(child, options, () => stopping, stopped);
+  } finally {
+    child?.release();
+    clearTimeout(deadline);
+    if (killTimer) clearTimeout(killTimer);
+    ctx.cancellationSignal.removeEventListener('abort', onCancel);
   }
+}
+
+/** Reads a started command's output to its end and says how it ended. */
+async function outcomeOf(
+  child: LaunchedProcess,
+  options: ShellOptions,
+  stopping: () => 'timedOut' | 'cancelled' | null,
+  stopped: (why: 'timedOut' | 'cancelled', stderrTail: string) => ShellOutcome,
+): Promise<ShellOutcome> {
   const stderrTail = new Tail();
   const pipe = (stream: Readable, name: LogStream) =>
     new Promise<void>((resolve) => {
@@ -114,51 +174,29 @@ export async function runShell(ctx: Context, options: ShellOptions): Promise<She
       });
     });
   const drained = Promise.all([pipe(child.stdout, 'stdout'), pipe(child.stderr, 'stderr')]);
-
-  let stopping: 'timedOut' | 'cancelled' | null = null;
-  let killTimer: NodeJS.Timeout | undefined;
-  const stop = (why: 'timedOut' | 'cancelled') => {
-    if (stopping) return;
-    stopping = why;
-    killGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-  };
-  const onCancel = () => stop('cancelled');
-  const deadline = setTimeout(() => stop('timedOut'), options.timeoutSeconds * 1000);
-  ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
-  if (ctx.cancellationSignal.aborted) onCancel();
+  let ended: Awaited<LaunchedProcess['exited']> | LauncherLost;
   try {
-    let ended: Awaited<LaunchedProcess['exited']>;
-    try {
-      ended = await child.exited;
-    } catch (error) {
-      if (!(error instanceof LauncherLost)) throw error;
-      killGroup(child.pid, 'SIGKILL'); // its watchdog does too, once the lifeline closes: do not wait for it
-      return { kind: 'lost', reason: error };
-    }
-    // The leader is gone; anything it left running in its group goes with it.
-    killGroup(child.pid, 'SIGKILL');
-    // A process that left the group (setsid) may still hold the pipes open: stop reading after a moment.
-    const drainTimer = setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, drainGraceMs);
-    await drained;
-    clearTimeout(drainTimer);
-    const tail = stderrTail.text();
-    if (stopping === 'cancelled') {
-      const reason: unknown = ctx.cancellationSignal.reason;
-      return { kind: 'cancelled', reason: reason instanceof Error ? reason : new Error('cancelled') };
-    }
-    if (stopping === 'timedOut') return { kind: 'timedOut', stderrTail: tail };
-    if (ended.signal) return { kind: 'signalled', signal: ended.signal, stderrTail: tail };
-    return { kind: 'exited', code: ended.code ?? 1, stderrTail: tail };
-  } finally {
-    child.release();
-    clearTimeout(deadline);
-    if (killTimer) clearTimeout(killTimer);
-    ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    ended = await child.exited;
+  } catch (error) {
+    if (!(error instanceof LauncherLost)) throw error;
+    ended = error;
   }
+  // The leader is gone (or its launcher, whose lifeline its watchdog reads: do not wait for that); anything
+  // left running in its group goes with it.
+  killGroup(child.pid, 'SIGKILL');
+  // A process that left the group (setsid) may still hold the pipes open: stop reading after a moment.
+  const drainTimer = setTimeout(() => {
+    child.stdout.destroy();
+    child.stderr.destroy();
+  }, drainGraceMs);
+  await drained;
+  clearTimeout(drainTimer);
+  const tail = stderrTail.text();
+  const why = stopping();
+  if (why) return stopped(why, tail);
+  if (ended instanceof LauncherLost) return { kind: 'lost', reason: ended };
+  if (ended.signal) return { kind: 'signalled', signal: ended.signal, stderrTail: tail };
+  return { kind: 'exited', code: ended.code ?? 1, stderrTail: tail };
 }
 
 /**
