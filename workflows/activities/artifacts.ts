@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
@@ -124,7 +124,7 @@ export async function receivedArtifactsEnv(
 ): Promise<Record<string, string>> {
   const list = (artifacts ?? []).map(({ name, version, digest, uri }) => ({ name, version, digest, uri }));
   const manifest = path.join(dir, 'artifacts-manifest.json');
-  await writeFile(manifest, JSON.stringify(list, null, 2), { mode: 0o644 });
+  writeFileSync(manifest, JSON.stringify(list, null, 2), { mode: 0o644 }); // small and local, like the workspace
   const env: Record<string, string> = { LOCKSTEP_ARTIFACTS_MANIFEST: manifest };
   for (const artifact of list) {
     const prefix = `LOCKSTEP_ARTIFACT_${artifactEnvName(artifact.name)}`;

@@ -1,5 +1,6 @@
 import type { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import { NamedStatement } from '../../db/named-statement';
 import { secretsInScopeJson, type SealedSecretsJson } from '../../db/secret-store';
 import type { ActionContext, RunCommandInput } from '../definitions';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -25,7 +26,7 @@ export async function beginAttempt(
 ): Promise<{ attempt: number; lastLogSeq: number }> {
   const startedAt = new Date();
   const rows: Array<{ number: number; last_log_seq: number }> = await retryTransient(() =>
-    dataSource.query(beginStatements.alone, beginParams(ctx, action, startedAt)),
+    beginStatements.alone.rows(dataSource, beginParams(ctx, action, startedAt)),
   );
   return begun(dataSource, ctx, action, startedAt, rows[0]!);
 }
@@ -48,8 +49,8 @@ export async function beginCommandAttempt(
   const rows: Array<ChangedRow & { found: boolean | null } & BegunRow & { secrets: SealedSecretsJson }> =
     await retryTransient(() =>
       start
-        ? dataSource.query(beginStatements.command.withStart, [...startParams(start), ...own])
-        : dataSource.query(beginStatements.command.alone, own),
+        ? beginStatements.command.withStart.rows(dataSource, [...startParams(start), ...own])
+        : beginStatements.command.alone.rows(dataSource, own),
     );
   const row = rows[0]!;
   if (start) observeChange(metrics, start, row.found ? row : undefined);
@@ -89,13 +90,17 @@ function startParams(start: Parameters<typeof attemptChangeParams>[0]): unknown[
     throw new Error(`a start change has ${params.length} parameters, withStart expects ${changeParamCount}`);
   return params;
 }
+/** Run prepared (db/named-statement.ts): an attempt's beginning is among the worker's hottest statements. */
 const beginStatements = {
-  alone: `WITH ${beginCtes} SELECT ${begunColumns}`,
+  alone: new NamedStatement('lockstep_attempt_begin', `WITH ${beginCtes} SELECT ${begunColumns}`),
   command: {
-    alone: `WITH ${beginCtes} SELECT ${commandColumns}`,
-    withStart: attemptStartStatement(
-      `${shifted(beginCtes, changeParamCount)},\n`,
-      shifted(commandColumns, changeParamCount),
+    alone: new NamedStatement('lockstep_command_attempt_begin', `WITH ${beginCtes} SELECT ${commandColumns}`),
+    withStart: new NamedStatement(
+      'lockstep_command_attempt_begin_start',
+      attemptStartStatement(
+        `${shifted(beginCtes, changeParamCount)},\n`,
+        shifted(commandColumns, changeParamCount),
+      ),
     ),
   },
 } as const;

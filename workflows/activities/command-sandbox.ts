@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,21 @@ async function endProcessesOf(launcher: Launcher, processes: UidProcesses, user:
   }
 }
 
+/**
+ * Removes an attempt's folder. When the command left nothing in its working directory (most do not), what
+ * is left are the few small files the worker made: removed with synchronous calls, like they were made.
+ * Otherwise the tree may be large, and is removed through the thread pool.
+ */
+function removeAttemptFolder(root: string, dir: string): Promise<void> {
+  try {
+    rmdirSync(dir); // only if empty
+  } catch {
+    return rm(root, { recursive: true, force: true });
+  }
+  rmSync(root, { recursive: true, force: true });
+  return Promise.resolve();
+}
+
 export class CommandSandbox {
   private readonly inUse = new Set<number>();
   private readonly processes: UidProcesses | null;
@@ -100,7 +115,7 @@ export class CommandSandbox {
     const outputFile = path.join(root, 'outputs');
     const artifactsFile = path.join(root, 'artifacts');
     const files = { outputFile, artifactsFile, handedDir: root };
-    const removeRoot = () => rm(root, { recursive: true, force: true });
+    const removeRoot = () => removeAttemptFolder(root, dir);
     if (!this.range) {
       mkdirSync(dir);
       writeFileSync(outputFile, '');

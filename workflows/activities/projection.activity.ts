@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { NamedStatement } from '../../db/named-statement';
 import { finishedStatuses } from '../../db/domain';
 import { notifyChannels } from '../../db/notify';
 import type { ApprovalRecord, EventRecord, RunChange, RunStep } from '../definitions';
@@ -97,21 +98,32 @@ const changeStatement = (update: string, returning: string, events = eventCtes, 
   `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
   SELECT changed.*${also} FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
+/** The hottest statements run prepared: see db/named-statement.ts. */
+const named = (name: string, text: string) => new NamedStatement(name, text);
 const changeStatements = {
-  run: changeStatement(
-    `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
-    'NULL::text AS kind, created_at, started_at',
+  run: named(
+    'lockstep_change_run',
+    changeStatement(
+      `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
+      'NULL::text AS kind, created_at, started_at',
+    ),
   ),
-  stage: changeStatement(
-    `UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
-    'NULL::text AS kind, NULL::timestamptz AS created_at, started_at',
+  stage: named(
+    'lockstep_change_stage',
+    changeStatement(
+      `UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
+      'NULL::text AS kind, NULL::timestamptz AS created_at, started_at',
+    ),
   ),
-  action: changeStatement(
-    // An action a COMMAND's attempt recorded SUCCEEDED before its result reached the workflow stays so when
-    // the run is cancelled meanwhile (the workflow closes what it has not heard back from as CANCELLED).
-    `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
+  action: named(
+    'lockstep_change_action',
+    changeStatement(
+      // An action a COMMAND's attempt recorded SUCCEEDED before its result reached the workflow stays so when
+      // the run is cancelled meanwhile (the workflow closes what it has not heard back from as CANCELLED).
+      `UPDATE action_runs SET ${statusSet(restartable)}, outputs = COALESCE($17::jsonb, outputs), ${actionReleaseSet}
       WHERE id = $12 AND NOT (status = 'SUCCEEDED' AND $13 = 'CANCELLED')`,
-    'kind, NULL::timestamptz AS created_at, started_at',
+      'kind, NULL::timestamptz AS created_at, started_at',
+    ),
   ),
 } as const;
 
@@ -147,16 +159,19 @@ export const attemptStartStatement = (ctes = '', columns = '') =>
   );
 
 const attemptStatements = {
-  change: attemptStartStatement(),
+  change: named('lockstep_attempt_change', attemptStartStatement()),
   /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
-  success: changeStatement(
-    `${attemptUpdate} ${newestAttempt}`,
-    'kind, NULL::timestamptz AS created_at, started_at',
-    eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
-    `attempt_ended AS (
+  success: named(
+    'lockstep_attempt_success',
+    changeStatement(
+      `${attemptUpdate} ${newestAttempt}`,
+      'kind, NULL::timestamptz AS created_at, started_at',
+      eventCtesWhen('EXISTS (SELECT 1 FROM changed)'),
+      `attempt_ended AS (
        UPDATE action_attempts SET finished_at = $15::timestamptz, error = NULL
         WHERE action_run_id = $12 AND number = $19::int AND NOT lost),
      `,
+    ),
   ),
 } as const;
 
@@ -206,8 +221,10 @@ export async function recordAttemptChange(
   change: Extract<RunChange, { target: 'action' }>,
   endedAttempt?: number,
 ): Promise<void> {
-  const [row] = await dataSource.query<Array<ChangedRow & { found: boolean | null }>>(
-    endedAttempt === undefined ? attemptStatements.change : attemptStatements.success,
+  const [row] = await (
+    endedAttempt === undefined ? attemptStatements.change : attemptStatements.success
+  ).rows<ChangedRow & { found: boolean | null }>(
+    dataSource,
     endedAttempt === undefined ? changeParams(change) : [...changeParams(change), endedAttempt],
   );
   observeChange(metrics, change, row?.found ? row : undefined);
@@ -222,8 +239,8 @@ export async function applyChange(
   manager: EntityManager,
   change: RunChange,
 ): Promise<ChangedRow | undefined> {
-  const [row] = await manager.query<Array<ChangedRow & { found: boolean | null }>>(
-    changeStatements[change.target],
+  const [row] = await changeStatements[change.target].rows<ChangedRow & { found: boolean | null }>(
+    manager,
     changeParams(change),
   );
   return row?.found ? row : undefined; // the row was not found: the LEFT JOIN's nulls
