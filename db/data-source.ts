@@ -81,7 +81,10 @@ export interface DataSourceOptions {
   /** Connections in the pool; the API and worker each keep their own. */
   poolSize?: number;
   applicationName?: string;
-  /** Sees every statement (benchmarks count them); none by default. */
+  /**
+   * Sees every statement TypeORM runs (benchmarks count them); none by default. Not the worker's named
+   * statements (named-statement.ts), which go to node-postgres directly.
+   */
   logger?: Logger;
   /**
    * PostgreSQL `statement_timeout` of every connection in the pool, in ms: a statement running longer is

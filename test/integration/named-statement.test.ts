@@ -1,3 +1,4 @@
+import { QueryRunnerAlreadyReleasedError, type EntityManager } from 'typeorm';
 import { describe, expect } from 'vitest';
 import { NamedStatement } from '../../db/named-statement';
 import { test } from '../support/fixtures';
@@ -26,6 +27,19 @@ describe('NamedStatement', () => {
     ).rejects.toThrow('roll back');
     expect(await inside.rows(h.dataSource, [])).toEqual([{ n: 0 }]);
     expect(await inside.rows(h.dataSource.manager, [])).toEqual([{ n: 0 }]);
+  });
+
+  test('refuses a released transaction’s manager, and a name made again with another text', async ({
+    harness: h,
+  }) => {
+    const statement = new NamedStatement('lockstep_test_released', 'SELECT 1 AS n');
+    let kept: EntityManager | undefined;
+    await h.dataSource.transaction(async (manager) => {
+      kept = manager;
+      expect(await statement.rows(manager, [])).toEqual([{ n: 1 }]);
+    });
+    await expect(statement.rows(kept!, [])).rejects.toBeInstanceOf(QueryRunnerAlreadyReleasedError);
+    expect(() => new NamedStatement('lockstep_test_released', 'SELECT 2 AS n')).toThrow(/another text/);
   });
 
   test('an error keeps PostgreSQL’s code, for retryTransient and the callers', async ({ harness: h }) => {

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandSandbox } from './command-sandbox';
 
@@ -21,6 +22,23 @@ describe('CommandSandbox', () => {
     } finally {
       await first.release();
     }
+    expect(leftovers(prefix)).toEqual([]);
+  });
+
+  it('removes what an attempt leaves: nothing, a tree in its folder, or a large outputs file', async () => {
+    const uid = 2_900_001_000 + Math.floor(Math.random() * 1000);
+    const sandbox = CommandSandbox.forThisProcess({ first: uid, last: uid + 10 });
+    const prefix = `lockstep-removal-test-${process.pid}`;
+    const untouched = await sandbox.open(prefix);
+    writeFileSync(untouched.outputFile, 'A=1\n');
+    await untouched.release();
+    const tree = await sandbox.open(prefix);
+    mkdirSync(path.join(tree.dir, 'a', 'b'), { recursive: true });
+    writeFileSync(path.join(tree.dir, 'a', 'b', 'c'), 'x');
+    await tree.release();
+    const large = await sandbox.open(prefix);
+    writeFileSync(large.outputFile, Buffer.alloc(2 << 20));
+    await large.release();
     expect(leftovers(prefix)).toEqual([]);
   });
 });

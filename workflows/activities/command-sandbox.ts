@@ -1,5 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,18 +65,30 @@ async function endProcessesOf(launcher: Launcher, processes: UidProcesses, user:
   }
 }
 
+/** Entries beside `work` and bytes per file that removing an attempt's folder synchronously allows. */
+const quickRemoval = { entries: 8, fileBytes: 1 << 20 };
+
 /**
- * Removes an attempt's folder. When the command left nothing in its working directory (most do not), what
- * is left are the few small files the worker made: removed with synchronous calls, like they were made.
- * Otherwise the tree may be large, and is removed through the thread pool.
+ * Removes an attempt's folder. In the common case, the command left nothing in its working directory and the
+ * folder holds only a few small files (outputs, artifacts, the manifest): removed with synchronous calls,
+ * like they were made. Anything else (a tree in `work`, a large file, more entries) may take long to delete
+ * and goes through the thread pool, as does anything that changes while this looks.
  */
 function removeAttemptFolder(root: string, dir: string): Promise<void> {
   try {
     rmdirSync(dir); // only if empty
+    const entries = readdirSync(root);
+    if (entries.length > quickRemoval.entries) throw new Error('many entries');
+    for (const entry of entries) {
+      const file = path.join(root, entry);
+      const stat = lstatSync(file);
+      if (!stat.isFile() || stat.size > quickRemoval.fileBytes) throw new Error('not a small file');
+      unlinkSync(file);
+    }
+    rmdirSync(root);
   } catch {
     return rm(root, { recursive: true, force: true });
   }
-  rmSync(root, { recursive: true, force: true });
   return Promise.resolve();
 }
 

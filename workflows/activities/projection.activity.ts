@@ -98,24 +98,23 @@ const changeStatement = (update: string, returning: string, events = eventCtes, 
   `WITH ${before}changed AS (${update} RETURNING true AS found, ${returning}), ${events},
   notified AS (${eventNotify})
   SELECT changed.*${also} FROM (SELECT count(*) FROM notified) AS sent LEFT JOIN changed ON true`;
-/** The hottest statements run prepared: see db/named-statement.ts. */
-const named = (name: string, text: string) => new NamedStatement(name, text);
+/** Among the worker's hottest statements: run prepared (db/named-statement.ts). */
 const changeStatements = {
-  run: named(
+  run: new NamedStatement(
     'lockstep_change_run',
     changeStatement(
       `UPDATE pipeline_runs SET ${statusSet(firstStart)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
       'NULL::text AS kind, created_at, started_at',
     ),
   ),
-  stage: named(
+  stage: new NamedStatement(
     'lockstep_change_stage',
     changeStatement(
       `UPDATE stage_runs SET ${statusSet(restartable)} WHERE id = $12 AND $17::jsonb IS NULL AND $18::jsonb IS NULL`,
       'NULL::text AS kind, NULL::timestamptz AS created_at, started_at',
     ),
   ),
-  action: named(
+  action: new NamedStatement(
     'lockstep_change_action',
     changeStatement(
       // An action a COMMAND's attempt recorded SUCCEEDED before its result reached the workflow stays so when
@@ -159,9 +158,9 @@ export const attemptStartStatement = (ctes = '', columns = '') =>
   );
 
 const attemptStatements = {
-  change: named('lockstep_attempt_change', attemptStartStatement()),
+  change: new NamedStatement('lockstep_attempt_change', attemptStartStatement()),
   /** The same, with the attempt that succeeded ($19, its number) recorded as ended first, in one statement. */
-  success: named(
+  success: new NamedStatement(
     'lockstep_attempt_success',
     changeStatement(
       `${attemptUpdate} ${newestAttempt}`,
