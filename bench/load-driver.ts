@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { rssOf } from '../test/support/replicas';
@@ -25,6 +26,8 @@ export interface RssSample {
   /** Runs finished when the sample was taken. */
   runs: number;
   worker: number;
+  /** The worker's command launcher (workflows/activities/launcher.ts): 0 until its first command. */
+  launcher: number;
   api: number;
 }
 
@@ -87,9 +90,30 @@ class RunTracker {
 }
 
 async function sampleRss(options: LoadOptions, runs: number): Promise<RssSample> {
-  const [worker, api] = await Promise.all([rssOf(options.pids.worker()), rssOf(options.pids.api())]);
+  const workerPid = options.pids.worker();
+  const [worker, api, launcher] = await Promise.all([
+    rssOf(workerPid),
+    rssOf(options.pids.api()),
+    rssOf(workerPid === undefined ? undefined : launcherOf(workerPid)),
+  ]);
   if (worker === undefined || api === undefined) throw new Error('the worker or the API process is gone');
-  return { runs, worker, api };
+  return { runs, worker, launcher: launcher ?? 0, api };
+}
+
+/** The pid of the command launcher the worker `pid` started, if it has one (Linux /proc). */
+function launcherOf(pid: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('launcher-process.mjs'))
+        return Number(entry);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return undefined;
 }
 
 export async function driveLoad(options: LoadOptions): Promise<LoadResults> {

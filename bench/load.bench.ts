@@ -106,6 +106,12 @@ function report(r: Results): string {
   const memory = [
     ['process', 'RSS at start', 'RSS at end', 'slope per 100 runs (after the first tenth)'],
     ['worker', mb(first.worker), mb(last.worker), `${mb(slopePer100(steady, (s) => s.worker))}`],
+    [
+      'its command launcher',
+      first.launcher ? mb(first.launcher) : 'not started',
+      mb(last.launcher),
+      `${mb(slopePer100(steady, (s) => s.launcher))}`,
+    ],
     ['API', mb(first.api), mb(last.api), `${mb(slopePer100(steady, (s) => s.api))}`],
   ];
   const lowest = Math.min(...r.received);
