@@ -49,6 +49,9 @@ export class SecretService {
     if (Buffer.byteLength(input.value, 'utf8') > maxValueBytes) {
       throw badInput('input.value', `must be at most ${maxValueBytes} bytes`);
     }
+    // No environment variable or HTTP header can hold one: the value could never be used, and the error that
+    // spawning a command with it gives would quote it in an escaped form the masker does not know.
+    if (input.value.includes('\0')) throw badInput('input.value', 'must not contain a NUL character');
     if (input.environmentId && input.pipelineId) {
       throw badInput('input', 'give environmentId or pipelineId, not both');
     }

@@ -681,6 +681,12 @@ const cases: BadInputCase[] = [
     field: 'input.value',
   },
   {
+    name: 'setSecret with a NUL character in its value',
+    send: (h) => gql(h, setSecretMutation, { input: { name: 'WITH_NUL', value: 'long enough\0value' } }),
+    code: 'BAD_USER_INPUT',
+    field: 'input.value',
+  },
+  {
     name: 'setSecret with a name that is no environment variable name',
     send: (h) => gql(h, setSecretMutation, { input: { name: 'DB-PASSWORD', value: 'long enough value' } }),
     code: 'BAD_USER_INPUT',
