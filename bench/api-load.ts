@@ -100,7 +100,10 @@ export class GraphqlHttpClient {
     private readonly token: string,
     sockets: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: sockets });
+    // The API closes a connection idle for 5 s (Node's keepAliveTimeout); a request sent on it at that
+    // moment fails with "socket hang up". Node's Agent heeds the server's Keep-Alive hint only when given a
+    // timeout of its own: with one, an idle socket is closed here first, a second before the server would.
+    this.agent = new Agent({ keepAlive: true, maxSockets: sockets, timeout: 60_000 });
   }
 
   /** The response body; rejects on a status other than 200 or a body with GraphQL errors. */
