@@ -100,9 +100,9 @@ export class GraphqlHttpClient {
     private readonly token: string,
     sockets: number,
   ) {
-    // The API closes a connection idle for 5 s (Node's keepAliveTimeout); a request sent on it at that
-    // moment fails with "socket hang up". Node's Agent heeds the server's Keep-Alive hint only when given a
-    // timeout of its own: with one, an idle socket is closed here first, a second before the server would.
+    // The API closes a connection idle for its keep-alive time (its Keep-Alive header says how long); a
+    // request sent on it at that moment fails with "socket hang up". Node's Agent heeds the server's hint
+    // only when given a timeout of its own: with one, an idle socket is closed here a second before.
     this.agent = new Agent({ keepAlive: true, maxSockets: sockets, timeout: 60_000 });
   }
 

@@ -48,6 +48,7 @@ runMain('api', async () => {
       webhookUntimedSignatures: config.webhookUntimedSignatures,
       introspection: config.nodeEnv !== 'production',
       limits: config.apiLimits,
+      keepAliveSeconds: config.httpKeepAliveSeconds,
       log: lineLogger(logger),
       metricsRegistry: processRegistry(),
       metricsToken: config.metrics.token,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { SecretBox } from '../db/secret-box';
-import { defaultApiLimits } from '../server/api-limits';
+import { defaultApiLimits, defaultKeepAliveSeconds } from '../server/api-limits';
 
 /** Every configuration variable, its default and its check (parsed by config.ts, the only reader). */
 
@@ -163,6 +163,7 @@ export const configVariables = {
     .min(0, 'must be 0 or more seconds')
     .default(7 * 86_400),
   LOCKSTEP_STATEMENT_TIMEOUT_MS: wholeNumber('milliseconds', 0, defaultApiLimits.statementTimeoutMs),
+  LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS: wholeNumber('seconds', 1, defaultKeepAliveSeconds),
   LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(
     'operations',
     1,

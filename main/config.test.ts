@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       publicUrl: 'http://localhost:3000',
       apiUrl: 'http://localhost:4000/graphql',
       startWeb: true,
+      httpKeepAliveSeconds: 65,
     });
     expect(config.dataDir.endsWith('.data')).toBe(true);
   });
@@ -39,8 +40,10 @@ describe('parseConfig', () => {
       LOCKSTEP_PUBLIC_URL: 'https://ci.example.com/',
       LOCKSTEP_START_WEB: 'false',
       LOCKSTEP_ADMIN_TOKEN: 'a-long-enough-admin-token',
+      LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS: '350',
     });
     expect(config.port).toBe(8080);
+    expect(config.httpKeepAliveSeconds).toBe(350);
     expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/lockstep');
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.publicUrl).toBe('https://ci.example.com');
@@ -62,6 +65,7 @@ describe('parseConfig', () => {
     ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test'],
     ['LOCKSTEP_ADMIN_TOKEN', 'short', 'LOCKSTEP_ADMIN_TOKEN must be at least 16 characters'],
     ['LOCKSTEP_STATEMENT_TIMEOUT_MS', '-1', 'LOCKSTEP_STATEMENT_TIMEOUT_MS must be 0 or more milliseconds'],
+    ['LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS', '0', 'LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS must be 1 or more seconds'],
     [
       'LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT',
       'many',

@@ -64,6 +64,8 @@ export interface Config {
   commandEnv: Record<string, string>;
   /** What one caller may make the API do (docs/security.md, "The API edge"). */
   apiLimits: ApiLimits;
+  /** How long the API keeps an idle HTTP connection open (longer than a load balancer's idle timeout). */
+  httpKeepAliveSeconds: number;
   /** The uids commands run as, one per running attempt, when the worker runs as root. */
   commandUids: { first: number; last: number };
   /** How many bytes of log one action attempt (or deployment step) stores at most. */
@@ -185,6 +187,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       subscriptionsPerToken: v.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN,
       subscriptionQueueLimit: v.LOCKSTEP_SUBSCRIPTION_QUEUE_LIMIT,
     },
+    httpKeepAliveSeconds: v.LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS,
     webhookUntimedSignatures: v.LOCKSTEP_WEBHOOK_UNTIMED,
     commandEnv: Object.fromEntries(
       commandEnvVariables.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),

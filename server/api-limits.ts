@@ -19,3 +19,9 @@ export const defaultApiLimits: ApiLimits = {
   subscriptionsPerToken: 200,
   subscriptionQueueLimit: 1000,
 };
+
+/**
+ * How long the API keeps an idle HTTP keep-alive connection open by default: longer than the 60 s a load
+ * balancer commonly keeps one (see createApiServer).
+ */
+export const defaultKeepAliveSeconds = 65;

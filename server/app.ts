@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../db/secret-box';
-import { defaultApiLimits, type ApiLimits } from './api-limits';
+import { defaultApiLimits, defaultKeepAliveSeconds, type ApiLimits } from './api-limits';
 import type { AuthenticatedPrincipal } from './auth/principal';
 import type { Context } from './context';
 import { createErrorFormatter, DomainError } from './errors';
@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   introspection: boolean;
   /** Subscription limits (the statement timeout is the DataSource's); the defaults when absent. */
   limits?: ApiLimits;
+  /** How long an idle HTTP keep-alive connection stays open (LOCKSTEP_HTTP_KEEP_ALIVE_SECONDS). */
+  keepAliveSeconds?: number;
   log?: (message: string) => void;
   /** The registry GET /metrics serves (the process's default metrics on it too); absent: a private one. */
   metricsRegistry?: Registry;
@@ -121,6 +123,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // Express hashes every response body into an ETag; GraphQL answers POSTs, which no client revalidates.
   app.disable('etag');
   const httpServer = createServer(app);
+  // Longer than a load balancer keeps an idle connection to it (60 s on the common ones): otherwise the API
+  // may close one just as the balancer sends a request on it, and the client gets a 502. Node's default is
+  // 5 s. The headers of a request must arrive within a second more.
+  const keepAliveMs = (options.keepAliveSeconds ?? defaultKeepAliveSeconds) * 1000;
+  httpServer.keepAliveTimeout = keepAliveMs;
+  httpServer.headersTimeout = keepAliveMs + 1000;
 
   const ws = serveGraphqlWs({
     httpServer,
