@@ -55,13 +55,15 @@ describe('recorded workflow histories replay on the current workflow code', () =
         'retry-stage.json',
         'rerun-from-stage.json',
         // Commands whose attempts record the action's start and success (patch
-        // engine-command-attempt-records-action): outputs, a retried attempt, a cancel while running.
+        // engine-command-attempt-records-action): outputs, a retried attempt, a cancel while running; their
+        // attempts answer `recorded`.
         'attempt-records-action.json',
         'attempt-cancelled-while-running.json',
-        // The same two recorded again once attempts answered `recorded` (patch engine-attempt-answers-recorded
-        // guards the workflow's fallback for workers that do not): both generations replay.
-        'attempt-records-action-recorded.json',
-        'attempt-cancelled-while-running-recorded.json',
+        // The same two as first recorded, before attempts answered `recorded` (patch
+        // engine-attempt-answers-recorded guards the workflow's fallback for workers that do not): both
+        // generations replay.
+        'attempt-records-action-first.json',
+        'attempt-cancelled-while-running-first.json',
       ]),
     );
   });
