@@ -94,10 +94,24 @@ async function sampleRss(options: LoadOptions, runs: number): Promise<RssSample>
   const [worker, api, launcher] = await Promise.all([
     rssOf(workerPid),
     rssOf(options.pids.api()),
-    rssOf(workerPid === undefined ? undefined : launcherOf(workerPid)),
+    launcherRss(workerPid),
   ]);
   if (worker === undefined || api === undefined) throw new Error('the worker or the API process is gone');
   return { runs, worker, launcher: launcher ?? 0, api };
+}
+
+/** The last launcher found per worker pid: /proc is searched again only when it is gone (or not started). */
+const launchers = new Map<number, number>();
+
+async function launcherRss(workerPid: number | undefined): Promise<number | undefined> {
+  if (workerPid === undefined) return undefined;
+  const known = launchers.get(workerPid);
+  const rss = known === undefined ? undefined : await rssOf(known);
+  if (rss !== undefined) return rss;
+  const found = launcherOf(workerPid);
+  if (found === undefined) return undefined;
+  launchers.set(workerPid, found);
+  return rssOf(found);
 }
 
 /** The pid of the command launcher the worker `pid` started, if it has one (Linux /proc). */

@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { pipelineEventTypes } from '../../db/domain';
 import { eventually, ok, test, type Harness } from '../support/fixtures';
 import { runSeenFields, violations, type EventSeen, type RunSeen } from '../support/event-states';
-import { approval, command, createPipeline, trigger } from '../support/pipelines';
+import { approval, command, createPipeline, setTransition, trigger } from '../support/pipelines';
 import { wsClient, type WsClient } from '../support/subscriptions';
 
 /**
@@ -85,7 +85,6 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const approveAction = `mutation($id: ID!) { approveAction(actionRunId: $id, comment: "ok") { id } }`;
 const rejectAction = `mutation($id: ID!) { rejectAction(actionRunId: $id, comment: "no") { id } }`;
 const cancelRun = `mutation($id: ID!) { cancelRun(runId: $id, reason: "test") { id } }`;
-const setTransition = `mutation($id: ID!, $enabled: Boolean!) { setStageTransition(stageId: $id, enabled: $enabled, reason: "freeze") { id } }`;
 const actionRunId = async (h: Harness, runId: string, name: string) => {
   const [row]: Array<{ id: string }> = await h.dataSource.query(
     'SELECT id FROM action_runs WHERE run_id = $1 AND name = $2',
@@ -137,14 +136,13 @@ describe('a client that reads the run when an event arrives sees what the event 
         { name: 'deploy', actions: [command('ship', 'true')] },
       ],
     });
-    const deploy = pipeline.stages.find((s) => s.name === 'deploy')!;
-    await ok(h, setTransition, { id: deploy.id, enabled: false });
+    await setTransition(h, pipeline, 'deploy', false, 'freeze');
     const { id: runId } = await run();
 
     await events.seen('APPROVAL_REQUESTED');
     await ok(asApprover, approveAction, { id: await actionRunId(h, runId, 'gate') });
     await events.seen('TRANSITION_BLOCKED');
-    await ok(h, setTransition, { id: deploy.id, enabled: true });
+    await setTransition(h, pipeline, 'deploy', true);
     await events.seen('RUN_SUCCEEDED');
     expectAsAnnounced(events.observations);
   });

@@ -49,7 +49,7 @@ export async function beginCommandAttempt(
   const rows: Array<ChangedRow & { found: boolean | null } & BegunRow & { secrets: SealedSecretsJson }> =
     await retryTransient(() =>
       start
-        ? beginStatements.command.withStart.rows(dataSource, [...startParams(start), ...own])
+        ? beginStatements.command.withStart.rows(dataSource, [...attemptChangeParams(start), ...own])
         : beginStatements.command.alone.rows(dataSource, own),
     );
   const row = rows[0]!;
@@ -81,15 +81,13 @@ const begunColumns = `(SELECT number FROM attempt) AS number, (${lastActionLogSe
 const commandColumns = `${begunColumns}, (${secretsInScopeJson('$6', '$7')}) AS secrets`;
 /** The same text with every parameter moved `by` places: for CTEs that follow another statement's. */
 const shifted = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
-/** The start change's parameters ($1-$18) come first in `withStart`. */
-const changeParamCount = 18;
-/** The start change's parameters, checked against the places `withStart` moved the attempt's own by. */
-function startParams(start: Parameters<typeof attemptChangeParams>[0]): unknown[] {
-  const params = attemptChangeParams(start);
-  if (params.length !== changeParamCount)
-    throw new Error(`a start change has ${params.length} parameters, withStart expects ${changeParamCount}`);
-  return params;
-}
+/**
+ * The start change's parameters come first in `withStart`: as many as its statement uses (a count that does
+ * not match what `attemptChangeParams` gives is refused by PostgreSQL on the first attempt).
+ */
+const changeParamCount = Math.max(
+  ...[...attemptStartStatement().matchAll(/\$(\d+)/g)].map(([, n]) => Number(n)),
+);
 /** Run prepared (db/named-statement.ts): an attempt's beginning is among the worker's hottest statements. */
 const beginStatements = {
   alone: new NamedStatement('lockstep_attempt_begin', `WITH ${beginCtes} SELECT ${begunColumns}`),

@@ -108,8 +108,8 @@ export class CommandSandbox {
   }
 
   /** Isolated when this process is root (only root can switch users), else the worker's user. */
-  static forThisProcess(range: UidRange, launcher = Launcher.shared()): CommandSandbox {
-    return new CommandSandbox(process.getuid?.() === 0 ? range : null, launcher);
+  static forThisProcess(range: UidRange): CommandSandbox {
+    return new CommandSandbox(process.getuid?.() === 0 ? range : null, Launcher.shared());
   }
 
   get isolated(): boolean {

@@ -130,9 +130,10 @@ export function createCommandActivities({
       }
       if (outcome.kind === 'lost') {
         // Like an attempt lost with its worker: run again, and not counted against the retry policy.
-        error = `lost: ${outcome.reason.message}`;
+        const failure = lostFailure(outcome);
+        error = failure.message;
         uncounted = true;
-        throw ApplicationFailure.retryable(error, 'AttemptLost');
+        throw failure;
       }
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
         error = mask(describeFailure(outcome, input.timeoutSeconds));
@@ -185,6 +186,11 @@ export function createCommandActivities({
   }
 
   return { runCommand };
+}
+
+/** An attempt whose command's launcher stopped under it: retryable, whatever the policy says. */
+export function lostFailure(outcome: Extract<ShellOutcome, { kind: 'lost' }>): ApplicationFailure {
+  return ApplicationFailure.retryable(`lost: ${outcome.reason.message}`, 'AttemptLost');
 }
 
 /** How a failed command attempt reads in the attempt list and in the action's failure reason. */

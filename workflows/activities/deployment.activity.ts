@@ -15,7 +15,7 @@ import type {
   PlanApprovalRecord,
 } from '../definitions';
 import { receivedArtifactsEnv } from './artifacts';
-import { describeFailure } from './command.activity';
+import { describeFailure, lostFailure } from './command.activity';
 import type { CommandSandbox } from './command-sandbox';
 import { LogWriter } from './log-writer';
 import { maskedFailure } from './masked-failure';
@@ -143,8 +143,7 @@ export function createDeploymentActivities({
         killGraceMs,
       });
       if (outcome.kind === 'cancelled') throw outcome.reason;
-      if (outcome.kind === 'lost')
-        throw ApplicationFailure.retryable(`lost: ${outcome.reason.message}`, 'AttemptLost');
+      if (outcome.kind === 'lost') throw lostFailure(outcome);
       if (outcome.kind !== 'exited' || outcome.code !== 0) {
         const error = describeFailure(outcome, input.timeoutSeconds);
         throw ctx.info.attempt >= input.maximumAttempts

@@ -9,7 +9,6 @@ import {
   type BoundaryState,
   type LaneClaim,
   type LaneRequest,
-  type RunChange,
   type StageEntry,
 } from '../definitions';
 import { createWorkerMetrics, type WorkerMetrics } from '../metrics/worker-metrics';
@@ -105,38 +104,31 @@ export async function signalRuns(runIds: string[], send: (runId: string) => Prom
 
 /**
  * The boundary into a stage as it is now, in the caller's transaction (see `readBoundary`); the runs it
- * supersedes are added to `superseded`, to be signalled once the transaction commits.
+ * supersedes are added to `superseded`, to be signalled once the transaction commits. `enteredKey`: the
+ * event key of the stage's start, when the entry writes it. An entry run again (a timeout, a worker lost
+ * before the task completed) keeps the answer it committed: once that event exists, a transition disabled
+ * since does not block the run.
  */
 async function boundaryIn(
   manager: EntityManager,
   request: BoundaryRequest,
   superseded: string[],
+  enteredKey: string | null = null,
 ): Promise<BoundaryState> {
-  const [stage]: Array<{ transition_enabled: boolean; transition_reason: string | null }> =
-    await manager.query('SELECT transition_enabled, transition_reason FROM stages WHERE id = $1', [
-      request.stageId,
-    ]);
+  const [stage]: Array<{ transition_enabled: boolean; transition_reason: string | null; entered: boolean }> =
+    await manager.query(
+      `SELECT transition_enabled, transition_reason,
+              EXISTS (SELECT 1 FROM pipeline_events WHERE run_id = $2 AND event_key = $3) AS entered
+         FROM stages WHERE id = $1`,
+      [request.stageId, request.runId, enteredKey],
+    );
+  if (stage?.entered) return { enabled: true, reason: null, supersededBy: null };
   const enabled = stage?.transition_enabled ?? true;
   const reason = stage?.transition_reason ?? null;
   if (enabled || request.executionMode !== 'SUPERSEDED') return { enabled, reason, supersededBy: null };
   const replaced = await replaceByNewest(manager, request);
   superseded.push(...replaced.superseded);
   return { enabled, reason, supersededBy: replaced.supersededBy };
-}
-
-/** Whether an earlier execution of a stage entry let the run through: the event of its stage start exists. */
-async function enteredBefore(
-  manager: EntityManager,
-  runId: string,
-  ifEnabled: RunChange[],
-): Promise<boolean> {
-  const key = ifEnabled.find((change) => change.event)?.event?.key;
-  if (!key) return false;
-  const found: unknown[] = await manager.query(
-    'SELECT 1 FROM pipeline_events WHERE run_id = $1 AND event_key = $2',
-    [runId, key],
-  );
-  return found.length > 0;
 }
 
 /**
@@ -255,11 +247,8 @@ export function createLaneActivities({
   async function enterStage({ boundary, changes, ifEnabled }: StageEntry): Promise<BoundaryState> {
     const superseded: string[] = [];
     const { state, written, rows } = await dataSource.transaction(async (manager) => {
-      // Run again (a timeout, a worker lost before the task completed), the entry keeps the answer it
-      // committed: once the stage's start is written, a transition disabled since does not block it.
-      const state = (await enteredBefore(manager, boundary.runId, ifEnabled))
-        ? { enabled: true, reason: null, supersededBy: null }
-        : await boundaryIn(manager, boundary, superseded);
+      const enteredKey = ifEnabled.find((change) => change.event)?.event?.key ?? null;
+      const state = await boundaryIn(manager, boundary, superseded, enteredKey);
       const written = state.enabled ? [...changes, ...ifEnabled] : changes;
       const rows = [];
       for (const change of written) rows.push(await applyChange(manager, change));

@@ -9,7 +9,7 @@
 // killed with SIGKILL leaves nothing running, as when it spawned the commands itself.
 //
 // Requests (IPC, advanced serialization):
-//   { type: 'spawn', id, file, args, cwd?, env, uid?, gid?, detached, piped }
+//   { type: 'spawn', id, file, args, cwd?, env, uid?, gid?, detached?, piped }
 //   { type: 'release', id }            the worker is done with a piped command: close what is left open
 // Answers, in the order they happen for each id:
 //   { type: 'spawned', id, pid } | { type: 'failed', id, message, code }

@@ -44,14 +44,14 @@ export class Launcher {
       const entry = new InFlight(request.piped, resolve, reject, () => this.release(id));
       this.inFlight.set(id, entry);
       if (this.inFlight.size === 1) this.hold(child, true);
-      const message: SpawnMessage = { type: 'spawn', id, ...request, detached: request.detached ?? false };
+      const message: SpawnMessage = { type: 'spawn', id, ...request };
       child.send(message, (error) => {
         if (error) this.lost(child, `could not reach the command launcher: ${error.message}`);
       });
     });
   }
 
-  /** The launcher's pid, once started (for tests and the worker's diagnostics). */
+  /** The launcher's pid, once started (tests). */
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -239,7 +239,7 @@ class InFlight {
   }
 }
 
-type SpawnMessage = { type: 'spawn'; id: number; detached: boolean } & LaunchRequest;
+type SpawnMessage = { type: 'spawn'; id: number } & LaunchRequest;
 interface ReleaseMessage {
   type: 'release';
   id: number;
